@@ -1,0 +1,51 @@
+# Sourced by bin/* and .ci/run: finds a JDK >= 21 and the project root.
+# JAVA_HOME wins when it is new enough; otherwise the newest JDK under /usr/lib/jvm.
+
+JFTP_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+export JFTP_ROOT
+
+jftp_java_major() {   # prints the major version of the java binary $1
+  "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -1 | cut -d. -f1
+}
+
+jftp_find_jdk() {
+  local candidate major best="" best_major=0
+  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/javac" ]; then
+    major=$(jftp_java_major "$JAVA_HOME/bin/java")
+    if [ "${major:-0}" -ge 21 ]; then echo "$JAVA_HOME"; return 0; fi
+  fi
+  for candidate in /usr/lib/jvm/*; do
+    [ -x "$candidate/bin/javac" ] || continue
+    major=$(jftp_java_major "$candidate/bin/java")
+    if [ "${major:-0}" -gt "$best_major" ]; then best="$candidate"; best_major="$major"; fi
+  done
+  if [ "$best_major" -ge 21 ]; then echo "$best"; return 0; fi
+  return 1
+}
+
+if ! JAVA_HOME="$(jftp_find_jdk)"; then
+  echo "jftp: no JDK >= 21 found (JAVA_HOME='${JAVA_HOME:-}', nothing suitable under /usr/lib/jvm)." >&2
+  echo "jftp: install one, e.g. 'apt-get install openjdk-21-jdk' or Temurin, or set JAVA_HOME." >&2
+  exit 1
+fi
+export JAVA_HOME
+export PATH="$JAVA_HOME/bin:$PATH"
+# Java takes the file-name encoding from the locale: keep non-ASCII names intact.
+export LC_ALL=C.UTF-8
+# Maven 3.8 on JDK 24+ warns about sun.misc.Unsafe on every run; the warning is noise here.
+if [ "$(jftp_java_major "$JAVA_HOME/bin/java")" -ge 24 ]; then export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"; fi
+
+jftp_mvn() {
+  command -v mvn >/dev/null 2>&1 || { echo "jftp: Maven (mvn) is needed to build: apt-get install maven" >&2; exit 1; }
+  (cd "$JFTP_ROOT" && mvn -B -q "$@")
+}
+
+# Builds the shaded jar of module $1 (named $2) when it is missing or older than any source.
+jftp_ensure_jar() {
+  local module="$1" jar="$JFTP_ROOT/$1/target/$2.jar"
+  if [ ! -f "$jar" ] || [ -n "$(find "$JFTP_ROOT"/pom.xml "$JFTP_ROOT"/*/pom.xml "$JFTP_ROOT"/*/src/main -newer "$jar" -type f 2>/dev/null | head -1)" ]; then
+    echo "jftp: building $2 (first use or sources changed)..." >&2
+    jftp_mvn -DskipTests -pl "$module" -am package >&2 || { echo "jftp: build failed" >&2; exit 1; }
+  fi
+  echo "$jar"
+}

@@ -1,0 +1,233 @@
+package dev.jftp.server;
+
+import dev.jftp.server.security.Account;
+import dev.jftp.server.security.PasswordHasher;
+import dev.jftp.server.security.Permission;
+import dev.jftp.server.security.User;
+import dev.jftp.server.security.UsersFile;
+import dev.jftp.server.server.FtpServer;
+import dev.jftp.server.server.ServerConfig;
+import dev.jftp.server.transfer.PassivePortRange;
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The jftpd command line: starts the server, or manages the users file ({@code jftpd user add}). */
+@Command(name = "jftpd", mixinStandardHelpOptions = true, version = "jftpd 0.1.0",
+        description = "A concurrent FTP server. With no options it serves ./ftp-root on port 2121.",
+        subcommands = {Jftpd.UserCommand.class},
+        sortOptions = false)
+public final class Jftpd implements Callable<Integer> {
+    /** Read when no --users is given and it exists, so that 'jftpd user add' needs no further step. */
+    static final Path DEFAULT_USERS_FILE = Path.of("jftpd.users");
+
+    @Option(names = "--bind", paramLabel = "ADDR", description = "Address to listen on (default: all IPv4 interfaces, 0.0.0.0; :: for IPv6 too).")
+    String bind = "0.0.0.0";
+
+    @Option(names = "--port", paramLabel = "N", description = "Port to listen on; 0 takes a free port (default: ${DEFAULT-VALUE}).")
+    int port = ServerConfig.DEFAULT_PORT;
+
+    @Option(names = "--root", paramLabel = "DIR", description = "Directory served (created if missing; default: ${DEFAULT-VALUE}).")
+    Path root = Path.of("ftp-root");
+
+    @Option(names = "--user", paramLabel = "NAME:PASSWORD", description = "A read/write user whose home is the root (repeatable).")
+    List<String> users = new ArrayList<>();
+
+    @Option(names = "--users", paramLabel = "FILE", description = "Users file (name:hash:home:permissions); default ./jftpd.users when it exists.")
+    Path usersFile;
+
+    @Option(names = "--anonymous", description = "Let 'anonymous' and 'ftp' log in with any password, read-only, in the root.")
+    boolean anonymous;
+
+    @Option(names = "--passive-ports", paramLabel = "LO-HI", description = "Port range for passive data connections (default: any free port).")
+    String passivePorts;
+
+    @Option(names = "--passive-address", paramLabel = "ADDR", description = "IPv4 address announced in PASV replies (for NAT).")
+    String passiveAddress;
+
+    @Option(names = "--max-sessions", paramLabel = "N", description = "Sessions at once, in total (default: ${DEFAULT-VALUE}).")
+    int maxSessions = 2000;
+
+    @Option(names = "--max-sessions-per-ip", paramLabel = "N", description = "Sessions at once from one address (default: ${DEFAULT-VALUE}).")
+    int maxSessionsPerIp = 50;
+
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS", description = "Close sessions idle this long (default: ${DEFAULT-VALUE}).")
+    int idleTimeout = 300;
+
+    public static void main(String[] args) {
+        int status = new CommandLine(new Jftpd()).execute(args);
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream err = System.err;
+        if (port < 0 || port > 65535 || maxSessions < 1 || maxSessionsPerIp < 1 || idleTimeout < 1) {
+            err.println("jftpd: --port must be 0-65535; --max-sessions, --max-sessions-per-ip and --idle-timeout must be positive");
+            return 2;
+        }
+        Path rootDir = root.toAbsolutePath().normalize();
+        Files.createDirectories(rootDir);
+        Map<String, Account> accounts = new LinkedHashMap<>();
+        Path file = usersFile != null ? usersFile : Files.exists(DEFAULT_USERS_FILE) ? DEFAULT_USERS_FILE : null;
+        if (file != null) {
+            try {
+                accounts.putAll(UsersFile.load(file, rootDir));
+            } catch (IOException | IllegalArgumentException e) {
+                err.println("jftpd: cannot read users file: " + e.getMessage());
+                return 2;
+            }
+        }
+        PasswordHasher hasher = new PasswordHasher();
+        for (String spec : users) {
+            int colon = spec.indexOf(':');
+            if (colon <= 0 || !UsersFile.isValidName(spec.substring(0, colon))) {
+                err.println("jftpd: --user takes NAME:PASSWORD, got '" + spec.replaceAll(":.*", ":****") + "'");
+                return 2;
+            }
+            String name = spec.substring(0, colon);
+            char[] password = spec.substring(colon + 1).toCharArray();
+            accounts.put(name, new Account(new User(name, rootDir, Permission.ALL, false), hasher.hash(password)));
+            Arrays.fill(password, '\0');
+        }
+        if (accounts.isEmpty() && !anonymous) {
+            String password = randomPassword();
+            accounts.put("jftp", new Account(new User("jftp", rootDir, Permission.ALL, false), hasher.hash(password.toCharArray())));
+            err.println("jftpd: no user configured, so one was made for this run:");
+            err.println("jftpd:   user 'jftp', password '" + password + "'  (home " + rootDir + ")");
+            err.println("jftpd:   e.g.  curl ftp://jftp:" + password + "@127.0.0.1:" + (port == 0 ? "PORT" : port) + "/");
+            err.println("jftpd: use --user NAME:PASSWORD, --users FILE or 'jftpd user add NAME' for lasting accounts.");
+        }
+        ServerConfig config;
+        try {
+            config = ServerConfig.defaults(rootDir, accounts)
+                    .withBindAddress(InetAddress.getByName(bind))
+                    .withPort(port)
+                    .withAnonymous(anonymous)
+                    .withLimits(maxSessions, maxSessionsPerIp)
+                    .withTimeouts(Duration.ofSeconds(idleTimeout), Duration.ofSeconds(30))
+                    .withPassive(passivePorts == null ? PassivePortRange.ANY : PassivePortRange.parse(passivePorts),
+                            passiveAddress == null ? null : InetAddress.getByName(passiveAddress));
+        } catch (IllegalArgumentException | IOException e) {
+            err.println("jftpd: " + e.getMessage());
+            return 2;
+        }
+        FtpServer server;
+        try {
+            server = FtpServer.start(config);
+        } catch (IOException e) {
+            err.println("jftpd: cannot listen on " + bind + ":" + port + ": " + e.getMessage());
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            err.println("jftpd: stopping (running transfers get " + config.shutdownGrace().toSeconds() + " s to finish)");
+            server.close();
+            stopped.countDown();
+            // A stop we were asked for is a clean exit, whatever signal asked for it.
+            org.slf4j.ILoggerFactory factory = org.slf4j.LoggerFactory.getILoggerFactory();
+            if (factory instanceof ch.qos.logback.classic.LoggerContext context) {
+                context.stop();
+            }
+            Runtime.getRuntime().halt(0);
+        }, "jftpd-shutdown"));
+        String host = server.address().getHostAddress();
+        System.out.println("jftpd listening on " + (host.contains(":") ? "[" + host + "]" : host) + ":" + server.port());
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    private static String randomPassword() {
+        String alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+        SecureRandom random = new SecureRandom();
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 16; i++) {
+            sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return sb.toString();
+    }
+
+    @Command(name = "user", description = "Manage the users file.", subcommands = {UserAddCommand.class}, mixinStandardHelpOptions = true)
+    static final class UserCommand implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            System.err.println("jftpd user: say 'jftpd user add NAME [--home DIR] [--read-only]'");
+            return 2;
+        }
+    }
+
+    @Command(name = "add", description = "Add a user (or set a new password), asking for the password; stores only a hash.", mixinStandardHelpOptions = true)
+    static final class UserAddCommand implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Option(names = "--home", paramLabel = "DIR", description = "Home directory; relative to the server root (default: the root itself).")
+        String home = "";
+
+        @Option(names = "--read-only", description = "Read permission only.")
+        boolean readOnly;
+
+        @Option(names = "--permissions", paramLabel = "LIST", description = "Comma list of read,write,delete,mkdir,rename (default: all).")
+        String permissions;
+
+        @Option(names = "--users", paramLabel = "FILE", description = "Users file to write (default: ${DEFAULT-VALUE}).")
+        Path usersFile = DEFAULT_USERS_FILE;
+
+        @Override
+        public Integer call() throws IOException {
+            if (!UsersFile.isValidName(name)) {
+                System.err.println("jftpd: bad user name '" + name + "': use letters, digits, '.', '_', '-' and '@'");
+                return 2;
+            }
+            var perms = readOnly ? Permission.READ_ONLY : permissions != null ? Permission.parseList(permissions) : Permission.ALL;
+            char[] password = readPassword();
+            if (password == null || password.length == 0) {
+                System.err.println("jftpd: no password given; nothing written");
+                return 1;
+            }
+            String hash = new PasswordHasher().hash(password);
+            Arrays.fill(password, '\0');
+            UsersFile.put(usersFile, name, hash, home, perms);
+            System.err.println("jftpd: user '" + name + "' saved in " + usersFile.toAbsolutePath() + " (" + Permission.format(perms) + ")");
+            return 0;
+        }
+
+        /** From the terminal without echo (asked twice), else one line of standard input. */
+        private static char[] readPassword() throws IOException {
+            Console console = System.console();
+            if (console != null) {
+                char[] first = console.readPassword("Password: ");
+                char[] second = console.readPassword("Password again: ");
+                if (first == null || !Arrays.equals(first, second)) {
+                    System.err.println("jftpd: the passwords differ");
+                    return null;
+                }
+                return first;
+            }
+            String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            return line == null ? null : line.toCharArray();
+        }
+    }
+}

@@ -1,0 +1,371 @@
+package dev.jftp.server.filesystem;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link FileSystemView} on the local disk, jailed in a home directory. Every path is mapped
+ * below the home; any existing file is checked by its real path (symbolic links resolved) so that a
+ * link pointing outside the home is treated as absent. Replacing uploads go to a temporary file in
+ * the target directory and are renamed over the target only on success.
+ */
+public final class LocalFileSystem implements FileSystemView {
+    /** Prefix of in-progress upload files; they are hidden from listings. */
+    public static final String TEMP_PREFIX = ".jftpd-upload-";
+    private static final Logger log = LoggerFactory.getLogger(LocalFileSystem.class);
+    private static final LinkOption[] NO_FOLLOW = {LinkOption.NOFOLLOW_LINKS};
+
+    private final Path home;
+
+    public LocalFileSystem(Path home) throws IOException {
+        this.home = home.toRealPath();
+        if (!Files.isDirectory(this.home)) {
+            throw new NotDirectoryException(home.toString());
+        }
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    /** The local path for a virtual path, without touching the disk. */
+    Path lexical(VirtualPath path) {
+        Path local = home;
+        for (String segment : path.segments()) {
+            local = local.resolve(segment);
+        }
+        return local;
+    }
+
+    /** The real path of an existing file; it must lie inside the jail. */
+    private Path existing(VirtualPath path) throws IOException {
+        Path real = lexical(path).toRealPath();
+        if (!real.startsWith(home)) {
+            throw new JailViolationException(path.toString());
+        }
+        return real;
+    }
+
+    /**
+     * The local path where a new entry named by {@code path} would go: its parent directory must
+     * exist inside the jail; the last segment is kept as is (not followed), so operations on it act on
+     * a link itself rather than on where it points.
+     */
+    private Path inParent(VirtualPath path) throws IOException {
+        if (path.isRoot()) {
+            throw new java.nio.file.AccessDeniedException("/", null, "cannot replace the home directory");
+        }
+        Path parent = existing(path.parent());
+        if (!Files.isDirectory(parent)) {
+            throw new NotDirectoryException(path.parent().toString());
+        }
+        return parent.resolve(path.name());
+    }
+
+    @Override
+    public FileEntry stat(VirtualPath path) throws IOException {
+        Path real = existing(path);
+        return entry(path.name(), Files.readAttributes(real, PosixFileAttributes.class));
+    }
+
+    @Override
+    public DirectoryStream<FileEntry> list(VirtualPath directory) throws IOException {
+        Path dir = existing(directory);
+        if (!Files.isDirectory(dir)) {
+            throw new NotDirectoryException(directory.toString());
+        }
+        DirectoryStream<Path> stream = Files.newDirectoryStream(dir);
+        return new DirectoryStream<>() {
+            @Override
+            public Iterator<FileEntry> iterator() {
+                Iterator<Path> paths = stream.iterator();
+                return new Iterator<>() {
+                    private FileEntry next;
+
+                    @Override
+                    public boolean hasNext() {
+                        while (next == null && paths.hasNext()) {
+                            Path p;
+                            try {
+                                p = paths.next();
+                            } catch (DirectoryIteratorException e) {
+                                throw new UncheckedIOException(e.getCause());
+                            }
+                            next = listedEntry(p);
+                        }
+                        return next != null;
+                    }
+
+                    @Override
+                    public FileEntry next() {
+                        if (!hasNext()) {
+                            throw new NoSuchElementException();
+                        }
+                        FileEntry result = next;
+                        next = null;
+                        return result;
+                    }
+                };
+            }
+
+            @Override
+            public void close() throws IOException {
+                stream.close();
+            }
+        };
+    }
+
+    /** One directory entry, or null when it vanished meanwhile or is one of our temporary files. */
+    private FileEntry listedEntry(Path p) {
+        String name = p.getFileName().toString();
+        if (name.startsWith(TEMP_PREFIX)) {
+            return null;
+        }
+        try {
+            PosixFileAttributes attributes = Files.readAttributes(p, PosixFileAttributes.class, NO_FOLLOW);
+            if (attributes.isSymbolicLink()) {
+                // Show a link as what it points to when that stays inside the jail, else as a bare link.
+                try {
+                    Path target = p.toRealPath();
+                    if (target.startsWith(home)) {
+                        return entry(name, Files.readAttributes(target, PosixFileAttributes.class));
+                    }
+                } catch (IOException dangling) {
+                    // fall through: listed as a link of unknown type
+                }
+            }
+            return entry(name, attributes);
+        } catch (NoSuchFileException vanished) {
+            return null;
+        } catch (IOException e) {
+            log.debug("cannot read attributes of {}: {}", p, e.toString());
+            return null;
+        }
+    }
+
+    private static FileEntry entry(String name, PosixFileAttributes a) {
+        FileEntry.Type type = a.isDirectory() ? FileEntry.Type.DIRECTORY
+                : a.isRegularFile() ? FileEntry.Type.FILE : FileEntry.Type.OTHER;
+        return new FileEntry(name, type, a.size(), a.lastModifiedTime().toInstant(), mode(a.permissions()),
+                uniqueId(a.fileKey()));
+    }
+
+    /** The JDK's Unix file key prints as "(dev=803,ino=1234)"; RFC 3659 only asks for a stable unique string. */
+    private static String uniqueId(Object fileKey) {
+        if (fileKey == null) {
+            return "0";
+        }
+        return fileKey.toString().replace("(dev=", "").replace("ino=", "").replace(")", "").replace(',', 'U');
+    }
+
+    @Override
+    public FileChannel openForRead(VirtualPath path) throws IOException {
+        Path real = existing(path);
+        if (Files.isDirectory(real)) {
+            throw new java.nio.file.FileSystemException(path.toString(), null, "Is a directory");
+        }
+        return FileChannel.open(real, StandardOpenOption.READ);
+    }
+
+    @Override
+    public Upload openForWrite(VirtualPath path, UploadMode mode, long offset) throws IOException {
+        Path target = inParent(path);
+        if (Files.isDirectory(target, NO_FOLLOW)) {
+            throw new java.nio.file.FileSystemException(path.toString(), null, "Is a directory");
+        }
+        return switch (mode) {
+            case REPLACE -> replacing(target);
+            case APPEND, RESUME -> inPlace(path, target, mode, offset);
+        };
+    }
+
+    private Upload replacing(Path target) throws IOException {
+        Path temp = target.resolveSibling(TEMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".part");
+        FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        return new Upload() {
+            private boolean committed;
+
+            @Override
+            public FileChannel channel() {
+                return channel;
+            }
+
+            @Override
+            public void commit() throws IOException {
+                channel.close();
+                keepPermissions(target, temp);
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                committed = true;
+            }
+
+            @Override
+            public void close() {
+                try {
+                    channel.close();
+                    if (!committed) {
+                        Files.deleteIfExists(temp);
+                    }
+                } catch (IOException e) {
+                    log.warn("could not remove temporary upload {}: {}", temp, e.toString());
+                }
+            }
+        };
+    }
+
+    /** A replaced file keeps its permission bits, as it would if written in place. */
+    private static void keepPermissions(Path target, Path temp) {
+        try {
+            if (Files.isRegularFile(target, NO_FOLLOW)) {
+                Files.setPosixFilePermissions(temp, Files.getPosixFilePermissions(target, NO_FOLLOW));
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            log.debug("could not copy permissions to {}: {}", temp, e.toString());
+        }
+    }
+
+    private Upload inPlace(VirtualPath path, Path target, UploadMode mode, long offset) throws IOException {
+        if (Files.isSymbolicLink(target)) {
+            target = existing(path); // follow it, but only inside the jail
+        }
+        FileChannel channel = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        try {
+            long size = channel.size();
+            if (mode == UploadMode.APPEND) {
+                channel.position(size);
+            } else {
+                if (offset > size) {
+                    throw new InvalidOffsetException(path.toString(), offset, size);
+                }
+                channel.truncate(offset);
+                channel.position(offset);
+            }
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        return new Upload() {
+            @Override
+            public FileChannel channel() {
+                return channel;
+            }
+
+            @Override
+            public void commit() throws IOException {
+                channel.close();
+            }
+
+            @Override
+            public void close() {
+                try {
+                    channel.close();
+                } catch (IOException e) {
+                    log.warn("could not close {}: {}", path, e.toString());
+                }
+            }
+        };
+    }
+
+    @Override
+    public void delete(VirtualPath path) throws IOException {
+        Path target = inParent(path);
+        if (Files.isDirectory(target, NO_FOLLOW)) {
+            throw new java.nio.file.FileSystemException(path.toString(), null, "Is a directory (use RMD)");
+        }
+        if (!Files.exists(target, NO_FOLLOW)) {
+            throw new NoSuchFileException(path.toString());
+        }
+        Files.delete(target);
+    }
+
+    @Override
+    public void makeDirectory(VirtualPath path) throws IOException {
+        Path target = inParent(path);
+        if (Files.exists(target, NO_FOLLOW)) {
+            throw new FileAlreadyExistsException(path.toString());
+        }
+        Files.createDirectory(target);
+    }
+
+    @Override
+    public void removeDirectory(VirtualPath path) throws IOException {
+        Path target = inParent(path);
+        if (!Files.isDirectory(target, NO_FOLLOW)) {
+            throw Files.exists(target, NO_FOLLOW) ? new NotDirectoryException(path.toString()) : new NoSuchFileException(path.toString());
+        }
+        Files.delete(target);
+    }
+
+    @Override
+    public void rename(VirtualPath from, VirtualPath to) throws IOException {
+        Path source = inParent(from);
+        if (!Files.exists(source, NO_FOLLOW)) {
+            throw new NoSuchFileException(from.toString());
+        }
+        Path target = inParent(to);
+        if (Files.isDirectory(target, NO_FOLLOW) && !target.equals(source)) {
+            throw new FileAlreadyExistsException(to.toString(), null, "a directory of that name exists");
+        }
+        if (to.startsWith(from) && !to.equals(from)) {
+            throw new java.nio.file.FileSystemException(to.toString(), null, "cannot move a directory into itself");
+        }
+        Files.move(source, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    @Override
+    public void setModified(VirtualPath path, Instant time) throws IOException {
+        Files.getFileAttributeView(existing(path), PosixFileAttributeView.class).setTimes(FileTime.from(time), null, null);
+    }
+
+    @Override
+    public void setPermissions(VirtualPath path, int mode) throws IOException {
+        Files.setPosixFilePermissions(existing(path), permissions(mode));
+    }
+
+    static int mode(Set<PosixFilePermission> permissions) {
+        int mode = 0;
+        for (PosixFilePermission p : permissions) {
+            mode |= 1 << (8 - p.ordinal());
+        }
+        return mode;
+    }
+
+    static Set<PosixFilePermission> permissions(int mode) {
+        Set<PosixFilePermission> result = EnumSet.noneOf(PosixFilePermission.class);
+        for (PosixFilePermission p : PosixFilePermission.values()) {
+            if ((mode & (1 << (8 - p.ordinal()))) != 0) {
+                result.add(p);
+            }
+        }
+        return result;
+    }
+
+    /** REST offset past the end of the file being resumed. */
+    public static final class InvalidOffsetException extends java.nio.file.FileSystemException {
+        public InvalidOffsetException(String file, long offset, long size) {
+            super(file, null, "restart offset " + offset + " is past the end of the file (" + size + " bytes)");
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.jftp.server.protocol;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reads command lines from the control connection (RFC 959 section 4.1: Telnet lines ending in
+ * CRLF). Accepts a bare LF as well, strips Telnet commands (IAC sequences, RFC 854; clients send
+ * "IAC IP IAC DM" before ABOR, and the DM byte itself may have been taken as urgent data), limits
+ * the line length and checks the encoding, without ever holding more than one line in memory.
+ */
+public final class ControlLineReader {
+    public static final int DEFAULT_LIMIT = 8192;
+    private static final int IAC = 0xFF;
+
+    private final InputStream in;
+    private final int limit;
+    private final byte[] line;
+    private final byte[] buffer = new byte[4096];
+    private int bufferPos;
+    private int bufferEnd;
+    private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+
+    public ControlLineReader(InputStream in) {
+        this(in, DEFAULT_LIMIT);
+    }
+
+    public ControlLineReader(InputStream in, int limit) {
+        this.in = in;
+        this.limit = limit;
+        this.line = new byte[limit];
+    }
+
+    private int nextByte() throws IOException {
+        if (bufferPos == bufferEnd) {
+            int n = in.read(buffer, 0, buffer.length);
+            if (n < 0) {
+                return -1;
+            }
+            bufferPos = 0;
+            bufferEnd = n;
+        }
+        return buffer[bufferPos++] & 0xFF;
+    }
+
+    /** Blocks until a whole line (or the end of the stream) has arrived. */
+    public ControlLine read() throws IOException {
+        int length = 0;
+        boolean overflow = false;
+        while (true) {
+            int b = nextByte();
+            if (b < 0) {
+                return new ControlLine.EndOfStream();
+            }
+            if (b == IAC) {
+                int command = nextByte();
+                if (command < 0) {
+                    return new ControlLine.EndOfStream();
+                }
+                if (command >= 251 && command <= 254) { // WILL, WONT, DO, DONT carry an option byte
+                    if (nextByte() < 0) {
+                        return new ControlLine.EndOfStream();
+                    }
+                    continue;
+                }
+                if (command >= 240 && command != IAC) {
+                    continue; // IP, DM, AYT...: nothing to do for a command line
+                }
+                // IAC IAC is a literal 0xFF; any other byte means the urgent DM went missing: keep it
+                b = command;
+            }
+            if (b == '\n') {
+                if (overflow) {
+                    return new ControlLine.TooLong(limit);
+                }
+                int end = length > 0 && line[length - 1] == '\r' ? length - 1 : length;
+                try {
+                    CharBuffer chars = decoder.reset().decode(ByteBuffer.wrap(line, 0, end));
+                    return new ControlLine.Text(chars.toString());
+                } catch (CharacterCodingException e) {
+                    return new ControlLine.InvalidEncoding();
+                }
+            }
+            length = append(length, b);
+            if (length < 0) {
+                overflow = true;
+                length = 0;
+            }
+        }
+    }
+
+    /** Stores a byte; returns the new length, or -1 when the line is over the limit. */
+    private int append(int length, int b) {
+        if (length >= limit) {
+            return -1;
+        }
+        line[length] = (byte) b;
+        return length + 1;
+    }
+}

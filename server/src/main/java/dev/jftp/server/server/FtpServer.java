@@ -1,0 +1,180 @@
+package dev.jftp.server.server;
+
+import dev.jftp.server.security.Account;
+import dev.jftp.server.security.Authenticator;
+import dev.jftp.server.security.ConnectionLimiter;
+import dev.jftp.server.security.LoginThrottle;
+import dev.jftp.server.security.Permission;
+import dev.jftp.server.security.User;
+import dev.jftp.server.session.CommandTable;
+import dev.jftp.server.session.FtpSession;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The accept loop and lifecycle: listens, admits each connection under the session limits and runs
+ * it on its own virtual thread; {@link #close()} stops accepting, lets running transfers finish up
+ * to the grace period, then closes every session.
+ */
+public final class FtpServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(FtpServer.class);
+    /** Large, so a burst of connects waits in the kernel instead of being refused. */
+    private static final int BACKLOG = 4096;
+
+    private final ServerContext context;
+    private final ConnectionLimiter limiter;
+    private final Set<FtpSession> sessions = ConcurrentHashMap.newKeySet();
+    private final ServerSocket listener;
+    private final Thread acceptThread;
+    private volatile boolean stopping;
+
+    private FtpServer(ServerConfig config) throws IOException {
+        Files.createDirectories(config.root());
+        User anonymous = config.anonymous()
+                ? new User("anonymous", config.root(), Permission.READ_ONLY, true) : null;
+        Map<String, Account> accounts = config.accounts();
+        this.context = new ServerContext(config, CommandTable.standard(),
+                new Authenticator(accounts, anonymous), new LoginThrottle(config.loginFailureDelay()));
+        this.limiter = new ConnectionLimiter(config.maxSessions(), config.maxSessionsPerAddress());
+        this.listener = new ServerSocket();
+        listener.setReuseAddress(true);
+        listener.bind(new InetSocketAddress(config.bindAddress(), config.port()), BACKLOG);
+        this.acceptThread = Thread.ofPlatform().name("ftp-accept").daemon(false).unstarted(this::acceptLoop);
+    }
+
+    /** Binds and starts accepting. */
+    public static FtpServer start(ServerConfig config) throws IOException {
+        FtpServer server = new FtpServer(config);
+        server.acceptThread.start();
+        return server;
+    }
+
+    public int port() {
+        return listener.getLocalPort();
+    }
+
+    public InetAddress address() {
+        return listener.getInetAddress();
+    }
+
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    private void acceptLoop() {
+        while (!stopping) {
+            Socket socket;
+            try {
+                socket = listener.accept();
+            } catch (IOException e) {
+                if (!stopping) {
+                    log.error("accept failed: {}", e.toString());
+                    pause();
+                }
+                continue;
+            }
+            InetAddress address = socket.getInetAddress();
+            ConnectionLimiter.Verdict verdict = limiter.tryAdmit(address);
+            if (verdict != ConnectionLimiter.Verdict.ADMITTED) {
+                refuse(socket, verdict);
+                continue;
+            }
+            try {
+                FtpSession session = new FtpSession(context, socket);
+                sessions.add(session);
+                Thread.ofVirtual().name("ftp-session-" + session.id()).start(() -> {
+                    try {
+                        session.run();
+                    } finally {
+                        sessions.remove(session);
+                        limiter.release(address);
+                    }
+                });
+            } catch (IOException | RuntimeException e) {
+                log.warn("could not start a session for {}: {}", address.getHostAddress(), e.toString());
+                limiter.release(address);
+                closeQuietly(socket);
+            }
+        }
+    }
+
+    /** 421 at connect (RFC 959 section 5.4 allows it in place of 220) and close. */
+    private void refuse(Socket socket, ConnectionLimiter.Verdict verdict) {
+        String text = verdict == ConnectionLimiter.Verdict.SERVER_FULL
+                ? "421 Too many users connected, try again later\r\n"
+                : "421 Too many connections from your address\r\n";
+        log.info("refused {}: {}", socket.getInetAddress().getHostAddress(), verdict);
+        try {
+            socket.setSoLinger(true, 0);
+            OutputStream out = socket.getOutputStream();
+            out.write(text.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        } catch (IOException e) {
+            log.debug("refusing {}: {}", socket.getInetAddress(), e.toString());
+        } finally {
+            closeQuietly(socket);
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            log.debug("close: {}", e.toString());
+        }
+    }
+
+    /** Stops accepting, waits up to the grace period for running transfers, then closes every session. */
+    @Override
+    public void close() {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        try {
+            listener.close();
+        } catch (IOException e) {
+            log.debug("closing listener: {}", e.toString());
+        }
+        Duration grace = context.config().shutdownGrace();
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (context.activeTransfers() > 0 && System.nanoTime() < deadline) {
+            pause();
+        }
+        if (context.activeTransfers() > 0) {
+            log.warn("stopping with {} transfer(s) still running after {} s", context.activeTransfers(), grace.toSeconds());
+        }
+        for (FtpSession session : sessions) {
+            session.shutdown();
+        }
+        try {
+            acceptThread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        long closeDeadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!sessions.isEmpty() && System.nanoTime() < closeDeadline) {
+            pause();
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.jftp.server.server;
+
+import dev.jftp.server.security.Authenticator;
+import dev.jftp.server.security.LoginThrottle;
+import dev.jftp.server.session.CommandSpec;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** What every session of one server shares: configuration, command table, security state. */
+public final class ServerContext {
+    private final ServerConfig config;
+    private final Map<String, CommandSpec> commands;
+    private final Authenticator authenticator;
+    private final LoginThrottle loginThrottle;
+    private final AtomicInteger activeTransfers = new AtomicInteger();
+
+    public ServerContext(ServerConfig config, Map<String, CommandSpec> commands, Authenticator authenticator, LoginThrottle loginThrottle) {
+        this.config = config;
+        this.commands = commands;
+        this.authenticator = authenticator;
+        this.loginThrottle = loginThrottle;
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public Map<String, CommandSpec> commands() {
+        return commands;
+    }
+
+    public Authenticator authenticator() {
+        return authenticator;
+    }
+
+    public LoginThrottle loginThrottle() {
+        return loginThrottle;
+    }
+
+    public void transferStarted() {
+        activeTransfers.incrementAndGet();
+    }
+
+    public void transferEnded() {
+        activeTransfers.decrementAndGet();
+    }
+
+    public int activeTransfers() {
+        return activeTransfers.get();
+    }
+}

@@ -1,0 +1,106 @@
+package dev.jftp.server.session;
+
+import dev.jftp.protocol.ReplyCode;
+import dev.jftp.server.filesystem.LocalFileSystem;
+import dev.jftp.server.filesystem.VirtualPath;
+import dev.jftp.server.security.User;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Logging in and out: USER, PASS, ACCT, REIN, QUIT (RFC 959 section 4.1.1). */
+final class AccessCommands {
+    private static final Logger log = LoggerFactory.getLogger(AccessCommands.class);
+    /** vsftpd's default too: after this many wrong passwords the connection is closed. */
+    static final int MAX_FAILED_LOGINS = 3;
+
+    private AccessCommands() {
+    }
+
+    static void user(FtpSession s, String name) throws FtpReplyException, IOException {
+        if (s.user != null) {
+            throw new FtpReplyException(ReplyCode.NOT_LOGGED_IN, "Already logged in; use REIN to change user");
+        }
+        s.pendingUser = name;
+        if (s.server().authenticator().isAnonymousName(name)) {
+            s.reply(ReplyCode.NEED_PASSWORD, "Anonymous login ok, send your e-mail address as password");
+        } else {
+            s.reply(ReplyCode.NEED_PASSWORD, "Password required for " + name);
+        }
+    }
+
+    static void pass(FtpSession s, String password) throws FtpReplyException, IOException {
+        if (s.user != null) {
+            s.reply(ReplyCode.SUPERFLUOUS, "Already logged in");
+            return;
+        }
+        String name = s.pendingUser;
+        if (name == null) {
+            throw new FtpReplyException(ReplyCode.BAD_SEQUENCE, "Login with USER first");
+        }
+        s.pendingUser = null;
+        Optional<User> user = s.server().authenticator().authenticate(name, password.toCharArray());
+        if (user.isEmpty()) {
+            refuse(s, name);
+            return;
+        }
+        User u = user.get();
+        try {
+            Files.createDirectories(u.home());
+            s.files = new LocalFileSystem(u.home());
+        } catch (IOException e) {
+            log.error("session {}: home directory {} of {} is not usable: {}", s.id(), u.home(), u.name(), e.toString());
+            throw new FtpReplyException(ReplyCode.NOT_LOGGED_IN, "Home directory not available");
+        }
+        s.server().loginThrottle().recordSuccess(s.clientAddress());
+        s.user = u;
+        s.cwd = VirtualPath.ROOT;
+        s.failedLogins = 0;
+        log.info("session {}: {} logged in{}", s.id(), u.name(), u.anonymous() ? " (anonymous)" : "");
+        s.reply(ReplyCode.LOGGED_IN, u.anonymous() ? "Anonymous access granted, restrictions apply" : "User " + u.name() + " logged in");
+    }
+
+    /** A wrong password: wait (longer after each failure from this address), then 530, or 421 and close. */
+    private static void refuse(FtpSession s, String name) throws IOException {
+        Duration delay = s.server().loginThrottle().recordFailure(s.clientAddress());
+        s.failedLogins++;
+        log.info("session {}: login failed for '{}' from {} (failure {} from this address)", s.id(), name,
+                s.clientAddress().getHostAddress(), s.server().loginThrottle().failureCount(s.clientAddress()));
+        try {
+            Thread.sleep(delay);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (s.failedLogins >= MAX_FAILED_LOGINS) {
+            s.reply(ReplyCode.SERVICE_NOT_AVAILABLE, "Too many failed logins; closing connection");
+            s.close();
+        } else {
+            s.reply(ReplyCode.NOT_LOGGED_IN, "Login incorrect");
+        }
+    }
+
+    static void acct(FtpSession s, String argument) throws IOException {
+        s.reply(ReplyCode.SUPERFLUOUS, "No account needed");
+    }
+
+    static void rein(FtpSession s, String argument) throws IOException {
+        s.user = null;
+        s.files = null;
+        s.pendingUser = null;
+        s.cwd = VirtualPath.ROOT;
+        s.ascii = true;
+        s.restartOffset = 0;
+        s.renameFrom = null;
+        s.epsvAll = false;
+        s.closeDataChannel();
+        s.reply(ReplyCode.SERVICE_READY, "Service ready for new user");
+    }
+
+    static void quit(FtpSession s, String argument) throws IOException {
+        s.reply(ReplyCode.CLOSING_CONTROL, "Goodbye");
+        s.close();
+    }
+}

@@ -1,0 +1,444 @@
+package dev.jftp.server.session;
+
+import dev.jftp.protocol.ReplyCode;
+import dev.jftp.server.filesystem.FileSystemView;
+import dev.jftp.server.filesystem.VirtualPath;
+import dev.jftp.server.protocol.Command;
+import dev.jftp.server.protocol.ControlLine;
+import dev.jftp.server.protocol.ControlLineReader;
+import dev.jftp.server.security.Permission;
+import dev.jftp.server.security.User;
+import dev.jftp.server.server.ServerContext;
+import dev.jftp.server.transfer.DataChannel;
+import dev.jftp.server.transfer.DataConnection;
+import dev.jftp.server.transfer.TransferProgress;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One control connection, from the 220 greeting to the close.
+ *
+ * <p>Two virtual threads serve it. The reader reads command lines and queues them; the session
+ * thread takes them one at a time and runs their handlers, transfers included. While a transfer
+ * runs, the reader still sees the control connection, so ABOR stops the transfer at once and STAT
+ * reports its progress (RFC 959 section 4.1.3); every other command waits its turn, which is the
+ * order RFC 959 asks for.
+ */
+public final class FtpSession implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(FtpSession.class);
+    private static final AtomicLong IDS = new AtomicLong();
+    private static final int QUEUE_LIMIT = 32;
+
+    private final ServerContext server;
+    private final Socket socket;
+    private final long id = IDS.incrementAndGet();
+    private final InetAddress clientAddress;
+    private final OutputStream out;
+    private final Object writeLock = new Object();
+    private final BlockingQueue<ControlEvent> inbox = new ArrayBlockingQueue<>(QUEUE_LIMIT);
+    private volatile boolean closing;
+    /** Set by the reader when the client closed or broke the control connection. */
+    private volatile boolean controlEnded;
+
+    // Session state: touched only by the session thread.
+    User user;
+    FileSystemView files;
+    VirtualPath cwd = VirtualPath.ROOT;
+    String pendingUser;
+    int failedLogins;
+    boolean ascii = true; // RFC 959 section 3.1.1.1: ASCII is the default type
+    long restartOffset;
+    VirtualPath renameFrom;
+    DataChannel dataChannel;
+    boolean epsvAll;
+    String hashAlgorithm = "SHA-256";
+
+    /** Set by the reader when ABOR stopped a running transfer; ABOR's own handler then answers 226. */
+    volatile boolean abortRequested;
+
+    /** The transfer now running, if any; read by the reader thread for ABOR and STAT. */
+    private volatile RunningTransfer transfer;
+
+    private sealed interface ControlEvent {
+    }
+
+    private record Line(ControlLine line) implements ControlEvent {
+    }
+
+    private record IdleTimeout() implements ControlEvent {
+    }
+
+    private record Closed() implements ControlEvent {
+    }
+
+    /** A transfer in progress: its data connection (closed by ABOR) and its byte count. */
+    record RunningTransfer(String description, DataConnection connection, TransferProgress progress, boolean[] aborted) {
+        void abort() {
+            aborted[0] = true;
+            try {
+                connection.close();
+            } catch (IOException e) {
+                log.debug("closing aborted data connection: {}", e.toString());
+            }
+        }
+    }
+
+    public FtpSession(ServerContext server, Socket socket) throws IOException {
+        this.server = server;
+        this.socket = socket;
+        this.clientAddress = ((InetSocketAddress) socket.getRemoteSocketAddress()).getAddress();
+        this.out = new BufferedOutputStream(socket.getOutputStream(), 8192);
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public InetAddress clientAddress() {
+        return clientAddress;
+    }
+
+    public InetAddress localAddress() {
+        return socket.getLocalAddress();
+    }
+
+    ServerContext server() {
+        return server;
+    }
+
+    public boolean isTransferring() {
+        return transfer != null;
+    }
+
+    @Override
+    public void run() {
+        long started = System.nanoTime();
+        log.info("session {} start from {}", id, clientAddress.getHostAddress());
+        Thread reader = null;
+        try {
+            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, server.config().idleTimeout().toMillis()));
+            socket.setTcpNoDelay(true);
+            reply(ReplyCode.SERVICE_READY, "jftpd ready");
+            reader = Thread.ofVirtual().name("ftp-reader-" + id).start(this::readLoop);
+            while (!closing) {
+                ControlEvent event = inbox.take();
+                switch (event) {
+                    case Line(ControlLine.Text text) -> execute(Command.parse(text.text()));
+                    case Line(ControlLine.TooLong tooLong) -> {
+                        log.info("session {}: command line over {} bytes refused", id, tooLong.limit());
+                        reply(ReplyCode.SYNTAX_ERROR, "Command line too long (limit " + tooLong.limit() + " bytes)");
+                    }
+                    case Line(ControlLine.InvalidEncoding bad) -> {
+                        log.info("session {}: command line is not valid UTF-8", id);
+                        reply(ReplyCode.BAD_ARGUMENTS, "Command line is not valid UTF-8 (RFC 2640)");
+                    }
+                    case Line(ControlLine.EndOfStream end) -> closing = true;
+                    case Closed c -> closing = true;
+                    case IdleTimeout t -> {
+                        log.info("session {}: idle timeout", id);
+                        reply(ReplyCode.SERVICE_NOT_AVAILABLE, "Idle timeout (" + server.config().idleTimeout().toSeconds() + " s): closing control connection");
+                        closing = true;
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            log.debug("session {}: control connection failed: {}", id, e.toString());
+        } catch (RuntimeException e) {
+            log.error("session {}: unexpected failure", id, e);
+        } finally {
+            closing = true;
+            RunningTransfer t = transfer;
+            if (t != null) {
+                t.abort();
+            }
+            closeDataChannel();
+            closeQuietly();
+            if (reader != null) {
+                reader.interrupt();
+            }
+            log.info("session {} end ({} {}s)", id, user == null ? "not logged in" : user.name(),
+                    String.format("%.1f", (System.nanoTime() - started) / 1e9));
+        }
+    }
+
+    /** Reads lines until the connection ends; handles ABOR and STAT at once while a transfer runs. */
+    private void readLoop() {
+        ControlLineReader reader;
+        try {
+            reader = new ControlLineReader(socket.getInputStream());
+        } catch (IOException e) {
+            offer(new Closed());
+            return;
+        }
+        try {
+            while (!closing) {
+                ControlLine line;
+                try {
+                    line = reader.read();
+                } catch (SocketTimeoutException idle) {
+                    if (transfer != null || !inbox.isEmpty()) {
+                        continue; // busy, not idle
+                    }
+                    offer(new IdleTimeout());
+                    return;
+                }
+                if (line instanceof ControlLine.EndOfStream) {
+                    controlEnded = true;
+                    RunningTransfer t = transfer;
+                    if (t != null) {
+                        t.abort(); // the client is gone: an upload must not be kept half-done
+                    }
+                    offer(new Line(line));
+                    return;
+                }
+                RunningTransfer t = transfer;
+                if (t != null && line instanceof ControlLine.Text text) {
+                    Command c = Command.parse(text.text());
+                    if (c.verb().equals("ABOR")) {
+                        abortRequested = true;
+                        t.abort();
+                    } else if (c.verb().equals("STAT") && !c.hasArgument()) {
+                        reply(ReplyCode.SYSTEM_STATUS, "Transfer in progress: " + t.description() + ", " + t.progress().bytes() + " bytes so far");
+                        continue;
+                    }
+                }
+                offer(new Line(line));
+            }
+        } catch (IOException e) {
+            controlEnded = true;
+            if (!closing) {
+                log.debug("session {}: control read failed: {}", id, e.toString());
+            }
+            RunningTransfer t = transfer;
+            if (t != null) {
+                t.abort();
+            }
+            offer(new Closed());
+        }
+    }
+
+    private void offer(ControlEvent event) {
+        try {
+            inbox.put(event);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void execute(Command command) throws IOException {
+        if (log.isDebugEnabled()) {
+            log.debug("session {} <- {}", id, command.forLog());
+        }
+        CommandSpec spec = server.commands().get(command.verb());
+        try {
+            if (spec == null) {
+                throw new FtpReplyException(ReplyCode.SYNTAX_ERROR, "'" + shorten(command.verb()) + "': command not understood");
+            }
+            if (spec.login() && user == null) {
+                throw new FtpReplyException(ReplyCode.NOT_LOGGED_IN, "Please log in with USER and PASS first");
+            }
+            if (spec.argument() && !command.hasArgument()) {
+                throw new FtpReplyException(ReplyCode.BAD_ARGUMENTS, "Syntax: " + spec.help());
+            }
+            if (!command.verb().equals("RNTO")) {
+                clearRenameUnless(command.verb());
+            }
+            spec.handler().handle(this, command.argument());
+        } catch (FtpReplyException e) {
+            if (e.code() != ReplyCode.NOT_LOGGED_IN || !command.verb().equals("PASS")) {
+                log.info("session {} {}: \"{}\" -> {} {}", id, user == null ? "-" : user.name(), shorten(command.forLog()), e.code(), e.getMessage());
+            }
+            reply(e.code(), e.getMessage());
+        } catch (RuntimeException e) {
+            log.error("session {}: \"{}\" failed", id, shorten(command.forLog()), e);
+            reply(ReplyCode.LOCAL_ERROR, "Internal error; the command was not completed");
+        }
+    }
+
+    /** RNFR must be followed directly by RNTO (RFC 959 section 4.1.3). */
+    private void clearRenameUnless(String verb) {
+        if (!verb.equals("RNFR")) {
+            renameFrom = null;
+        }
+    }
+
+    private static String shorten(String s) {
+        return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+    }
+
+    // ---- replies ----
+
+    public void reply(ReplyCode code, String text) throws IOException {
+        String[] lines = text.split("\r?\n", -1);
+        if (lines.length > 1) {
+            replyLines(code, List.of(lines));
+            return;
+        }
+        write(code.code() + " " + text + "\r\n");
+    }
+
+    /**
+     * A multi-line reply (RFC 959 section 4.2): "code-first line", middle lines, "code last line".
+     * Middle lines start with a space so that none can be mistaken for the end.
+     */
+    public void replyLines(ReplyCode code, List<String> lines) throws IOException {
+        if (lines.size() == 1) {
+            write(code.code() + " " + lines.get(0) + "\r\n");
+            return;
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append(code.code()).append('-').append(lines.get(0)).append("\r\n");
+        for (int i = 1; i < lines.size() - 1; i++) {
+            sb.append(' ').append(lines.get(i)).append("\r\n");
+        }
+        sb.append(code.code()).append(' ').append(lines.get(lines.size() - 1)).append("\r\n");
+        write(sb.toString());
+    }
+
+    private void write(String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        synchronized (writeLock) {
+            out.write(bytes);
+            out.flush();
+        }
+    }
+
+    // ---- helpers for handlers ----
+
+    /** Resolves a client path against the working directory. */
+    VirtualPath resolve(String argument) throws FtpReplyException {
+        try {
+            return cwd.resolve(argument);
+        } catch (VirtualPath.InvalidPathException e) {
+            throw new FtpReplyException(ReplyCode.BAD_ARGUMENTS, "Bad path: " + e.getMessage());
+        }
+    }
+
+    void require(Permission permission) throws FtpReplyException {
+        if (user == null || !user.may(permission)) {
+            throw new FtpReplyException(ReplyCode.FILE_UNAVAILABLE, "Permission denied (" + permission.word() + ")");
+        }
+    }
+
+    /** Takes the REST offset; it applies to the next transfer only. */
+    long takeRestartOffset() {
+        long offset = restartOffset;
+        restartOffset = 0;
+        return offset;
+    }
+
+    void setDataChannel(DataChannel channel) {
+        closeDataChannel();
+        dataChannel = channel;
+    }
+
+    void closeDataChannel() {
+        if (dataChannel != null) {
+            dataChannel.close();
+            dataChannel = null;
+        }
+    }
+
+    /** What a transfer does with its open data connection; returns the bytes moved. */
+    @FunctionalInterface
+    interface TransferBody {
+        long run(DataConnection connection, TransferProgress progress) throws IOException;
+    }
+
+    /**
+     * Opens the data connection, announces it with 150, runs the body and answers 226, or 425/426/451/452
+     * when it fails. Returns the bytes moved, or -1 when the transfer did not complete.
+     */
+    long transfer(String description, TransferBody body) throws IOException, FtpReplyException {
+        DataChannel channel = dataChannel;
+        dataChannel = null;
+        if (channel == null) {
+            throw new FtpReplyException(ReplyCode.CANT_OPEN_DATA, "Use PORT, EPRT, PASV or EPSV first");
+        }
+        DataConnection connection;
+        try {
+            connection = channel.open(server.config().dataTimeout());
+        } catch (IOException e) {
+            channel.close();
+            throw new FtpReplyException(ReplyCode.CANT_OPEN_DATA, "Can't open data connection: " + e.getMessage());
+        }
+        RunningTransfer running = new RunningTransfer(description, connection, new TransferProgress(), new boolean[1]);
+        transfer = running;
+        server.transferStarted();
+        try {
+            reply(ReplyCode.OPENING_DATA_CONNECTION, "Opening " + (ascii ? "ASCII" : "BINARY") + " mode data connection for " + description);
+            long bytes = body.run(connection, running.progress());
+            connection.close();
+            reply(ReplyCode.CLOSING_DATA, "Transfer complete");
+            return bytes;
+        } catch (IOException e) {
+            if (running.aborted()[0] || closing) {
+                reply(ReplyCode.TRANSFER_ABORTED, "Connection closed; transfer aborted");
+            } else if (FtpReplyException.isDiskFull(e)) {
+                reply(ReplyCode.INSUFFICIENT_STORAGE, "Insufficient storage space; transfer aborted");
+            } else if (e instanceof SocketException || e instanceof java.nio.channels.ClosedChannelException) {
+                reply(ReplyCode.TRANSFER_ABORTED, "Data connection lost; transfer aborted");
+            } else {
+                log.info("session {}: transfer of {} failed: {}", id, description, e.toString());
+                reply(ReplyCode.LOCAL_ERROR, "Local error: " + e.getMessage());
+            }
+            return -1;
+        } finally {
+            transfer = null;
+            server.transferEnded();
+            try {
+                connection.close();
+            } catch (IOException e) {
+                log.debug("closing data connection: {}", e.toString());
+            }
+        }
+    }
+
+    /** True once the session is ending or the client has gone. */
+    boolean isClosing() {
+        return closing || controlEnded;
+    }
+
+    /** Ends the session after the current command (QUIT, or a refused login). */
+    void close() {
+        closing = true;
+    }
+
+    /** Closes the control connection now (server shutdown). */
+    public void shutdown() {
+        closing = true;
+        RunningTransfer t = transfer;
+        if (t != null) {
+            t.abort();
+        }
+        closeQuietly();
+        inbox.offer(new Closed()); // never blocks: the reader's end-of-stream also wakes the session
+    }
+
+    private void closeQuietly() {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            log.debug("closing control connection: {}", e.toString());
+        }
+    }
+
+    String userName() {
+        return user == null ? "-" : user.name();
+    }
+}
