@@ -5,12 +5,14 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.time.temporal.ChronoUnit;
 
 /** The "time-val" of RFC 3659 section 2.3 (YYYYMMDDHHMMSS[.sss], always UTC), used by MDTM, MFMT and MLSx. */
 public final class FtpTime {
     private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter PARSE = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
+    /** Strict, so that a day that does not exist (Feb 30) is refused rather than moved to another. */
+    private static final DateTimeFormatter PARSE = DateTimeFormatter.ofPattern("uuuuMMddHHmmss").withResolverStyle(ResolverStyle.STRICT);
 
     private FtpTime() {
     }
