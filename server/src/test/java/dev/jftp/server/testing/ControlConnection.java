@@ -28,6 +28,7 @@ public final class ControlConnection implements AutoCloseable {
     private final InputStream in;
     private final OutputStream out;
     private final Reply greeting;
+    private boolean extendedPassive;
 
     public ControlConnection(InetSocketAddress server) throws IOException {
         socket = new Socket();
@@ -140,6 +141,16 @@ public final class ControlConnection implements AutoCloseable {
         }
     }
 
+    /** Makes {@link #download} and {@link #upload} use EPSV (for IPv6 and EPSV ALL) instead of PASV. */
+    public void useExtendedPassive(boolean on) {
+        extendedPassive = on;
+    }
+
+    /** PASV or EPSV (see {@link #useExtendedPassive}), then connects. */
+    public Socket openData() throws IOException {
+        return extendedPassive ? openExtendedPassive() : openPassive();
+    }
+
     /** PASV, then connects to the announced address. */
     public Socket openPassive() throws IOException {
         Reply pasv = command("PASV");
@@ -181,11 +192,11 @@ public final class ControlConnection implements AutoCloseable {
     }
 
     /**
-     * A whole download: opens a passive connection, sends the command, and returns the data once
+     * A whole download: opens a passive connection (PASV or EPSV), sends the command, and returns the data once
      * the 150 and 226 replies have arrived.
      */
     public byte[] download(String command) throws IOException {
-        Socket data = openPassive();
+        Socket data = openData();
         Reply start = command(command);
         if (start.code() != 150) {
             data.close();
@@ -199,9 +210,9 @@ public final class ControlConnection implements AutoCloseable {
         return bytes;
     }
 
-    /** A whole upload over a passive connection; returns the final reply. */
+    /** A whole upload over a passive connection (PASV or EPSV); returns the final reply. */
     public Reply upload(String command, byte[] bytes) throws IOException {
-        Socket data = openPassive();
+        Socket data = openData();
         Reply start = command(command);
         if (start.code() != 150) {
             data.close();
