@@ -89,7 +89,7 @@ public final class FtpSession implements Runnable {
         void abort() {
             aborted[0] = true;
             try {
-                connection.close();
+                connection.abort();
             } catch (IOException e) {
                 log.debug("closing aborted data connection: {}", e.toString());
             }

@@ -19,7 +19,8 @@ import java.nio.charset.StandardCharsets;
  * {@link #close()} from another thread (ABOR) makes a running transfer fail at once.
  */
 public final class DataConnection implements Closeable {
-    private static final long CHUNK = 8L * 1024 * 1024;
+    /** Bytes per transferTo call; small enough that STAT's byte count is current for a slow client. */
+    private static final long CHUNK = 1024 * 1024;
     private static final byte[] CR = {'\r'};
 
     private final SocketChannel channel;
@@ -160,6 +161,22 @@ public final class DataConnection implements Closeable {
     public Writer listingWriter() {
         OutputStream out = Channels.newOutputStream(channel);
         return new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
+    }
+
+    /**
+     * Stops a transfer running in another thread (ABOR, a client gone, shutdown). Closing alone is
+     * not enough: a virtual thread blocked in {@link FileChannel#transferTo} (sendfile) to a client
+     * that stopped reading is not woken by close(), but is by shutting the socket down first.
+     */
+    public void abort() throws IOException {
+        try {
+            channel.shutdownOutput();
+            channel.shutdownInput();
+        } catch (IOException alreadyGone) {
+            // not connected any more: closing is all there is to do
+        } finally {
+            channel.close();
+        }
     }
 
     @Override
