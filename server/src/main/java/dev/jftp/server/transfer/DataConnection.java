@@ -30,26 +30,54 @@ public final class DataConnection implements Closeable {
         channel.socket().setTcpNoDelay(true);
     }
 
-    /** Sends the file from {@code offset} to its end; returns the bytes read from the file. */
+    /**
+     * Sends the file from {@code offset} to its end; returns the bytes read from the file.
+     *
+     * <p>On a virtual thread, transferTo must never meet a socket the kernel would block on: sendfile
+     * would then hold the carrier thread until the client reads, and as many clients that stop
+     * reading as there are carriers would freeze every session. So the first piece goes through
+     * write(), which (JDK 21+) switches the socket to non-blocking mode for virtual threads; after
+     * that transferTo returns 0 when the socket is full, and the next piece again goes through
+     * write(), which parks the virtual thread until the client reads.
+     */
     public long sendFile(FileChannel file, long offset, boolean ascii, TransferProgress progress) throws IOException {
         if (ascii) {
             return sendAscii(file, offset, progress);
         }
-        long position = offset;
-        long size = file.size();
-        while (position < size) {
-            long n = file.transferTo(position, Math.min(CHUNK, size - position), channel);
-            if (n <= 0) {
-                // The file shrank under us (someone truncated it): send what there is and stop.
-                if (file.size() <= position) {
-                    break;
+        ByteBuffer buffer = BufferPool.take();
+        try {
+            long position = offset;
+            long size = file.size();
+            boolean socketFull = true;
+            while (position < size) {
+                long n = socketFull
+                        ? writeThrough(file, position, buffer)
+                        : file.transferTo(position, Math.min(CHUNK, size - position), channel);
+                if (n < 0 || (n == 0 && socketFull)) {
+                    break; // the file shrank under us (someone truncated it): what there was is sent
                 }
-                continue;
+                socketFull = n == 0;
+                position += n;
+                progress.add(n);
             }
-            position += n;
-            progress.add(n);
+            return position - offset;
+        } finally {
+            BufferPool.give(buffer);
         }
-        return position - offset;
+    }
+
+    /** Sends the next buffer-full of the file with write(); returns the bytes sent, -1 at the end of the file. */
+    private long writeThrough(FileChannel file, long position, ByteBuffer buffer) throws IOException {
+        buffer.clear();
+        int n = file.read(buffer, position);
+        if (n <= 0) {
+            return n < 0 ? -1 : 0;
+        }
+        buffer.flip();
+        while (buffer.hasRemaining()) {
+            channel.write(buffer);
+        }
+        return n;
     }
 
     private long sendAscii(FileChannel file, long offset, TransferProgress progress) throws IOException {
