@@ -409,6 +409,12 @@ public final class FtpSession implements Runnable {
         }
     }
 
+    /** True when ABOR (or the end of the session) stopped the transfer now running. */
+    boolean isTransferAborted() {
+        RunningTransfer t = transfer;
+        return t != null && t.aborted()[0];
+    }
+
     /** True once the session is ending or the client has gone. */
     boolean isClosing() {
         return closing || controlEnded;

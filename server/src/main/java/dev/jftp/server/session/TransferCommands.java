@@ -113,8 +113,9 @@ final class TransferCommands {
             String description = verb.equals("STOU") ? "FILE: " + argument : argument;
             long bytes = s.transfer(description, (connection, progress) -> {
                 long n = connection.receiveFile(upload.channel(), s.ascii, progress);
-                if (s.isClosing()) {
-                    // The control connection ended with the data: a client that died, not a finished upload.
+                if (s.isClosing() || s.isTransferAborted()) {
+                    // The control connection ended with the data (a client that died), or ABOR ended
+                    // it: either way not a finished upload, which must not replace the old file.
                     throw new java.nio.channels.AsynchronousCloseException();
                 }
                 upload.commit();

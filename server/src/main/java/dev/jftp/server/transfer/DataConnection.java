@@ -193,13 +193,13 @@ public final class DataConnection implements Closeable {
 
     /**
      * Stops a transfer running in another thread (ABOR, a client gone, shutdown). Closing alone is
-     * not enough: a virtual thread blocked in {@link FileChannel#transferTo} (sendfile) to a client
-     * that stopped reading is not woken by close(), but is by shutting the socket down first.
+     * not enough for a sender blocked in sendfile (a platform thread's {@link FileChannel#transferTo}),
+     * but shutting the output down first wakes it. The input is not shut down: a receiver would
+     * take that for the end of the upload; close() makes its read fail instead.
      */
     public void abort() throws IOException {
         try {
             channel.shutdownOutput();
-            channel.shutdownInput();
         } catch (IOException alreadyGone) {
             // not connected any more: closing is all there is to do
         } finally {
