@@ -13,6 +13,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -239,6 +241,41 @@ class AbortTest {
             assertThat(new String(other.download("RETR good.txt"), StandardCharsets.UTF_8)).isEqualTo(OLD);
             assertThat(c.command("ABOR").code()).isEqualTo(426);
             assertThat(c.reply().code()).isEqualTo(226);
+        }
+    }
+
+    @Test
+    void moreClientsThatStopReadingThanCarrierThreadsDoNotFreezeTheServer() throws IOException {
+        // Each blocked download must park its virtual thread, not hold a carrier thread.
+        int carriers = Integer.getInteger("jdk.virtualThreadScheduler.parallelism", Runtime.getRuntime().availableProcessors());
+        int stalled = carriers + 1;
+        try (RunningServer busy = RunningServer.start(root, config -> config.withLimits(2000, stalled + 10))) {
+            List<ControlConnection> sessions = new ArrayList<>();
+            List<Socket> dataConnections = new ArrayList<>();
+            try {
+                for (int i = 0; i < stalled; i++) {
+                    ControlConnection s = busy.connectAsAlice();
+                    s.command("TYPE I");
+                    Reply pasv = s.command("PASV");
+                    Socket data = new Socket();
+                    data.setReceiveBufferSize(4096);
+                    data.connect(HostPort.parseSixNumbers(pasv.text()), ControlConnection.TIMEOUT_MILLIS);
+                    dataConnections.add(data);
+                    assertThat(s.command("RETR big.bin").code()).isEqualTo(150);
+                    sessions.add(s);
+                }
+                ControlConnection other = busy.connectAsAlice();
+                assertThat(other.command("NOOP").code()).isEqualTo(200);
+                assertThat(new String(other.download("RETR good.txt"), StandardCharsets.UTF_8)).isEqualTo(OLD);
+                for (ControlConnection s : sessions) {
+                    assertThat(s.command("ABOR").code()).isEqualTo(426);
+                    assertThat(s.reply().code()).isEqualTo(226);
+                }
+            } finally {
+                for (Socket data : dataConnections) {
+                    data.close();
+                }
+            }
         }
     }
 
