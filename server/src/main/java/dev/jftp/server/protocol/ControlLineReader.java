@@ -25,6 +25,9 @@ public final class ControlLineReader {
     private final byte[] buffer = new byte[4096];
     private int bufferPos;
     private int bufferEnd;
+    /** The line so far: kept across calls, so a read that times out mid-line (see read()) loses nothing. */
+    private int length;
+    private boolean overflow;
     private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -51,10 +54,11 @@ public final class ControlLineReader {
         return buffer[bufferPos++] & 0xFF;
     }
 
-    /** Blocks until a whole line (or the end of the stream) has arrived. */
+    /**
+     * Blocks until a whole line (or the end of the stream) has arrived. A timeout of the underlying
+     * stream passes through; the next call carries on with the same line.
+     */
     public ControlLine read() throws IOException {
-        int length = 0;
-        boolean overflow = false;
         while (true) {
             int b = nextByte();
             if (b < 0) {
@@ -78,10 +82,14 @@ public final class ControlLineReader {
                 b = command;
             }
             if (b == '\n') {
-                if (overflow) {
+                int lineLength = length;
+                boolean tooLong = overflow;
+                length = 0;
+                overflow = false;
+                if (tooLong) {
                     return new ControlLine.TooLong(limit);
                 }
-                int end = length > 0 && line[length - 1] == '\r' ? length - 1 : length;
+                int end = lineLength > 0 && line[lineLength - 1] == '\r' ? lineLength - 1 : lineLength;
                 try {
                     CharBuffer chars = decoder.reset().decode(ByteBuffer.wrap(line, 0, end));
                     return new ControlLine.Text(chars.toString());
@@ -89,10 +97,12 @@ public final class ControlLineReader {
                     return new ControlLine.InvalidEncoding();
                 }
             }
-            length = append(length, b);
-            if (length < 0) {
+            int appended = append(length, b);
+            if (appended < 0) {
                 overflow = true;
                 length = 0;
+            } else {
+                length = appended;
             }
         }
     }
