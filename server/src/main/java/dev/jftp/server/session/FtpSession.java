@@ -191,7 +191,17 @@ public final class FtpSession implements Runnable {
                 try {
                     line = reader.read();
                 } catch (SocketTimeoutException idle) {
-                    if (transfer != null || !inbox.isEmpty()) {
+                    RunningTransfer running = transfer;
+                    if (running != null) {
+                        // Busy, not idle; but a transfer that moved no byte for a whole idle period
+                        // is a client that stopped sending or reading: it must not hold the session.
+                        if (running.progress().stalledSinceLastCheck()) {
+                            log.info("session {}: transfer of {} stalled; aborting it", id, running.description());
+                            running.abort();
+                        }
+                        continue;
+                    }
+                    if (!inbox.isEmpty()) {
                         continue; // busy, not idle
                     }
                     offer(new IdleTimeout());
