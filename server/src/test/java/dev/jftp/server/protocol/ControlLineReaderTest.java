@@ -1,10 +1,13 @@
 package dev.jftp.server.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -80,6 +83,37 @@ class ControlLineReaderTest {
     void doubledIacIsTheByte0xFfWhichIsNeverUtf8() throws IOException {
         ControlLineReader r = reader(new byte[] {'A', (byte) IAC, (byte) IAC, '\r', '\n'}, 8192);
         assertThat(r.read()).isInstanceOf(ControlLine.InvalidEncoding.class);
+    }
+
+    @Test
+    void aReadTimeoutInTheMiddleOfALineLosesNothing() throws IOException {
+        // The session's reader times out while a transfer runs and then reads on.
+        InputStream stalling = new InputStream() {
+            private final byte[][] chunks = {ascii("NOOP\r\nST"), null, ascii("AT\r\n")};
+            private int next;
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (next == chunks.length) {
+                    return -1;
+                }
+                byte[] chunk = chunks[next++];
+                if (chunk == null) {
+                    throw new SocketTimeoutException("idle");
+                }
+                System.arraycopy(chunk, 0, b, off, chunk.length);
+                return chunk.length;
+            }
+
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException("the reader reads blocks");
+            }
+        };
+        ControlLineReader r = new ControlLineReader(stalling, 8192);
+        assertThat(r.read()).isEqualTo(new ControlLine.Text("NOOP"));
+        assertThatThrownBy(r::read).isInstanceOf(SocketTimeoutException.class);
+        assertThat(r.read()).isEqualTo(new ControlLine.Text("STAT"));
     }
 
     @Test
