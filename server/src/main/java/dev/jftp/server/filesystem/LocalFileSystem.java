@@ -1,8 +1,14 @@
 package dev.jftp.server.filesystem;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -140,7 +146,7 @@ public final class LocalFileSystem implements FileSystemView {
 
     /** One directory entry, or null when it vanished meanwhile or is one of our temporary files. */
     private FileEntry listedEntry(Path p) {
-        String name = p.getFileName().toString();
+        String name = displayName(p);
         if (name.startsWith(TEMP_PREFIX)) {
             return null;
         }
@@ -164,6 +170,57 @@ public final class LocalFileSystem implements FileSystemView {
             log.debug("cannot read attributes of {}: {}", p, e.toString());
             return null;
         }
+    }
+
+    /**
+     * The file name as text. A name whose bytes on disk are not valid UTF-8 comes from the JDK with
+     * U+FFFD in place of the bad bytes; those bytes are shown escaped instead ("caf\xe9.txt"), read
+     * back from the path's URI, the one public view of a path's raw bytes.
+     */
+    static String displayName(Path p) {
+        String name = p.getFileName().toString();
+        if (name.indexOf('\uFFFD') < 0) {
+            return name;
+        }
+        String raw = p.toUri().getRawPath();
+        if (raw.endsWith("/")) {
+            raw = raw.substring(0, raw.length() - 1); // directories get a trailing slash
+        }
+        return escapeInvalidUtf8(percentDecode(raw.substring(raw.lastIndexOf('/') + 1)));
+    }
+
+    /** Undoes a URI's %XX escapes; everything else in a raw URI path is ASCII. */
+    private static byte[] percentDecode(String text) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '%' && i + 2 < text.length()) {
+                bytes.write(Integer.parseInt(text, i + 1, i + 3, 16));
+                i += 2;
+            } else {
+                bytes.write(c);
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Decodes UTF-8, writing each byte that is not part of a valid sequence as \xNN. */
+    static String escapeInvalidUtf8(byte[] bytes) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder();
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length);
+        StringBuilder sb = new StringBuilder(bytes.length + 8);
+        while (in.hasRemaining()) {
+            CoderResult result = decoder.decode(in, out, true);
+            sb.append(out.flip());
+            out.clear();
+            if (result.isError()) {
+                for (int i = 0; i < result.length(); i++) {
+                    sb.append(String.format("\\x%02x", in.get() & 0xff));
+                }
+            }
+        }
+        return sb.toString();
     }
 
     private static FileEntry entry(String name, PosixFileAttributes a) {
