@@ -66,11 +66,14 @@ public final class FtpSession implements Runnable {
     boolean epsvAll;
     String hashAlgorithm = "SHA-256";
 
-    /** Set by the reader when ABOR stopped a running transfer; ABOR's own handler then answers 226. */
+    /** Set by the reader when ABOR arrives; stops the transfer running or about to start; ABOR's handler clears it. */
     volatile boolean abortRequested;
 
     /** The transfer now running, if any; read by the reader thread for ABOR and STAT. */
     private volatile RunningTransfer transfer;
+
+    /** The data channel a transfer command is waiting to connect; ABOR or a client gone closes it. */
+    private volatile DataChannel opening;
 
     private sealed interface ControlEvent {
     }
@@ -209,20 +212,17 @@ public final class FtpSession implements Runnable {
                 }
                 if (line instanceof ControlLine.EndOfStream) {
                     controlEnded = true;
-                    RunningTransfer t = transfer;
-                    if (t != null) {
-                        t.abort(); // the client is gone: an upload must not be kept half-done
-                    }
+                    stopTransfer(); // the client is gone: an upload must not be kept half-done
                     offer(new Line(line));
                     return;
                 }
-                RunningTransfer t = transfer;
-                if (t != null && line instanceof ControlLine.Text text) {
+                if (line instanceof ControlLine.Text text) {
                     Command c = Command.parse(text.text());
+                    RunningTransfer t = transfer;
                     if (c.verb().equals("ABOR")) {
                         abortRequested = true;
-                        t.abort();
-                    } else if (c.verb().equals("STAT") && !c.hasArgument()) {
+                        stopTransfer();
+                    } else if (t != null && c.verb().equals("STAT") && !c.hasArgument()) {
                         reply(ReplyCode.SYSTEM_STATUS, "Transfer in progress: " + t.description() + ", " + t.progress().bytes() + " bytes so far");
                         continue;
                     }
@@ -234,11 +234,20 @@ public final class FtpSession implements Runnable {
             if (!closing) {
                 log.debug("session {}: control read failed: {}", id, e.toString());
             }
-            RunningTransfer t = transfer;
-            if (t != null) {
-                t.abort();
-            }
+            stopTransfer();
             offer(new Closed());
+        }
+    }
+
+    /** Stops the transfer running, or the wait for its data connection. Called by the reader thread. */
+    private void stopTransfer() {
+        RunningTransfer t = transfer;
+        if (t != null) {
+            t.abort();
+        }
+        DataChannel waiting = opening;
+        if (waiting != null) {
+            waiting.close();
         }
     }
 
@@ -381,14 +390,28 @@ public final class FtpSession implements Runnable {
             throw new FtpReplyException(ReplyCode.CANT_OPEN_DATA, "Use PORT, EPRT, PASV or EPSV first");
         }
         DataConnection connection;
+        // The reader sets abortRequested, then looks at opening and transfer; this thread sets them,
+        // then looks at abortRequested: whichever comes second sees the other, so no ABOR is missed.
+        opening = channel;
         try {
+            if (abortRequested || isClosing()) {
+                throw new java.nio.channels.AsynchronousCloseException();
+            }
             connection = channel.open(server.config().dataTimeout());
         } catch (IOException e) {
             channel.close();
+            if (abortRequested) {
+                throw new FtpReplyException(ReplyCode.TRANSFER_ABORTED, "Transfer aborted before the data connection was made");
+            }
             throw new FtpReplyException(ReplyCode.CANT_OPEN_DATA, "Can't open data connection: " + e.getMessage());
+        } finally {
+            opening = null;
         }
         RunningTransfer running = new RunningTransfer(description, connection, new TransferProgress(), new boolean[1]);
         transfer = running;
+        if (abortRequested || isClosing()) {
+            running.abort();
+        }
         server.transferStarted();
         try {
             reply(ReplyCode.OPENING_DATA_CONNECTION, "Opening " + (ascii ? "ASCII" : "BINARY") + " mode data connection for " + description);

@@ -125,15 +125,14 @@ final class TransferCommands {
         }
     }
 
-    /** ABOR (RFC 959 section 4.1.3): the reader thread already stopped a running transfer (426). */
+    /**
+     * ABOR (RFC 959 section 4.1.3): the reader thread already stopped the transfer running or about
+     * to start (which answered 426); either way ABOR itself is answered 226.
+     */
     static void abor(FtpSession s, String argument) throws IOException {
         s.closeDataChannel();
-        if (s.abortRequested) {
-            s.abortRequested = false;
-            s.reply(ReplyCode.CLOSING_DATA, "Abort successful");
-        } else {
-            s.reply(ReplyCode.DATA_OPEN_NO_TRANSFER, "No transfer to abort");
-        }
+        s.abortRequested = false;
+        s.reply(ReplyCode.CLOSING_DATA, "ABOR command successful");
     }
 
     static void allo(FtpSession s, String argument) throws IOException {
