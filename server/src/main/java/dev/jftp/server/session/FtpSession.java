@@ -22,6 +22,7 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -41,6 +42,8 @@ public final class FtpSession implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(FtpSession.class);
     private static final AtomicLong IDS = new AtomicLong();
     private static final int QUEUE_LIMIT = 32;
+    /** The commands that use the prepared data connection; when one is refused, the connection goes too. */
+    private static final Set<String> TRANSFER_VERBS = Set.of("RETR", "STOR", "STOU", "APPE", "LIST", "NLST", "MLSD");
 
     private final ServerContext server;
     private final Socket socket;
@@ -279,6 +282,9 @@ public final class FtpSession implements Runnable {
             }
             spec.handler().handle(this, command.argument());
         } catch (FtpReplyException e) {
+            if (TRANSFER_VERBS.contains(command.verb())) {
+                closeDataChannel();
+            }
             if (e.code() != ReplyCode.NOT_LOGGED_IN || !command.verb().equals("PASS")) {
                 log.info("session {} {}: \"{}\" -> {} {}", id, user == null ? "-" : user.name(), shorten(command.forLog()), e.code(), e.getMessage());
             }

@@ -95,11 +95,9 @@ final class ListingCommands {
         try {
             entry = s.files.stat(dir);
         } catch (IOException e) {
-            s.closeDataChannel();
             throw FtpReplyException.of(e, argument);
         }
         if (!entry.isDirectory()) {
-            s.closeDataChannel();
             throw new FtpReplyException(ReplyCode.BAD_ARGUMENTS, argument + ": not a directory (use MLST for a file)");
         }
         ListingRequest request = new ListingRequest(true, argument, dir, null, "");
@@ -160,7 +158,6 @@ final class ListingCommands {
         try {
             target = s.files.stat(request.directory());
         } catch (IOException e) {
-            s.closeDataChannel();
             throw FtpReplyException.of(e, argument.isEmpty() ? "." : request.path());
         }
         if (request.glob() == null && !target.isDirectory()) {
@@ -168,7 +165,6 @@ final class ListingCommands {
             return (r, consumer) -> consumer.accept(single);
         }
         if (!target.isDirectory()) {
-            s.closeDataChannel();
             throw new FtpReplyException(ReplyCode.FILE_UNAVAILABLE, request.path() + ": No such file or directory");
         }
         return (r, consumer) -> {

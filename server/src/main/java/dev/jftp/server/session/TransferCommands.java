@@ -48,12 +48,10 @@ final class TransferCommands {
             file = s.files.openForRead(path);
             size = file.size();
         } catch (IOException e) {
-            s.closeDataChannel();
             throw FtpReplyException.of(e, argument);
         }
         try (file) {
             if (offset > size) {
-                s.closeDataChannel();
                 throw new FtpReplyException(ReplyCode.INVALID_RESTART_POINT, "Restart offset " + offset + " is past the end of the file (" + size + " bytes)");
             }
             long started = System.nanoTime();
@@ -102,7 +100,6 @@ final class TransferCommands {
         try {
             upload = s.files.openForWrite(path, mode, offset);
         } catch (IOException e) {
-            s.closeDataChannel();
             if (e instanceof FileAlreadyExistsException) {
                 throw new FtpReplyException(ReplyCode.FILE_NAME_NOT_ALLOWED, argument + ": File exists");
             }
