@@ -145,11 +145,68 @@ class AbortTest {
 
     @Test
     void aborWithoutATransferIsStillAPositiveReply() throws IOException {
-        assertThat(c.command("ABOR").code()).isIn(225, 226);
+        assertThat(c.command("ABOR").code()).isEqualTo(226);
         c.command("PASV");
-        assertThat(c.command("ABOR").code()).isIn(225, 226);
+        assertThat(c.command("ABOR").code()).isEqualTo(226);
         // ABOR closed the prepared data connection
         assertThat(c.command("RETR good.txt").code()).isEqualTo(425);
+    }
+
+    @Test
+    void aborWhileTheServerWaitsForThePassiveConnection() throws IOException {
+        // The data timeout is 30 s; ABOR must not wait for it.
+        assertThat(c.command("PASV").code()).isEqualTo(227);
+        c.send("RETR good.txt");
+        c.send("ABOR");
+        assertThat(c.reply().code()).isIn(425, 426);
+        assertThat(c.reply().code()).isEqualTo(226);
+        assertThat(c.command("NOOP").code()).isEqualTo(200);
+        assertThat(new String(c.download("RETR good.txt"), StandardCharsets.UTF_8)).isEqualTo(OLD);
+    }
+
+    @Test
+    void aClientThatDisconnectsWhileTheServerWaitsForItsDataConnectionEndsItsSession() throws IOException {
+        assertThat(c.command("PASV").code()).isEqualTo(227);
+        c.send("STOR good.txt");
+        c.close();
+        awaitNoSessions();
+        assertOldFileIntactAndNoTemporaryFile();
+    }
+
+    @Test
+    void aRefusedTransferClosesItsPreparedDataConnection() throws IOException {
+        ControlConnection reader = server.connectAs(RunningServer.READER, RunningServer.READER_PASSWORD);
+        try (Socket data = reader.openPassive()) {
+            assertThat(reader.command("STOR good.txt").code()).isEqualTo(550);
+            assertThat(closedByServer(data)).isTrue();
+        }
+        assertThat(reader.command("RETR good.txt").code()).isEqualTo(425);
+        try (Socket data = reader.openPassive()) {
+            assertThat(reader.command("LIST missing").code()).isEqualTo(550);
+            assertThat(closedByServer(data)).isTrue();
+        }
+    }
+
+    /** True when the server closed (or reset) the connection; false when it stays open until the read timeout. */
+    private static boolean closedByServer(Socket data) throws IOException {
+        try {
+            return data.getInputStream().read() < 0;
+        } catch (java.net.SocketTimeoutException stillOpen) {
+            return false;
+        } catch (IOException reset) {
+            return true;
+        }
+    }
+
+    @Test
+    void statOfAPathKeepsThePreparedDataConnection() throws IOException {
+        try (Socket data = c.openPassive()) {
+            assertThat(c.command("STAT missing").code()).isEqualTo(550);
+            assertThat(c.command("STAT good.txt").code()).isEqualTo(213);
+            assertThat(c.command("RETR good.txt").code()).isEqualTo(150);
+            assertThat(new String(data.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(OLD);
+            assertThat(c.reply().code()).isEqualTo(226);
+        }
     }
 
     @Test
