@@ -150,6 +150,27 @@ class AccessCommandsTest {
     }
 
     @Test
+    void anonymousLogsInWithAnyPasswordReadOnlyWhenEnabled() throws IOException {
+        assertThat(server.connect().login("anonymous", "guest@example.com").code()).isEqualTo(530);
+        try (RunningServer open = RunningServer.start(root, config -> config.withAnonymous(true))) {
+            for (String name : new String[] {"anonymous", "ftp", "Anonymous"}) {
+                ControlConnection c = open.connect();
+                assertThat(c.login(name, "guest@example.com").code()).as(name).isEqualTo(230);
+                assertThat(new String(c.download("RETR f"))).isEqualTo("content");
+                assertThat(c.command("DELE f").code()).isEqualTo(550);
+                assertThat(c.command("MKD d").code()).isEqualTo(550);
+                assertThat(c.command("CWD ..").code()).isEqualTo(250);
+                assertThat(c.command("PWD").text()).startsWith("\"/\"");
+            }
+            ControlConnection noPassword = open.connect();
+            assertThat(noPassword.command("USER ftp").code()).isEqualTo(331);
+            assertThat(noPassword.command("PASS").code()).isEqualTo(230);
+        }
+        assertThat(root.resolve("f")).hasContent("content");
+        assertThat(root.resolve("d")).doesNotExist();
+    }
+
+    @Test
     void quitReplies221AndCloses() throws IOException {
         ControlConnection c = server.connectAsAlice();
         assertThat(c.command("QUIT").code()).isEqualTo(221);

@@ -209,11 +209,14 @@ class ListingCommandsTest {
 
     @Test
     void aDirectoryOfManyEntriesListsCompletely() throws IOException {
+        // Enough that LIST output (about 140 KB) passes through the listing buffer several times.
         Path big = Files.createDirectory(root.resolve("big"));
-        for (int i = 0; i < 5000; i++) {
-            Files.createFile(big.resolve("f" + i));
+        for (int i = 0; i < 2000; i++) {
+            Files.createFile(big.resolve("file-with-a-longer-name-" + i));
         }
-        assertThat(lines("NLST big")).hasSize(5000).contains("f0", "f4999");
-        assertThat(lines("LIST big")).hasSize(5000);
+        assertThat(lines("NLST big")).hasSize(2000).contains("file-with-a-longer-name-0", "file-with-a-longer-name-1999");
+        List<String> list = lines("LIST big");
+        assertThat(list).hasSize(2000);
+        assertThat(String.join("\r\n", list).length()).isGreaterThan(2 * 64 * 1024);
     }
 }
