@@ -6,7 +6,6 @@ import dev.jftp.protocol.HostPort;
 import dev.jftp.server.testing.ControlConnection;
 import dev.jftp.server.testing.Reply;
 import dev.jftp.server.testing.RunningServer;
-import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.net.ConnectException;
 import java.net.Socket;
