@@ -50,6 +50,8 @@ public final class FtpSession implements Runnable {
     private final Object writeLock = new Object();
     private final BlockingQueue<ControlEvent> inbox = new ArrayBlockingQueue<>(QUEUE_LIMIT);
     private volatile boolean closing;
+    /** The thread running {@link #run()}; interrupted by {@link #shutdown()}. */
+    private volatile Thread sessionThread;
     /** Set by the reader when the client closed or broke the control connection. */
     private volatile boolean controlEnded;
 
@@ -126,6 +128,7 @@ public final class FtpSession implements Runnable {
     @Override
     public void run() {
         long started = System.nanoTime();
+        sessionThread = Thread.currentThread();
         log.info("session {} start from {}", id, clientAddress.getHostAddress());
         Thread reader = null;
         try {
@@ -428,6 +431,12 @@ public final class FtpSession implements Runnable {
         }
         closeQuietly();
         inbox.offer(new Closed()); // never blocks: the reader's end-of-stream also wakes the session
+        // Also wakes a session that is sleeping out a failed login's delay (up to LoginThrottle.MAX_DELAY),
+        // which would otherwise hold up the stop.
+        Thread thread = sessionThread;
+        if (thread != null) {
+            thread.interrupt();
+        }
     }
 
     private void closeQuietly() {
