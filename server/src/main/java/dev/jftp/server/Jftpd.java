@@ -165,9 +165,45 @@ public final class Jftpd implements Callable<Integer> {
         return 0;
     }
 
-    private static String hostForUrl(InetAddress address) {
-        String host = address.getHostAddress();
-        return host.contains(":") ? "[" + host + "]" : host;
+    /** An address as URLs write it: IPv6 in brackets and in its short form (RFC 5952), e.g. [::1]. */
+    static String hostForUrl(InetAddress address) {
+        if (!(address instanceof java.net.Inet6Address)) {
+            return address.getHostAddress();
+        }
+        byte[] bytes = address.getAddress();
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = (bytes[2 * i] & 0xff) << 8 | bytes[2 * i + 1] & 0xff;
+        }
+        // RFC 5952 section 4.2: the longest run (the first of equals) of two or more zero groups becomes "::".
+        int runStart = -1;
+        int runLength = 1;
+        for (int i = 0; i < 8; ) {
+            int j = i;
+            while (j < 8 && groups[j] == 0) {
+                j++;
+            }
+            if (j - i > runLength) {
+                runStart = i;
+                runLength = j - i;
+            }
+            i = Math.max(j, i + 1);
+        }
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < 8; i++) {
+            if (i == runStart) {
+                sb.append("::");
+                i += runLength - 1;
+                continue;
+            }
+            if (sb.charAt(sb.length() - 1) != ':' && sb.length() > 1) {
+                sb.append(':');
+            }
+            sb.append(Integer.toHexString(groups[i]));
+        }
+        String text = address.getHostAddress();
+        int scope = text.indexOf('%');
+        return sb.append(scope >= 0 ? text.substring(scope) : "").append(']').toString();
     }
 
     private static String randomPassword() {
