@@ -2,7 +2,12 @@ package dev.jftp.server.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -147,6 +152,53 @@ class CurlIT {
 
         ExternalCommand.Result list = curlOk("--ftp-port", "127.0.0.1", url("active/"));
         assertThat(list.stdout().lines()).singleElement().satisfies(l -> assertThat(l).endsWith(" active.bin"));
+    }
+
+    @Test
+    void utf8NamesWithSpacesTravelBothWays() throws IOException {
+        Path source = TestData.writeBinary(local.resolve("ünï côdé.bin"), 40_000, 6);
+        // In the URL the names are percent-encoded UTF-8; on the wire and on disk they are UTF-8 (RFC 2640).
+        String dir = "d%C3%AEr%20with%20sp%C3%A2ces/";
+        String file = "%C3%BCn%C3%AF%20c%C3%B4d%C3%A9.bin";
+
+        ExternalCommand.Result upload = curlOk("--ftp-create-dirs", "-T", source.toString(), url(dir + file));
+        assertThat(upload.stderr()).contains("> MKD dîr with spâces", "> STOR ünï côdé.bin");
+        assertThat(root.resolve("dîr with spâces/ünï côdé.bin")).hasSameBinaryContentAs(source);
+
+        ExternalCommand.Result names = curlOk("--list-only", url(dir));
+        assertThat(names.stdout().lines()).containsExactly("ünï côdé.bin");
+        Path target = local.resolve("back.bin");
+        curlOk("-o", target.toString(), url(dir + file));
+        assertThat(target).hasSameBinaryContentAs(source);
+    }
+
+    @Test
+    void worksOverIpv6InPassiveAndActiveMode(@TempDir Path v6work) throws Exception {
+        assumeTrue(ipv6LoopbackUsable(), "IPv6 loopback (::1) is not usable on this machine");
+        Path v6root = Files.createDirectories(v6work.resolve("root"));
+        try (JftpdProcess v6 = JftpdProcess.start(v6work, "--bind", "::1", "--port", "0", "--root", v6root.toString(), "--user", "six:pw")) {
+            assertThat(v6.stdoutLines()).containsExactly("jftpd listening on [::1]:" + v6.port());
+            String base = "ftp://six:pw@[::1]:" + v6.port() + "/";
+            Path source = TestData.writeBinary(local.resolve("six.bin"), 300_000, 7);
+
+            ExternalCommand.Result upload = curlOk("-g", "-T", source.toString(), base + "six.bin");
+            assertThat(upload.stderr()).contains("> EPSV", "< 229", "> STOR six.bin", "< 226");
+            assertThat(v6root.resolve("six.bin")).hasSameBinaryContentAs(source);
+
+            Path target = local.resolve("six-back.bin");
+            ExternalCommand.Result download = curlOk("-g", "--ftp-port", "::1", "-o", target.toString(), base + "six.bin");
+            assertThat(download.stderr()).contains("> EPRT |2|::1|", "< 200", "> RETR six.bin", "< 226");
+            assertThat(target).hasSameBinaryContentAs(source);
+        }
+    }
+
+    private static boolean ipv6LoopbackUsable() {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(InetAddress.getByName("::1"), 0));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     @Test

@@ -56,12 +56,14 @@ class LftpIT {
         TestData.writeBinary(remoteTree.resolve("d1/d2/deep.bin"), 600_001, 30);
         TestData.writeText(remoteTree.resolve("top.txt"), 40, "top");
         Files.createDirectories(remoteTree.resolve("empty"));
+        TestData.writeText(remoteTree.resolve("spa ce/ünï côdé.txt"), 5, "u");
         FileTime past = FileTime.from(Instant.parse("2021-03-04T05:06:07Z"));
         Files.setLastModifiedTime(remoteTree.resolve("d1/d2/deep.bin"), past);
         // A local tree to mirror up.
         Path localTree = local.resolve("up");
         TestData.writeBinary(localTree.resolve("a/b/y.bin"), 900_000, 31);
         TestData.writeText(localTree.resolve("a/x.txt"), 10, "x");
+        TestData.writeBinary(localTree.resolve("ä b/ç d.bin"), 5000, 34);
         Files.setLastModifiedTime(localTree.resolve("a/b/y.bin"), FileTime.from(Instant.parse("2020-01-02T03:04:05Z")));
         Path single = TestData.writeBinary(local.resolve("single.bin"), 123_457, 32);
         TestData.writeBinary(dir.resolve("victim.bin"), 99, 33);

@@ -47,6 +47,8 @@ class PythonFtplibIT {
             print("SIZE", ftp.size("up.bin"))
             print("RENAME", ftp.rename("up.bin", "renamed.bin"))
             print("NLST", " ".join(sorted(ftp.nlst())))
+            for name, facts in sorted(ftp.mlsd(facts=["type", "size", "modify"])):
+                print("MLSD", name, facts.get("type"), facts.get("size", "-"), len(facts.get("modify", "")))
             print("CDUP", ftp.cwd(".."))
             with open(os.path.join(local, "given.bin"), "wb") as f:
                 print("RETR", ftp.retrbinary("RETR given.bin", f.write))
@@ -117,6 +119,7 @@ class PythonFtplibIT {
                 "PWD /" + mode + "/made",
                 "SIZE " + Files.size(upload),
                 "NLST renamed.bin",
+                "MLSD renamed.bin file " + Files.size(upload) + " 14",
                 "QUIT 221 Goodbye");
         assertThat(out).filteredOn(l -> l.startsWith("DIRLINE ")).anySatisfy(l -> assertThat(l).startsWith("DIRLINE -").endsWith(" given.bin"));
         assertThat(out).filteredOn(l -> l.startsWith("STOR ") || l.startsWith("RETR ") || l.startsWith("STORLINES ") || l.startsWith("RETRLINES "))
