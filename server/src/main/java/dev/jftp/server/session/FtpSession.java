@@ -394,7 +394,8 @@ public final class FtpSession implements Runnable {
                 reply(ReplyCode.TRANSFER_ABORTED, "Connection closed; transfer aborted");
             } else if (FtpReplyException.isDiskFull(e)) {
                 reply(ReplyCode.INSUFFICIENT_STORAGE, "Insufficient storage space; transfer aborted");
-            } else if (e instanceof SocketException || e instanceof java.nio.channels.ClosedChannelException) {
+            } else if (e instanceof SocketException || e instanceof java.nio.channels.ClosedChannelException
+                    || e instanceof dev.jftp.server.transfer.DataConnectionLostException) {
                 reply(ReplyCode.TRANSFER_ABORTED, "Data connection lost; transfer aborted");
             } else {
                 log.info("session {}: transfer of {} failed: {}", id, description, e.toString());

@@ -2,12 +2,14 @@ package dev.jftp.server.transfer;
 
 import java.io.BufferedWriter;
 import java.io.Closeable;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +39,14 @@ public final class DataConnection implements Closeable {
         long position = offset;
         long size = file.size();
         while (position < size) {
-            long n = file.transferTo(position, Math.min(CHUNK, size - position), channel);
+            long n;
+            try {
+                n = file.transferTo(position, Math.min(CHUNK, size - position), channel);
+            } catch (ClosedChannelException e) {
+                throw e; // closed under us (ABOR, shutdown): the caller knows why
+            } catch (IOException e) {
+                throw sideOf(e, file, position);
+            }
             if (n <= 0) {
                 // The file shrank under us (someone truncated it): send what there is and stop.
                 if (file.size() <= position) {
@@ -89,9 +98,28 @@ public final class DataConnection implements Closeable {
     private void drain(ByteBuffer out) throws IOException {
         out.flip();
         while (out.hasRemaining()) {
-            channel.write(out);
+            try {
+                channel.write(out);
+            } catch (ClosedChannelException e) {
+                throw e;
+            } catch (IOException e) {
+                throw new DataConnectionLostException(e);
+            }
         }
         out.clear();
+    }
+
+    /**
+     * transferTo fails the same way whether the file or the socket broke. If the file can still be
+     * read where the transfer stopped, it was the connection.
+     */
+    private static IOException sideOf(IOException e, FileChannel file, long position) {
+        try {
+            file.read(ByteBuffer.allocate(1), position);
+            return new DataConnectionLostException(e);
+        } catch (IOException fileProblem) {
+            return e;
+        }
     }
 
     /** Receives until the client closes the connection; returns the bytes written to the file. */
@@ -102,7 +130,14 @@ public final class DataConnection implements Closeable {
             boolean pendingCr = false;
             while (true) {
                 buffer.clear();
-                int n = channel.read(buffer);
+                int n;
+                try {
+                    n = channel.read(buffer);
+                } catch (ClosedChannelException e) {
+                    throw e;
+                } catch (IOException e) {
+                    throw new DataConnectionLostException(e);
+                }
                 if (n < 0) {
                     break;
                 }
@@ -158,7 +193,25 @@ public final class DataConnection implements Closeable {
 
     /** A writer for listing lines (UTF-8); the caller ends each line with CRLF. */
     public Writer listingWriter() {
-        OutputStream out = Channels.newOutputStream(channel);
+        OutputStream socket = Channels.newOutputStream(channel);
+        // Everything written here goes to the socket: any failure is the connection's.
+        OutputStream out = new FilterOutputStream(socket) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                try {
+                    socket.write(b, off, len);
+                } catch (ClosedChannelException e) {
+                    throw e;
+                } catch (IOException e) {
+                    throw new DataConnectionLostException(e);
+                }
+            }
+
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+        };
         return new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
     }
 
