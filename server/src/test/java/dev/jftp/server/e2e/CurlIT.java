@@ -127,6 +127,23 @@ class CurlIT {
     }
 
     @Test
+    void aRangeDownloadStopsTheTransferWithAbor() throws IOException {
+        Path served = TestData.writeBinary(root.resolve("ranged.bin"), 20 * 1024 * 1024, 8);
+        byte[] all = Files.readAllBytes(served);
+        Path part = local.resolve("ranged-part.bin");
+
+        // curl takes the bytes it wants, then aborts the rest of the transfer (RFC 959 ABOR: 426, then 226).
+        ExternalCommand.Result ranged = curlOk("-r", "1000-4999", "-o", part.toString(), url("ranged.bin"));
+
+        assertThat(ranged.stderr()).contains("> REST 1000", "> RETR ranged.bin", "> ABOR", "< 426");
+        assertThat(Files.readAllBytes(part)).isEqualTo(Arrays.copyOfRange(all, 1000, 5000));
+        // The server goes on serving the whole file afterwards.
+        Path whole = local.resolve("ranged-whole.bin");
+        curlOk("-o", whole.toString(), url("ranged.bin"));
+        assertThat(whole).hasSameBinaryContentAs(served);
+    }
+
+    @Test
     void aWrongPasswordIsLoginDenied() throws IOException {
         ExternalCommand.Result denied = curl("ftp://alice:wrong@127.0.0.1:" + jftpd.port() + "/");
 

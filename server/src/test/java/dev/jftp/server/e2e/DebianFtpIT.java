@@ -117,6 +117,47 @@ class DebianFtpIT {
     }
 
     @Test
+    void resumesWithRegetAndMovesFilesByWildcard() throws IOException {
+        Path dir = Files.createDirectories(root.resolve("wild"));
+        Path local = Files.createDirectories(work.resolve("local-wild"));
+        Path big = TestData.writeBinary(dir.resolve("big.bin"), 3 * 1024 * 1024, 23);
+        Files.write(local.resolve("big.bin"), java.util.Arrays.copyOf(Files.readAllBytes(big), 1_000_003));
+        for (int i = 1; i <= 3; i++) {
+            TestData.writeText(dir.resolve("r" + i + ".txt"), i, "r" + i);
+            TestData.writeText(local.resolve("l" + i + ".txt"), i, "l" + i);
+        }
+
+        String commands = String.join("\n",
+                "open 127.0.0.1 " + jftpd.port(),
+                "user deb ian",
+                "prompt",
+                "cd wild",
+                "binary",
+                "reget big.bin",
+                "mget r*.txt",
+                "mkdir in",
+                "cd in",
+                "mput l*.txt",
+                "size l2.txt",
+                "cd ..",
+                "mdelete r*.txt",
+                "bye",
+                "");
+        ExternalCommand.Result result = ExternalCommand.in(local).stdin(commands).timeout(Duration.ofSeconds(120)).run("ftp", "-n", "-v");
+
+        assertThat(result.exit()).as(result.describe()).isZero();
+        assertThat(result.stdout()).as(result.describe()).contains("350 Restarting at 1000003", "221 Goodbye")
+                .doesNotContain("550 ", "500 ", "501 ", "425 ", "426 ");
+        assertThat(local.resolve("big.bin")).hasSameBinaryContentAs(big);
+        for (int i = 1; i <= 3; i++) {
+            assertThat(local.resolve("r" + i + ".txt")).hasContent(TestData.text(i, "r" + i).stripTrailing());
+            assertThat(dir.resolve("in/l" + i + ".txt")).hasSameBinaryContentAs(local.resolve("l" + i + ".txt"));
+            assertThat(dir.resolve("r" + i + ".txt")).doesNotExist();
+        }
+        assertThat(result.stdout()).contains("l2.txt\t" + Files.size(local.resolve("l2.txt")));
+    }
+
+    @Test
     void aWrongPasswordIsRefusedAndTheRightOneWorksAfterwards() throws IOException {
         String commands = String.join("\n",
                 "open 127.0.0.1 " + jftpd.port(),
