@@ -67,6 +67,8 @@ public final class FtpSession implements Runnable {
     DataChannel dataChannel;
     boolean epsvAll;
     String hashAlgorithm = "SHA-256";
+    /** Bytes the last transfer moved over the data connection, also when it failed (for the transfer log). */
+    long lastTransferBytes;
 
     /** Set by the reader when ABOR stopped a running transfer; ABOR's own handler then answers 226. */
     volatile boolean abortRequested;
@@ -403,6 +405,7 @@ public final class FtpSession implements Runnable {
             }
             return -1;
         } finally {
+            lastTransferBytes = running.progress().bytes();
             transfer = null;
             server.transferEnded();
             try {
