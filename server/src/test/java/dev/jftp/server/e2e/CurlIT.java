@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -127,7 +129,7 @@ class CurlIT {
     }
 
     @Test
-    void aRangeDownloadStopsTheTransferWithAbor() throws IOException {
+    void aRangeDownloadStopsTheTransferWithAbor() throws Exception {
         Path served = TestData.writeBinary(root.resolve("ranged.bin"), 20 * 1024 * 1024, 8);
         byte[] all = Files.readAllBytes(served);
         Path part = local.resolve("ranged-part.bin");
@@ -137,6 +139,10 @@ class CurlIT {
 
         assertThat(ranged.stderr()).contains("> REST 1000", "> RETR ranged.bin", "> ABOR", "< 426");
         assertThat(Files.readAllBytes(part)).isEqualTo(Arrays.copyOfRange(all, 1000, 5000));
+        // The transfer log says it failed, and how far it got.
+        Matcher logged = jftpd.awaitStderr(Pattern.compile("RETR session=\\d+ user=alice client=127\\.0\\.0\\.1 path=/ranged\\.bin bytes=(\\d+) seconds=\\S+ status=failed"), Duration.ofSeconds(10));
+        assertThat(logged).as(jftpd.stderr()).isNotNull();
+        assertThat(Long.parseLong(logged.group(1))).isBetween(4000L, (long) all.length - 1000);
         // The server goes on serving the whole file afterwards.
         Path whole = local.resolve("ranged-whole.bin");
         curlOk("-o", whole.toString(), url("ranged.bin"));

@@ -161,6 +161,21 @@ final class JftpdProcess implements AutoCloseable {
         return false;
     }
 
+    /** Waits up to {@code timeout} for standard error to match {@code pattern}; the match, or null. */
+    Matcher awaitStderr(Pattern pattern, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Matcher m = pattern.matcher(stderr());
+            if (m.find()) {
+                return m;
+            }
+            if (System.nanoTime() >= deadline || !process.isAlive()) {
+                return null;
+            }
+            Thread.sleep(20);
+        }
+    }
+
     /** Sends SIGTERM (what {@link Process#destroy()} does on Unix). */
     void terminate() {
         process.destroy();
