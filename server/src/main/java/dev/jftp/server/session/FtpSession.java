@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,8 +51,8 @@ public final class FtpSession implements Runnable {
     private final Object writeLock = new Object();
     private final BlockingQueue<ControlEvent> inbox = new ArrayBlockingQueue<>(QUEUE_LIMIT);
     private volatile boolean closing;
-    /** The thread running {@link #run()}; interrupted by {@link #shutdown()}. */
-    private volatile Thread sessionThread;
+    /** Released by {@link #shutdown()}; waits of the session (a failed login's delay) end early on it. */
+    private final CountDownLatch stopped = new CountDownLatch(1);
     /** Set by the reader when the client closed or broke the control connection. */
     private volatile boolean controlEnded;
 
@@ -130,7 +131,6 @@ public final class FtpSession implements Runnable {
     @Override
     public void run() {
         long started = System.nanoTime();
-        sessionThread = Thread.currentThread();
         log.info("session {} start from {}", id, clientAddress.getHostAddress());
         Thread reader = null;
         try {
@@ -435,12 +435,14 @@ public final class FtpSession implements Runnable {
         }
         closeQuietly();
         inbox.offer(new Closed()); // never blocks: the reader's end-of-stream also wakes the session
-        // Also wakes a session that is sleeping out a failed login's delay (up to LoginThrottle.MAX_DELAY),
-        // which would otherwise hold up the stop.
-        Thread thread = sessionThread;
-        if (thread != null) {
-            thread.interrupt();
-        }
+        // Also ends a failed login's delay (up to LoginThrottle.MAX_DELAY), which would otherwise hold up
+        // the stop. Not an interrupt: one that lands in FileChannel I/O closes the file under the transfer.
+        stopped.countDown();
+    }
+
+    /** Waits for {@code delay}, or less if the server stops meanwhile. */
+    void pause(java.time.Duration delay) throws InterruptedException {
+        stopped.await(delay.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     private void closeQuietly() {
