@@ -13,6 +13,8 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An open data connection. Binary downloads go from the file to the socket with
@@ -21,6 +23,7 @@ import java.nio.charset.StandardCharsets;
  * {@link #close()} from another thread (ABOR) makes a running transfer fail at once.
  */
 public final class DataConnection implements Closeable {
+    private static final Logger log = LoggerFactory.getLogger(DataConnection.class);
     private static final long CHUNK = 8L * 1024 * 1024;
     private static final byte[] CR = {'\r'};
 
@@ -215,8 +218,20 @@ public final class DataConnection implements Closeable {
         return new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
     }
 
+    /**
+     * Closes the connection; from another thread (ABOR, server stop) this ends a running transfer.
+     * A thread blocked in sendfile (transferTo to a client that stopped reading) is not woken by
+     * close() alone, so the output is shut down first, which makes that send fail at once.
+     */
     @Override
     public void close() throws IOException {
+        if (channel.isOpen()) {
+            try {
+                channel.shutdownOutput();
+            } catch (IOException e) {
+                log.debug("shutting down data connection output: {}", e.toString()); // already reset: close anyway
+            }
+        }
         channel.close();
     }
 }
