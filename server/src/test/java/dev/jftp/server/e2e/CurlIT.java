@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The real curl against the real bin/jftpd: list, upload, byte-exact download, resume, wrong password, active mode. */
-@Timeout(180)
+@Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class CurlIT {
     /** curl's exit status for "The remote server denied curl to login" (CURLE_LOGIN_DENIED). */
     private static final int CURLE_LOGIN_DENIED = 67;

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Debian's stock {@code ftp} command (tnftp on Debian 12) against the real bin/jftpd, driven as a
  * script would drive it: {@code ftp -n} with the commands on standard input.
  */
-@Timeout(180)
+@Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class DebianFtpIT {
     @TempDir
     static Path work;

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * users, how it stops, and the limits it is given. Transfers are driven with Apache Commons Net and
  * raw sockets.
  */
-@Timeout(180)
+@Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class JftpdCliIT {
     private static final Duration PROMPTLY = Duration.ofSeconds(15);
 

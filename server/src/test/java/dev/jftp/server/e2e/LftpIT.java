@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** lftp against the real bin/jftpd: mirror both ways (MLSD, MFMT), ls, get, put, rm, mkdir, mv. */
-@Timeout(180)
+@Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class LftpIT {
     @TempDir
     static Path work;

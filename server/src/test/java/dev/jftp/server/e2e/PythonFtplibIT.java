@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Python's standard ftplib against the real bin/jftpd, in passive and in active mode. */
-@Timeout(180)
+@Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class PythonFtplibIT {
     /**
      * A session of ordinary ftplib calls. It prints one "KEY value" line per result for the test to

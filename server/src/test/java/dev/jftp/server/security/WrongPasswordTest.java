@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * address (across sessions), 421 and close at the third failure in one session, and the right
  * password still works. Delays are checked as lower bounds only, so a slow machine cannot fail them.
  */
-@Timeout(120)
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class WrongPasswordTest {
     private static final Duration BASE = Duration.ofMillis(100);
 

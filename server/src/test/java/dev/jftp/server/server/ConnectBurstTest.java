@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A burst of connects at once: the large listen backlog and the accept loop keep up, and the
  * session limit holds exactly under the flood.
  */
-@Timeout(300)
+@Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ConnectBurstTest {
     private static final int BURST = 1000;
 
