@@ -41,9 +41,16 @@ jftp_mvn() {
 }
 
 # Builds the shaded jar of module $1 (named $2) when it is missing or older than any source.
+# JFTP_NO_BUILD=1 (set by the end-to-end tests, which run inside 'mvn verify' right after it
+# packaged the jar) turns a needed build into an error: a nested Maven run would rewrite target/
+# under the running build.
 jftp_ensure_jar() {
   local module="$1" jar="$JFTP_ROOT/$1/target/$2.jar"
   if [ ! -f "$jar" ] || [ -n "$(find "$JFTP_ROOT"/pom.xml "$JFTP_ROOT"/*/pom.xml "$JFTP_ROOT"/*/src/main -newer "$jar" -type f 2>/dev/null | head -1)" ]; then
+    if [ "${JFTP_NO_BUILD:-}" = 1 ]; then
+      echo "jftp: $jar is missing or older than its sources, and JFTP_NO_BUILD=1 forbids building it" >&2
+      exit 1
+    fi
     echo "jftp: building $2 (first use or sources changed)..." >&2
     jftp_mvn -DskipTests -pl "$module" -am package >&2 || { echo "jftp: build failed" >&2; exit 1; }
   fi

@@ -1,20 +1,37 @@
 #!/usr/bin/env bash
-# Installs the real FTP clients the end-to-end tests drive, where they are missing and we may.
-# Tests that still find a client missing skip with a visible message.
+# Installs the real FTP clients the end-to-end tests drive, where they are missing and we may:
+# curl, ftp (Debian 12: tnftp), lftp, tmux, python3 (for ftplib). Debian/Ubuntu via apt-get, as root
+# or through password-less sudo. Never fails: a test whose client is still missing skips, saying so.
 set -u
+# command -> Debian package
+declare -A package=([curl]=curl [ftp]=ftp [lftp]=lftp [tmux]=tmux [python3]=python3)
 missing=()
-command -v curl >/dev/null 2>&1 || missing+=(curl)
-command -v ftp >/dev/null 2>&1 || missing+=(ftp)
-command -v lftp >/dev/null 2>&1 || missing+=(lftp)
-command -v tmux >/dev/null 2>&1 || missing+=(tmux)
-command -v python3 >/dev/null 2>&1 || missing+=(python3)
+for command in curl ftp lftp tmux python3; do
+  command -v "$command" >/dev/null 2>&1 || missing+=("${package[$command]}")
+done
 [ ${#missing[@]} -eq 0 ] && exit 0
-if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-  echo "jftp: installing test peers: ${missing[*]}" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >/tmp/jftp-install-peers.log 2>&1 \
-    || echo "jftp: could not install ${missing[*]} (see /tmp/jftp-install-peers.log); those tests will skip" >&2
+
+if [ "$(id -u)" -eq 0 ]; then
+  as_root=()
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+  as_root=(sudo -n)
 else
-  echo "jftp: not root or no apt-get: ${missing[*]} missing; those tests will skip" >&2
+  echo "jftp: ${missing[*]} missing, and neither root nor password-less sudo to install them; those tests will skip" >&2
+  exit 0
 fi
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "jftp: ${missing[*]} missing and no apt-get here; install them by hand, or those tests will skip" >&2
+  exit 0
+fi
+
+log=/tmp/jftp-install-peers.log
+echo "jftp: installing test peers: ${missing[*]} (log: $log)" >&2
+{
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+} >"$log" 2>&1 || echo "jftp: could not install ${missing[*]} (see $log); those tests will skip" >&2
+
+for command in curl ftp lftp tmux python3; do
+  command -v "$command" >/dev/null 2>&1 || echo "jftp: $command is still missing; its end-to-end tests will skip" >&2
+done
 exit 0

@@ -111,13 +111,10 @@ public final class Jftpd implements Callable<Integer> {
             accounts.put(name, new Account(new User(name, rootDir, Permission.ALL, false), hasher.hash(password)));
             Arrays.fill(password, '\0');
         }
+        String generatedPassword = null;
         if (accounts.isEmpty() && !anonymous) {
-            String password = randomPassword();
-            accounts.put("jftp", new Account(new User("jftp", rootDir, Permission.ALL, false), hasher.hash(password.toCharArray())));
-            err.println("jftpd: no user configured, so one was made for this run:");
-            err.println("jftpd:   user 'jftp', password '" + password + "'  (home " + rootDir + ")");
-            err.println("jftpd:   e.g.  curl ftp://jftp:" + password + "@127.0.0.1:" + (port == 0 ? "PORT" : port) + "/");
-            err.println("jftpd: use --user NAME:PASSWORD, --users FILE or 'jftpd user add NAME' for lasting accounts.");
+            generatedPassword = randomPassword();
+            accounts.put("jftp", new Account(new User("jftp", rootDir, Permission.ALL, false), hasher.hash(generatedPassword.toCharArray())));
         }
         ServerConfig config;
         try {
@@ -152,11 +149,61 @@ public final class Jftpd implements Callable<Integer> {
             }
             Runtime.getRuntime().halt(0);
         }, "jftpd-shutdown"));
-        String host = server.address().getHostAddress();
-        System.out.println("jftpd listening on " + (host.contains(":") ? "[" + host + "]" : host) + ":" + server.port());
+        if (generatedPassword != null) {
+            // Printed once bound, so that the example names the real port (also for --port 0).
+            InetAddress bound = server.address();
+            // A wildcard bind is reachable on the IPv4 loopback address, which reads best in an example.
+            String exampleHost = bound.isAnyLocalAddress() ? "127.0.0.1" : hostForUrl(bound);
+            err.println("jftpd: no user configured, so one was made for this run:");
+            err.println("jftpd:   user 'jftp', password '" + generatedPassword + "'  (home " + rootDir + ")");
+            err.println("jftpd:   e.g.  curl ftp://jftp:" + generatedPassword + "@" + exampleHost + ":" + server.port() + "/");
+            err.println("jftpd: use --user NAME:PASSWORD, --users FILE or 'jftpd user add NAME' for lasting accounts.");
+        }
+        System.out.println("jftpd listening on " + hostForUrl(server.address()) + ":" + server.port());
         System.out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** An address as URLs write it: IPv6 in brackets and in its short form (RFC 5952), e.g. [::1]. */
+    static String hostForUrl(InetAddress address) {
+        if (!(address instanceof java.net.Inet6Address)) {
+            return address.getHostAddress();
+        }
+        byte[] bytes = address.getAddress();
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = (bytes[2 * i] & 0xff) << 8 | bytes[2 * i + 1] & 0xff;
+        }
+        // RFC 5952 section 4.2: the longest run (the first of equals) of two or more zero groups becomes "::".
+        int runStart = -1;
+        int runLength = 1;
+        for (int i = 0; i < 8; ) {
+            int j = i;
+            while (j < 8 && groups[j] == 0) {
+                j++;
+            }
+            if (j - i > runLength) {
+                runStart = i;
+                runLength = j - i;
+            }
+            i = Math.max(j, i + 1);
+        }
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < 8; i++) {
+            if (i == runStart) {
+                sb.append("::");
+                i += runLength - 1;
+                continue;
+            }
+            if (sb.charAt(sb.length() - 1) != ':' && sb.length() > 1) {
+                sb.append(':');
+            }
+            sb.append(Integer.toHexString(groups[i]));
+        }
+        String text = address.getHostAddress();
+        int scope = text.indexOf('%');
+        return sb.append(scope >= 0 ? text.substring(scope) : "").append(']').toString();
     }
 
     private static String randomPassword() {
@@ -217,7 +264,7 @@ public final class Jftpd implements Callable<Integer> {
         /** From the terminal without echo (asked twice), else one line of standard input. */
         private static char[] readPassword() throws IOException {
             Console console = System.console();
-            if (console != null) {
+            if (console != null && isTerminal(console)) {
                 char[] first = console.readPassword("Password: ");
                 char[] second = console.readPassword("Password again: ");
                 if (first == null || !Arrays.equals(first, second)) {
@@ -228,6 +275,18 @@ public final class Jftpd implements Callable<Integer> {
             }
             String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
             return line == null ? null : line.toCharArray();
+        }
+
+        /**
+         * JDK 22 to 24 return a Console from System.console() even when standard input is a pipe;
+         * Console.isTerminal() (JDK 22+) tells the two apart. On JDK 21 a console is always a terminal.
+         */
+        private static boolean isTerminal(Console console) {
+            try {
+                return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+            } catch (ReflectiveOperationException e) {
+                return true;
+            }
         }
     }
 }

@@ -110,17 +110,22 @@ public final class FtpServer implements AutoCloseable {
         }
     }
 
-    /** 421 at connect (RFC 959 section 5.4 allows it in place of 220) and close. */
+    /**
+     * 421 at connect (RFC 959 section 5.4 allows it in place of 220) and close. The close is an
+     * orderly one (FIN after the reply): an abortive close (SO_LINGER 0) discards a reply still in
+     * the send buffer and resets the connection, so the client would never see why. A normal close
+     * does not block; the kernel finishes it.
+     */
     private void refuse(Socket socket, ConnectionLimiter.Verdict verdict) {
         String text = verdict == ConnectionLimiter.Verdict.SERVER_FULL
                 ? "421 Too many users connected, try again later\r\n"
                 : "421 Too many connections from your address\r\n";
         log.info("refused {}: {}", socket.getInetAddress().getHostAddress(), verdict);
         try {
-            socket.setSoLinger(true, 0);
             OutputStream out = socket.getOutputStream();
             out.write(text.getBytes(StandardCharsets.US_ASCII));
             out.flush();
+            socket.shutdownOutput();
         } catch (IOException e) {
             log.debug("refusing {}: {}", socket.getInetAddress(), e.toString());
         } finally {

@@ -70,7 +70,7 @@ final class AccessCommands {
         log.info("session {}: login failed for '{}' from {} (failure {} from this address)", s.id(), name,
                 s.clientAddress().getHostAddress(), s.server().loginThrottle().failureCount(s.clientAddress()));
         try {
-            Thread.sleep(delay);
+            s.pause(delay);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +54,8 @@ public final class FtpSession implements Runnable {
     private final Object writeLock = new Object();
     private final BlockingQueue<ControlEvent> inbox = new ArrayBlockingQueue<>(QUEUE_LIMIT);
     private volatile boolean closing;
+    /** Released by {@link #shutdown()}; waits of the session (a failed login's delay) end early on it. */
+    private final CountDownLatch stopped = new CountDownLatch(1);
     /** Set by the reader when the client closed or broke the control connection. */
     private volatile boolean controlEnded;
 
@@ -68,6 +71,8 @@ public final class FtpSession implements Runnable {
     DataChannel dataChannel;
     boolean epsvAll;
     String hashAlgorithm = "SHA-256";
+    /** Bytes the last transfer moved over the data connection, also when it failed (for the transfer log). */
+    long lastTransferBytes;
 
     /** Set by the reader when ABOR arrives; stops the transfer running or about to start; ABOR's handler clears it. */
     volatile boolean abortRequested;
@@ -430,7 +435,8 @@ public final class FtpSession implements Runnable {
                 reply(ReplyCode.TRANSFER_ABORTED, "Connection closed; transfer aborted");
             } else if (FtpReplyException.isDiskFull(e)) {
                 reply(ReplyCode.INSUFFICIENT_STORAGE, "Insufficient storage space; transfer aborted");
-            } else if (e instanceof SocketException || e instanceof java.nio.channels.ClosedChannelException) {
+            } else if (e instanceof SocketException || e instanceof java.nio.channels.ClosedChannelException
+                    || e instanceof dev.jftp.server.transfer.DataConnectionLostException) {
                 reply(ReplyCode.TRANSFER_ABORTED, "Data connection lost; transfer aborted");
             } else {
                 log.info("session {}: transfer of {} failed: {}", id, description, e.toString());
@@ -438,6 +444,7 @@ public final class FtpSession implements Runnable {
             }
             return -1;
         } finally {
+            lastTransferBytes = running.progress().bytes();
             transfer = null;
             server.transferEnded();
             try {
@@ -473,6 +480,14 @@ public final class FtpSession implements Runnable {
         }
         closeQuietly();
         inbox.offer(new Closed()); // never blocks: the reader's end-of-stream also wakes the session
+        // Also ends a failed login's delay (up to LoginThrottle.MAX_DELAY), which would otherwise hold up
+        // the stop. Not an interrupt: one that lands in FileChannel I/O closes the file under the transfer.
+        stopped.countDown();
+    }
+
+    /** Waits for {@code delay}, or less if the server stops meanwhile. */
+    void pause(java.time.Duration delay) throws InterruptedException {
+        stopped.await(delay.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     private void closeQuietly() {

@@ -136,10 +136,12 @@ final class TransferCommands {
         s.reply(ReplyCode.SUPERFLUOUS, "ALLO not needed; space is allocated as data arrives");
     }
 
+    /** {@code bytes} is what the transfer returned: the bytes moved, or -1 when it failed (then what it moved before). */
     static void log(FtpSession s, String verb, VirtualPath path, long bytes, long startedNanos) {
         double seconds = (System.nanoTime() - startedNanos) / 1e9;
         xferlog.info("{} session={} user={} client={} path={} bytes={} seconds={} status={}", verb, s.id(), s.userName(),
-                s.clientAddress().getHostAddress(), path, Math.max(bytes, 0), String.format("%.3f", seconds), bytes < 0 ? "failed" : "ok");
+                s.clientAddress().getHostAddress(), path, bytes >= 0 ? bytes : s.lastTransferBytes, String.format("%.3f", seconds),
+                bytes < 0 ? "failed" : "ok");
     }
 
     /** The RFC 3659 "perm" fact for this session's user. */

@@ -2,15 +2,19 @@ package dev.jftp.server.transfer;
 
 import java.io.BufferedWriter;
 import java.io.Closeable;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An open data connection. Binary downloads go from the file to the socket with
@@ -19,6 +23,7 @@ import java.nio.charset.StandardCharsets;
  * {@link #close()} from another thread (ABOR) makes a running transfer fail at once.
  */
 public final class DataConnection implements Closeable {
+    private static final Logger log = LoggerFactory.getLogger(DataConnection.class);
     /** Bytes per transferTo call; small enough that STAT's byte count is current for a slow client. */
     private static final long CHUNK = 1024 * 1024;
     private static final byte[] CR = {'\r'};
@@ -50,9 +55,16 @@ public final class DataConnection implements Closeable {
             long size = file.size();
             boolean socketFull = true;
             while (position < size) {
-                long n = socketFull
-                        ? writeThrough(file, position, buffer)
-                        : file.transferTo(position, Math.min(CHUNK, size - position), channel);
+                long n;
+                try {
+                    n = socketFull
+                            ? writeThrough(file, position, buffer)
+                            : file.transferTo(position, Math.min(CHUNK, size - position), channel);
+                } catch (ClosedChannelException e) {
+                    throw e; // closed under us (ABOR, shutdown): the caller knows why
+                } catch (IOException e) {
+                    throw sideOf(e, file, position);
+                }
                 if (n < 0 || (n == 0 && socketFull)) {
                     break; // the file shrank under us (someone truncated it): what there was is sent
                 }
@@ -118,9 +130,28 @@ public final class DataConnection implements Closeable {
     private void drain(ByteBuffer out) throws IOException {
         out.flip();
         while (out.hasRemaining()) {
-            channel.write(out);
+            try {
+                channel.write(out);
+            } catch (ClosedChannelException e) {
+                throw e;
+            } catch (IOException e) {
+                throw new DataConnectionLostException(e);
+            }
         }
         out.clear();
+    }
+
+    /**
+     * transferTo fails the same way whether the file or the socket broke. If the file can still be
+     * read where the transfer stopped, it was the connection.
+     */
+    private static IOException sideOf(IOException e, FileChannel file, long position) {
+        try {
+            file.read(ByteBuffer.allocate(1), position);
+            return new DataConnectionLostException(e);
+        } catch (IOException fileProblem) {
+            return e;
+        }
     }
 
     /** Receives until the client closes the connection; returns the bytes written to the file. */
@@ -131,7 +162,14 @@ public final class DataConnection implements Closeable {
             boolean pendingCr = false;
             while (true) {
                 buffer.clear();
-                int n = channel.read(buffer);
+                int n;
+                try {
+                    n = channel.read(buffer);
+                } catch (ClosedChannelException e) {
+                    throw e;
+                } catch (IOException e) {
+                    throw new DataConnectionLostException(e);
+                }
                 if (n < 0) {
                     break;
                 }
@@ -187,7 +225,25 @@ public final class DataConnection implements Closeable {
 
     /** A writer for listing lines (UTF-8); the caller ends each line with CRLF. */
     public Writer listingWriter() {
-        OutputStream out = Channels.newOutputStream(channel);
+        OutputStream socket = Channels.newOutputStream(channel);
+        // Everything written here goes to the socket: any failure is the connection's.
+        OutputStream out = new FilterOutputStream(socket) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                try {
+                    socket.write(b, off, len);
+                } catch (ClosedChannelException e) {
+                    throw e;
+                } catch (IOException e) {
+                    throw new DataConnectionLostException(e);
+                }
+            }
+
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+        };
         return new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
     }
 
@@ -198,17 +254,23 @@ public final class DataConnection implements Closeable {
      * take that for the end of the upload; close() makes its read fail instead.
      */
     public void abort() throws IOException {
-        try {
-            channel.shutdownOutput();
-        } catch (IOException alreadyGone) {
-            // not connected any more: closing is all there is to do
-        } finally {
-            channel.close();
-        }
+        close();
     }
 
+    /**
+     * Closes the connection; from another thread (ABOR, server stop) this ends a running transfer.
+     * A thread blocked in sendfile (transferTo to a client that stopped reading) is not woken by
+     * close() alone, so the output is shut down first, which makes that send fail at once.
+     */
     @Override
     public void close() throws IOException {
+        if (channel.isOpen()) {
+            try {
+                channel.shutdownOutput();
+            } catch (IOException e) {
+                log.debug("shutting down data connection output: {}", e.toString()); // already reset: close anyway
+            }
+        }
         channel.close();
     }
 }

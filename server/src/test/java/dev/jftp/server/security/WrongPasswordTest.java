@@ -1,0 +1,113 @@
+package dev.jftp.server.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jftp.server.server.ControlConnection;
+import dev.jftp.server.server.ServerUnderTest;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.commons.net.ftp.FTPClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Wrong passwords over real sockets: 530 after a delay that grows with each failure from the same
+ * address (across sessions), 421 and close at the third failure in one session, and the right
+ * password still works. Delays are checked as lower bounds only, so a slow machine cannot fail them.
+ */
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class WrongPasswordTest {
+    private static final Duration BASE = Duration.ofMillis(100);
+
+    @TempDir
+    Path root;
+
+    /** USER + PASS; returns the PASS reply and how long it took. */
+    private record Attempt(String reply, Duration took) {
+    }
+
+    private static Attempt login(ControlConnection c, String user, String password) throws IOException {
+        assertThat(c.command("USER " + user)).startsWith("331");
+        long started = System.nanoTime();
+        String reply = c.command("PASS " + password);
+        return new Attempt(reply, Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    private static ControlConnection connect(ServerUnderTest server) throws IOException {
+        ControlConnection c = ControlConnection.open(server.port());
+        assertThat(c.reply()).startsWith("220");
+        return c;
+    }
+
+    @Test
+    void eachFailureFromAnAddressWaitsLongerAndTheRightPasswordStillWorks() throws Exception {
+        try (ServerUnderTest server = ServerUnderTest.start(root, c -> c.withLoginFailureDelay(BASE))) {
+            try (ControlConnection first = connect(server)) {
+                Attempt one = login(first, ServerUnderTest.USER, "wrong-1");
+                assertThat(one.reply()).isEqualTo("530 Login incorrect");
+                assertThat(one.took()).isGreaterThanOrEqualTo(BASE);
+
+                Attempt two = login(first, ServerUnderTest.USER, "wrong-2");
+                assertThat(two.reply()).isEqualTo("530 Login incorrect");
+                assertThat(two.took()).isGreaterThanOrEqualTo(BASE.multipliedBy(2));
+            }
+            // A new connection from the same address does not start the count again.
+            try (ControlConnection second = connect(server)) {
+                Attempt three = login(second, ServerUnderTest.USER, "wrong-3");
+                assertThat(three.reply()).isEqualTo("530 Login incorrect");
+                assertThat(three.took()).isGreaterThanOrEqualTo(BASE.multipliedBy(4));
+
+                // An unknown user is answered the same way: names cannot be probed.
+                Attempt unknown = login(second, "nobody", "whatever");
+                assertThat(unknown.reply()).isEqualTo("530 Login incorrect");
+                assertThat(unknown.took()).isGreaterThanOrEqualTo(BASE.multipliedBy(8));
+
+                Attempt right = login(second, ServerUnderTest.USER, ServerUnderTest.PASSWORD);
+                assertThat(right.reply()).isEqualTo("230 User alice logged in");
+                assertThat(second.command("PWD")).startsWith("257 \"/\"");
+                assertThat(second.command("QUIT")).startsWith("221");
+            }
+        }
+    }
+
+    @Test
+    void theThirdFailureInASessionIsAnsweredWith421AndTheConnectionClosed() throws Exception {
+        try (ServerUnderTest server = ServerUnderTest.start(root, c -> c.withLoginFailureDelay(Duration.ofMillis(1)));
+             ControlConnection c = connect(server)) {
+            assertThat(login(c, ServerUnderTest.USER, "a").reply()).isEqualTo("530 Login incorrect");
+            assertThat(login(c, ServerUnderTest.USER, "b").reply()).isEqualTo("530 Login incorrect");
+            assertThat(login(c, ServerUnderTest.USER, "c").reply()).startsWith("421 ");
+            assertThat(c.isClosedByServer()).isTrue();
+
+            // The address may still log in with the right password.
+            FTPClient ftp = server.login();
+            assertThat(ftp.printWorkingDirectory()).isEqualTo("/");
+            ftp.logout();
+            ftp.disconnect();
+            server.awaitSessionCount(0, Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
+    void aClientWaitingOutAFailedLoginHoldsUpNobodyElse() throws Exception {
+        // A delay far longer than the rest of the test: the other client finishes well inside it.
+        try (ServerUnderTest server = ServerUnderTest.start(root, c -> c.withLoginFailureDelay(Duration.ofSeconds(60)));
+             ControlConnection guesser = connect(server)) {
+            assertThat(guesser.command("USER " + ServerUnderTest.USER)).startsWith("331");
+            guesser.send("PASS wrong");
+
+            FTPClient other = server.login();
+            assertThat(other.storeFile("f.txt", new java.io.ByteArrayInputStream(new byte[] {'x'}))).isTrue();
+            assertThat(other.listNames()).containsExactly("f.txt");
+            assertThat(other.logout()).isTrue();
+            other.disconnect();
+
+            assertThat(guesser.socket().getInputStream().available()).as("the guesser is still waiting for its 530").isZero();
+            // Stopping the server does not wait for the guesser's delay to run out.
+            server.close();
+            assertThat(server.server().sessionCount()).isZero();
+        }
+    }
+}
