@@ -90,9 +90,17 @@ class SessionLimitsTest {
             FTPClient ftp = server.login();
             InputStream in = ftp.retrieveFileStream("big.bin");
             assertThat(in).isNotNull();
-            byte[] head = in.readNBytes(64 * 1024);
-            // Stall with the transfer open for several idle timeouts: the control connection says nothing meanwhile.
-            Thread.sleep(idleTimeout.multipliedBy(5).dividedBy(2).toMillis());
+            // Read slowly for several idle timeouts: the control connection says nothing meanwhile, but the
+            // transfer makes progress, so the session is busy, not idle. (A transfer that makes no progress
+            // at all for an idle period is aborted: StalledTransferTest.)
+            java.io.ByteArrayOutputStream slow = new java.io.ByteArrayOutputStream();
+            long until = System.nanoTime() + idleTimeout.multipliedBy(5).dividedBy(2).toNanos();
+            while (System.nanoTime() < until) {
+                slow.write(in.readNBytes(64 * 1024));
+                Thread.sleep(200);
+            }
+            byte[] head = slow.toByteArray();
+            assertThat(head.length).isLessThan(data.length); // the transfer really outlasted the timeout
             byte[] rest = in.readAllBytes();
             in.close();
             assertThat(ftp.completePendingCommand()).as(ftp.getReplyString()).isTrue();
