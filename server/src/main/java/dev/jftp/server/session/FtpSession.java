@@ -6,7 +6,9 @@ import dev.jftp.server.filesystem.VirtualPath;
 import dev.jftp.server.protocol.Command;
 import dev.jftp.server.protocol.ControlLine;
 import dev.jftp.server.protocol.ControlLineReader;
+import dev.jftp.server.security.DataTlsException;
 import dev.jftp.server.security.Permission;
+import dev.jftp.server.security.TlsSession;
 import dev.jftp.server.security.User;
 import dev.jftp.server.server.ServerContext;
 import dev.jftp.server.transfer.DataChannel;
@@ -14,6 +16,7 @@ import dev.jftp.server.transfer.DataConnection;
 import dev.jftp.server.transfer.TransferProgress;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -46,8 +49,11 @@ public final class FtpSession implements Runnable {
     private final Socket socket;
     private final long id = IDS.incrementAndGet();
     private final InetAddress clientAddress;
-    private final OutputStream out;
+    /** Replaced by the TLS stream once TLS is up; guarded by writeLock. */
+    private OutputStream out;
     private final Object writeLock = new Object();
+    /** Implicit FTPS: TLS from the first byte, before the greeting. */
+    private final boolean implicitTls;
     private final BlockingQueue<ControlEvent> inbox = new ArrayBlockingQueue<>(QUEUE_LIMIT);
     private volatile boolean closing;
     /** Set by the reader when the client closed or broke the control connection. */
@@ -65,6 +71,14 @@ public final class FtpSession implements Runnable {
     DataChannel dataChannel;
     boolean epsvAll;
     String hashAlgorithm = "SHA-256";
+    /** TLS on the control connection (RFC 4217), once AUTH TLS or implicit FTPS set it up. */
+    TlsSession tls;
+    /** PBSZ was given (RFC 4217 section 8: PROT needs it first). */
+    boolean protectionBufferSizeSet;
+    /** PROT P: data connections speak TLS (RFC 4217 section 9). */
+    boolean protectData;
+    /** Set while an AUTH command runs: the reader waits on it (see ControlHandover). */
+    ControlHandover pendingHandover;
 
     /** Set by the reader when ABOR stopped a running transfer; ABOR's own handler then answers 226. */
     volatile boolean abortRequested;
@@ -76,6 +90,10 @@ public final class FtpSession implements Runnable {
     }
 
     private record Line(ControlLine line) implements ControlEvent {
+    }
+
+    /** An AUTH line: the reader waits on the handover until it has run. */
+    private record Auth(ControlLine.Text line, ControlHandover handover) implements ControlEvent {
     }
 
     private record IdleTimeout() implements ControlEvent {
@@ -97,8 +115,14 @@ public final class FtpSession implements Runnable {
     }
 
     public FtpSession(ServerContext server, Socket socket) throws IOException {
+        this(server, socket, false);
+    }
+
+    /** @param implicitTls whether the connection came to the implicit FTPS port */
+    public FtpSession(ServerContext server, Socket socket, boolean implicitTls) throws IOException {
         this.server = server;
         this.socket = socket;
+        this.implicitTls = implicitTls;
         this.clientAddress = ((InetSocketAddress) socket.getRemoteSocketAddress()).getAddress();
         this.out = new BufferedOutputStream(socket.getOutputStream(), 8192);
     }
@@ -131,6 +155,9 @@ public final class FtpSession implements Runnable {
         try {
             socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, server.config().idleTimeout().toMillis()));
             socket.setTcpNoDelay(true);
+            if (implicitTls) {
+                secureControl(new byte[0]);
+            }
             reply(ReplyCode.SERVICE_READY, "jftpd ready");
             reader = Thread.ofVirtual().name("ftp-reader-" + id).start(this::readLoop);
             while (!closing) {
@@ -146,6 +173,15 @@ public final class FtpSession implements Runnable {
                         reply(ReplyCode.BAD_ARGUMENTS, "Command line is not valid UTF-8 (RFC 2640)");
                     }
                     case Line(ControlLine.EndOfStream end) -> closing = true;
+                    case Auth(ControlLine.Text text, ControlHandover handover) -> {
+                        pendingHandover = handover;
+                        try {
+                            execute(Command.parse(text.text()));
+                        } finally {
+                            pendingHandover = null;
+                            handover.unchangedUnlessDecided();
+                        }
+                    }
                     case Closed c -> closing = true;
                     case IdleTimeout t -> {
                         log.info("session {}: idle timeout", id);
@@ -180,7 +216,7 @@ public final class FtpSession implements Runnable {
     private void readLoop() {
         ControlLineReader reader;
         try {
-            reader = new ControlLineReader(socket.getInputStream());
+            reader = new ControlLineReader(tls != null ? tls.controlSocket().getInputStream() : socket.getInputStream());
         } catch (IOException e) {
             offer(new Closed());
             return;
@@ -206,6 +242,19 @@ public final class FtpSession implements Runnable {
                     offer(new Line(line));
                     return;
                 }
+                if (line instanceof ControlLine.Text text && Command.parse(text.text()).verb().equals("AUTH")) {
+                    ControlHandover handover = new ControlHandover(reader.bufferedBytes());
+                    offer(new Auth(text, handover));
+                    switch (handover.await()) {
+                        case ControlHandover.Unchanged u -> {
+                        }
+                        case ControlHandover.Secured(InputStream tlsInput) -> reader = new ControlLineReader(tlsInput);
+                        case ControlHandover.Ended e -> {
+                            return;
+                        }
+                    }
+                    continue;
+                }
                 RunningTransfer t = transfer;
                 if (t != null && line instanceof ControlLine.Text text) {
                     Command c = Command.parse(text.text());
@@ -219,6 +268,8 @@ public final class FtpSession implements Runnable {
                 }
                 offer(new Line(line));
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the session ended while AUTH was pending
         } catch (IOException e) {
             controlEnded = true;
             if (!closing) {
@@ -370,6 +421,10 @@ public final class FtpSession implements Runnable {
         if (channel == null) {
             throw new FtpReplyException(ReplyCode.CANT_OPEN_DATA, "Use PORT, EPRT, PASV or EPSV first");
         }
+        if (tls != null && !protectData && server.config().tls().required()) {
+            channel.close();
+            throw new FtpReplyException(ReplyCode.PROTECTION_DENIED, "Data connections must be protected on this server: send PBSZ 0 and PROT P");
+        }
         DataConnection connection;
         try {
             connection = channel.open(server.config().dataTimeout());
@@ -381,7 +436,11 @@ public final class FtpSession implements Runnable {
         transfer = running;
         server.transferStarted();
         try {
-            reply(ReplyCode.OPENING_DATA_CONNECTION, "Opening " + (ascii ? "ASCII" : "BINARY") + " mode data connection for " + description);
+            reply(ReplyCode.OPENING_DATA_CONNECTION, "Opening " + (ascii ? "ASCII" : "BINARY") + " mode"
+                    + (protectData ? " TLS" : "") + " data connection for " + description);
+            if (protectData) {
+                connection.secure(tls, server.config().tls().handshakeTimeout());
+            }
             long bytes = body.run(connection, running.progress());
             connection.close();
             reply(ReplyCode.CLOSING_DATA, "Transfer complete");
@@ -389,6 +448,9 @@ public final class FtpSession implements Runnable {
         } catch (IOException e) {
             if (running.aborted()[0] || closing) {
                 reply(ReplyCode.TRANSFER_ABORTED, "Connection closed; transfer aborted");
+            } else if (e instanceof DataTlsException) {
+                log.info("session {}: data connection for {} refused: {}", id, description, e.getMessage());
+                reply(ReplyCode.CANT_OPEN_DATA, "Can't open data connection: " + e.getMessage());
             } else if (FtpReplyException.isDiskFull(e)) {
                 reply(ReplyCode.INSUFFICIENT_STORAGE, "Insufficient storage space; transfer aborted");
             } else if (e instanceof SocketException || e instanceof java.nio.channels.ClosedChannelException) {
@@ -407,6 +469,41 @@ public final class FtpSession implements Runnable {
                 log.debug("closing data connection: {}", e.toString());
             }
         }
+    }
+
+    /**
+     * AUTH TLS accepted (RFC 4217 section 4): replies 234, runs the TLS handshake on the control
+     * connection and switches replies and the reader to TLS. A failed handshake ends the session,
+     * since the connection's state is then unknown.
+     */
+    void startTls(String acceptedText) throws IOException, FtpReplyException {
+        ControlHandover handover = pendingHandover;
+        if (handover == null) {
+            throw new FtpReplyException(ReplyCode.LOCAL_ERROR, "AUTH must be a command of its own");
+        }
+        reply(ReplyCode.SECURITY_EXCHANGE_OK, acceptedText);
+        try {
+            secureControl(handover.readAhead());
+        } catch (IOException e) {
+            handover.ended();
+            throw e;
+        }
+        handover.secured(tls.controlSocket().getInputStream());
+    }
+
+    /** The server side of the control connection's TLS handshake, then replies go through TLS. */
+    private void secureControl(byte[] readAhead) throws IOException {
+        try {
+            tls = server.config().tls().context().startControl(socket, readAhead, server.config().tls().handshakeTimeout());
+        } catch (IOException e) {
+            closing = true;
+            log.info("session {}: TLS handshake with {} failed: {}", id, clientAddress.getHostAddress(), e.toString());
+            throw e;
+        }
+        synchronized (writeLock) {
+            out = new BufferedOutputStream(tls.controlSocket().getOutputStream(), 8192);
+        }
+        log.info("session {}: control connection now TLS ({})", id, tls.describe());
     }
 
     /** True once the session is ending or the client has gone. */

@@ -1,5 +1,6 @@
 package dev.jftp.server.transfer;
 
+import dev.jftp.server.security.TlsSession;
 import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.IOException;
@@ -9,24 +10,56 @@ import java.io.Writer;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import javax.net.ssl.SSLSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An open data connection. Binary downloads go from the file to the socket with
  * {@link FileChannel#transferTo} (sendfile on Linux); uploads go through a pooled direct buffer.
  * ASCII mode converts line ends (RFC 959 section 3.1.1.1: CRLF on the wire).
  * {@link #close()} from another thread (ABOR) makes a running transfer fail at once.
+ *
+ * <p>With PROT P (RFC 4217 section 9) the bytes go through an {@link SSLSocket} layered on the
+ * channel's socket instead, as streams: TLS encrypts in user space, so there is no zero-copy then.
  */
 public final class DataConnection implements Closeable {
+    private static final Logger log = LoggerFactory.getLogger(DataConnection.class);
     private static final long CHUNK = 8L * 1024 * 1024;
     private static final byte[] CR = {'\r'};
 
     private final SocketChannel channel;
+    /** Where bytes go and come from: the socket itself, or TLS over it once {@link #secure} ran. */
+    private WritableByteChannel sink;
+    private ReadableByteChannel source;
+    private volatile SSLSocket tls;
+    /** The thread that runs the transfer; only it may close TLS gracefully (see {@link #close()}). */
+    private volatile Thread tlsOwner;
 
     DataConnection(SocketChannel channel) throws IOException {
         this.channel = channel;
+        this.sink = channel;
+        this.source = channel;
         channel.socket().setTcpNoDelay(true);
+    }
+
+    /**
+     * PROT P: runs the TLS handshake as server and checks that it resumed {@code session}'s TLS
+     * session; from then on every transfer method goes through TLS.
+     *
+     * @throws dev.jftp.server.security.DataTlsException when not; the connection is closed then
+     */
+    public void secure(TlsSession session, Duration handshakeTimeout) throws IOException {
+        SSLSocket socket = session.secureData(channel.socket(), handshakeTimeout);
+        tlsOwner = Thread.currentThread();
+        tls = socket;
+        sink = Channels.newChannel(socket.getOutputStream());
+        source = Channels.newChannel(socket.getInputStream());
     }
 
     /** Sends the file from {@code offset} to its end; returns the bytes read from the file. */
@@ -37,7 +70,7 @@ public final class DataConnection implements Closeable {
         long position = offset;
         long size = file.size();
         while (position < size) {
-            long n = file.transferTo(position, Math.min(CHUNK, size - position), channel);
+            long n = file.transferTo(position, Math.min(CHUNK, size - position), sink);
             if (n <= 0) {
                 // The file shrank under us (someone truncated it): send what there is and stop.
                 if (file.size() <= position) {
@@ -89,7 +122,7 @@ public final class DataConnection implements Closeable {
     private void drain(ByteBuffer out) throws IOException {
         out.flip();
         while (out.hasRemaining()) {
-            channel.write(out);
+            sink.write(out);
         }
         out.clear();
     }
@@ -102,7 +135,7 @@ public final class DataConnection implements Closeable {
             boolean pendingCr = false;
             while (true) {
                 buffer.clear();
-                int n = channel.read(buffer);
+                int n = source.read(buffer);
                 if (n < 0) {
                     break;
                 }
@@ -158,12 +191,27 @@ public final class DataConnection implements Closeable {
 
     /** A writer for listing lines (UTF-8); the caller ends each line with CRLF. */
     public Writer listingWriter() {
-        OutputStream out = Channels.newOutputStream(channel);
+        OutputStream out = Channels.newOutputStream(sink);
         return new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
     }
 
+    /**
+     * Closes the connection. The transfer's own thread ends TLS with close_notify (RFC 8446
+     * section 6.1), which tells the client that the data is complete. Any other thread (ABOR,
+     * shutdown) just cuts the TCP connection: it must never wait for TLS locks that a transfer
+     * blocked in a write may hold.
+     */
     @Override
     public void close() throws IOException {
-        channel.close();
+        SSLSocket socket = tls;
+        try {
+            if (socket != null && Thread.currentThread() == tlsOwner && !socket.isClosed() && channel.isOpen()) {
+                socket.close();
+            }
+        } catch (IOException e) {
+            log.debug("TLS close of a data connection: {}", e.toString()); // the client went first; nothing is lost
+        } finally {
+            channel.close();
+        }
     }
 }
