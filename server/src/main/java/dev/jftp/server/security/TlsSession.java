@@ -66,8 +66,8 @@ public final class TlsSession {
             TlsContext.handshake(socket, plain, timeout);
         } catch (IOException e) {
             closeQuietly(plain);
-            throw new DataTlsException("TLS handshake failed; a data connection must resume the control connection's TLS session ("
-                    + e.getMessage() + ")", e);
+            throw new DataTlsException("TLS handshake failed (" + e.getMessage()
+                    + "); data connections must resume the control connection's TLS session", e);
         }
         SSLSession data = socket.getSession();
         if (!isResumptionOf(data, controlSession)) {
