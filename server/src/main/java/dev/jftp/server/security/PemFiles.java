@@ -89,7 +89,7 @@ public final class PemFiles {
             try {
                 key = KeyFactory.getInstance(publicKey.getAlgorithm()).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
             } catch (InvalidKeySpecException e) {
-                throw new IOException(file + ": not a " + publicKey.getAlgorithm() + " private key like the certificate's public key: " + e.getMessage(), e);
+                throw new IOException(file + ": not a private key of the certificate's type (" + publicKey.getAlgorithm() + "): " + e.getMessage(), e);
             } catch (GeneralSecurityException e) {
                 throw new IOException(file + ": cannot read the key: " + e.getMessage(), e);
             }

@@ -182,6 +182,35 @@ class JdkClientSessionReuseTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+    void activeModeDataConnectionsAreProtectedWithTheServerAsTlsServer(String protocol) throws Exception {
+        try (FtpsTestServer server = FtpsTestServer.start(dir, pem, UnaryOperator.identity());
+             RawFtp ftp = new RawFtp(server.port());
+             java.net.ServerSocket listener = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(RawFtp.HOST))) {
+            SSLContext context = server.clientContext();
+            byte[] content = new byte[500_000];
+            new Random(2428).nextBytes(content);
+            Files.write(server.root.resolve("file.bin"), content);
+            ftp.reply();
+            ftp.authTls(context, protocol);
+            ftp.loginProtected(FtpsTestServer.USER, FtpsTestServer.PASSWORD);
+            ftp.expect(200, "TYPE I");
+            ftp.expect(200, "EPRT |1|" + RawFtp.HOST + "|" + listener.getLocalPort() + "|");
+            ftp.write("RETR file.bin");
+            assertThat(ftp.reply().code()).isEqualTo(150);
+            listener.setSoTimeout(20_000);
+            Socket data = listener.accept();
+            data.setSoTimeout(20_000);
+            // RFC 4217 section 7: the server connected, and still is the TLS server.
+            EngineTlsConnection tls = new EngineTlsConnection(data, context, RawFtp.HOST, ftp.port, protocol);
+            tls.handshake();
+            assertThat(tls.readAll()).isEqualTo(content);
+            tls.close();
+            assertThat(ftp.reply().code()).isEqualTo(226);
+        }
+    }
+
     @Test
     void aHandshakeSentRightBehindTheAuthLineIsNotLost() throws Exception {
         try (FtpsTestServer server = FtpsTestServer.start(dir, pem, UnaryOperator.identity());
