@@ -203,6 +203,7 @@ public final class FtpSession implements Runnable {
                 t.abort();
             }
             closeDataChannel();
+            closeTls();
             closeQuietly();
             if (reader != null) {
                 reader.interrupt();
@@ -446,6 +447,7 @@ public final class FtpSession implements Runnable {
             reply(ReplyCode.CLOSING_DATA, "Transfer complete");
             return bytes;
         } catch (IOException e) {
+            log.debug("session {}: transfer of {} ended by {}", id, description, e.toString());
             if (running.aborted()[0] || closing) {
                 reply(ReplyCode.TRANSFER_ABORTED, "Connection closed; transfer aborted");
             } else if (e instanceof DataTlsException) {
@@ -525,6 +527,17 @@ public final class FtpSession implements Runnable {
         }
         closeQuietly();
         inbox.offer(new Closed()); // never blocks: the reader's end-of-stream also wakes the session
+    }
+
+    /** Ends TLS on the control connection with close_notify (RFC 8446 section 6.1), if the client is still there. */
+    private void closeTls() {
+        if (tls != null && !controlEnded) {
+            try {
+                tls.controlSocket().shutdownOutput();
+            } catch (IOException e) {
+                log.debug("session {}: TLS close of the control connection: {}", id, e.toString());
+            }
+        }
     }
 
     private void closeQuietly() {
