@@ -8,6 +8,7 @@ command -v ftp >/dev/null 2>&1 || missing+=(ftp)
 command -v lftp >/dev/null 2>&1 || missing+=(lftp)
 command -v tmux >/dev/null 2>&1 || missing+=(tmux)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "jftp: installing test peers: ${missing[*]}" >&2
