@@ -31,6 +31,17 @@ import javax.net.ssl.TrustManager;
  * can resume only a session made on its own control connection; see {@link TlsSession}.
  */
 public final class TlsContext {
+    static {
+        // A TLS stream that ends without close_notify may have been cut short by an attacker's
+        // TCP FIN (RFC 8446 section 6.1): an upload must not be committed then. JSSE takes such an
+        // end for a normal one unless this is set, JVM-wide, before its first socket; the first
+        // TLS socket jftpd makes comes from this class. curl, lftp, Python and Commons Net all send
+        // close_notify at the end of an upload.
+        if (System.getProperty("com.sun.net.ssl.requireCloseNotify") == null) {
+            System.setProperty("com.sun.net.ssl.requireCloseNotify", "true");
+        }
+    }
+
     /** The versions offered, newest first. */
     static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
 

@@ -455,7 +455,8 @@ public final class FtpSession implements Runnable {
                 reply(ReplyCode.CANT_OPEN_DATA, "Can't open data connection: " + e.getMessage());
             } else if (FtpReplyException.isDiskFull(e)) {
                 reply(ReplyCode.INSUFFICIENT_STORAGE, "Insufficient storage space; transfer aborted");
-            } else if (e instanceof SocketException || e instanceof java.nio.channels.ClosedChannelException) {
+            } else if (e instanceof SocketException || e instanceof java.nio.channels.ClosedChannelException
+                    || e instanceof javax.net.ssl.SSLException) {
                 reply(ReplyCode.TRANSFER_ABORTED, "Data connection lost; transfer aborted");
             } else {
                 log.info("session {}: transfer of {} failed: {}", id, description, e.toString());

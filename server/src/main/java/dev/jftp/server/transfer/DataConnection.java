@@ -207,7 +207,7 @@ public final class DataConnection implements Closeable {
         try {
             if (socket != null && Thread.currentThread() == tlsOwner && !socket.isClosed() && channel.isOpen()) {
                 // close_notify alone: SSLSocket.close() on an open inbound side sends user_canceled
-                // first under TLS 1.3, which GnuTLS clients (lftp, FileZilla) take for a fatal error.
+                // first under TLS 1.3, which GnuTLS clients (lftp) take for a fatal error.
                 socket.shutdownOutput();
                 socket.close();
             }

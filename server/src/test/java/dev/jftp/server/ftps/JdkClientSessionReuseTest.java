@@ -212,6 +212,24 @@ class JdkClientSessionReuseTest {
     }
 
     @Test
+    void anUploadCutWithoutCloseNotifyIsNotTakenForComplete() throws Exception {
+        try (FtpsTestServer server = FtpsTestServer.start(dir, pem, UnaryOperator.identity());
+             RawFtp ftp = new RawFtp(server.port())) {
+            SSLContext context = server.clientContext();
+            Files.writeString(server.root.resolve("kept.txt"), "the good old content");
+            ftp.reply();
+            ftp.authTls(context);
+            ftp.loginProtected(FtpsTestServer.USER, FtpsTestServer.PASSWORD);
+            EngineTlsConnection upload = protectedData(ftp, context, "STOR kept.txt", "TLSv1.3");
+            upload.write(new byte[100_000]);
+            upload.close(); // TCP close without close_notify: a truncation, as far as TLS can tell
+            RawFtp.Reply reply = ftp.reply();
+            assertThat(reply.code()).as(reply.text()).isEqualTo(426);
+            assertThat(Files.readString(server.root.resolve("kept.txt"))).isEqualTo("the good old content");
+        }
+    }
+
+    @Test
     void aHandshakeSentRightBehindTheAuthLineIsNotLost() throws Exception {
         try (FtpsTestServer server = FtpsTestServer.start(dir, pem, UnaryOperator.identity());
              RawFtp ftp = new RawFtp(server.port())) {
