@@ -58,14 +58,54 @@ public final class DataConnection implements Closeable {
         SSLSocket socket = session.secureData(channel.socket(), handshakeTimeout);
         tlsOwner = Thread.currentThread();
         tls = socket;
-        sink = Channels.newChannel(socket.getOutputStream());
+        sink = new LargeWrites(socket.getOutputStream());
         source = Channels.newChannel(socket.getInputStream());
+    }
+
+    /**
+     * Writes to TLS in pieces of 64 KiB, which SSLSocket cuts into full 16 KiB records; the JDK's
+     * stream channels write 8 KiB at a time, and every write is a TLS record of its own.
+     */
+    private static final class LargeWrites implements WritableByteChannel {
+        private final OutputStream out;
+        private final byte[] chunk = new byte[64 * 1024];
+        private boolean open = true;
+
+        LargeWrites(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public int write(ByteBuffer source) throws IOException {
+            int written = 0;
+            while (source.hasRemaining()) {
+                int n = Math.min(source.remaining(), chunk.length);
+                source.get(chunk, 0, n);
+                out.write(chunk, 0, n);
+                written += n;
+            }
+            return written;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return open;
+        }
+
+        @Override
+        public void close() throws IOException {
+            open = false;
+            out.close();
+        }
     }
 
     /** Sends the file from {@code offset} to its end; returns the bytes read from the file. */
     public long sendFile(FileChannel file, long offset, boolean ascii, TransferProgress progress) throws IOException {
         if (ascii) {
             return sendAscii(file, offset, progress);
+        }
+        if (tls != null) {
+            return sendThroughBuffer(file, offset, progress); // transferTo would write 8 KiB pieces
         }
         long position = offset;
         long size = file.size();
@@ -82,6 +122,27 @@ public final class DataConnection implements Closeable {
             progress.add(n);
         }
         return position - offset;
+    }
+
+    private long sendThroughBuffer(FileChannel file, long offset, TransferProgress progress) throws IOException {
+        ByteBuffer buffer = BufferPool.take();
+        try {
+            long position = offset;
+            long size = file.size(); // as sendFile: what the file holds now, even if it grows meanwhile
+            while (position < size) {
+                buffer.clear().limit((int) Math.min(buffer.capacity(), size - position));
+                int n = file.read(buffer, position);
+                if (n <= 0) {
+                    break; // the file shrank under us: send what there was
+                }
+                position += n;
+                drain(buffer);
+                progress.add(n);
+            }
+            return position - offset;
+        } finally {
+            BufferPool.give(buffer);
+        }
     }
 
     private long sendAscii(FileChannel file, long offset, TransferProgress progress) throws IOException {
