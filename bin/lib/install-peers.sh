@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs the real FTP clients the end-to-end tests drive, where they are missing and we may:
-# curl, ftp (Debian 12: tnftp), lftp, tmux, python3 (for ftplib). Debian/Ubuntu via apt-get, as root
+# curl, ftp (Debian 12: tnftp), lftp, tmux, python3 (for ftplib), openssl (PEM files for FTPS tests). Debian/Ubuntu via apt-get, as root
 # or through password-less sudo. Never fails: a test whose client is still missing skips, saying so.
 set -u
 # command -> Debian package
-declare -A package=([curl]=curl [ftp]=ftp [lftp]=lftp [tmux]=tmux [python3]=python3)
+declare -A package=([curl]=curl [ftp]=ftp [lftp]=lftp [tmux]=tmux [python3]=python3 [openssl]=openssl)
 missing=()
-for command in curl ftp lftp tmux python3; do
+for command in curl ftp lftp tmux python3 openssl; do
   command -v "$command" >/dev/null 2>&1 || missing+=("${package[$command]}")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
@@ -31,7 +31,7 @@ echo "jftp: installing test peers: ${missing[*]} (log: $log)" >&2
   "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 } >"$log" 2>&1 || echo "jftp: could not install ${missing[*]} (see $log); those tests will skip" >&2
 
-for command in curl ftp lftp tmux python3; do
+for command in curl ftp lftp tmux python3 openssl; do
   command -v "$command" >/dev/null 2>&1 || echo "jftp: $command is still missing; its end-to-end tests will skip" >&2
 done
 exit 0

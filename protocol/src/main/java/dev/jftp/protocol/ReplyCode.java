@@ -48,6 +48,8 @@ public enum ReplyCode {
     NEED_ACCOUNT_FOR_STORING(532),
     /** RFC 2228: request denied for policy reasons. */
     POLICY_DENIED(534),
+    /** RFC 2228: the PROT level asked for does not exist with this security mechanism. */
+    PROT_LEVEL_NOT_SUPPORTED(536),
     FILE_UNAVAILABLE(550),
     PAGE_TYPE_UNKNOWN(551),
     EXCEEDED_STORAGE(552),

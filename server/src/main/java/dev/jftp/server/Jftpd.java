@@ -2,11 +2,14 @@ package dev.jftp.server;
 
 import dev.jftp.server.security.Account;
 import dev.jftp.server.security.PasswordHasher;
+import dev.jftp.server.security.SelfSignedCertificate;
+import dev.jftp.server.security.TlsContext;
 import dev.jftp.server.security.Permission;
 import dev.jftp.server.security.User;
 import dev.jftp.server.security.UsersFile;
 import dev.jftp.server.server.FtpServer;
 import dev.jftp.server.server.ServerConfig;
+import dev.jftp.server.server.TlsConfig;
 import dev.jftp.server.transfer.PassivePortRange;
 import java.io.BufferedReader;
 import java.io.Console;
@@ -73,6 +76,24 @@ public final class Jftpd implements Callable<Integer> {
     @Option(names = "--idle-timeout", paramLabel = "SECONDS", description = "Close sessions idle this long (default: ${DEFAULT-VALUE}).")
     int idleTimeout = 300;
 
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "Certificate chain (PEM) for FTPS: AUTH TLS on --port, and --implicit-tls-port.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "Private key of --tls-cert (PEM: PKCS#8, or traditional RSA/EC), unencrypted.")
+    Path tlsKey;
+
+    @Option(names = "--tls-self-signed", description = "FTPS with a self-signed certificate, made on first start and kept in --tls-dir.")
+    boolean tlsSelfSigned;
+
+    @Option(names = "--tls-dir", paramLabel = "DIR", description = "Where --tls-self-signed keeps cert.pem and key.pem (default: ${DEFAULT-VALUE}).")
+    Path tlsDir = Path.of("jftpd-tls");
+
+    @Option(names = "--tls-required", description = "Refuse logins (but anonymous) before AUTH TLS, and clear data connections (PROT C) after it.")
+    boolean tlsRequired;
+
+    @Option(names = "--implicit-tls-port", paramLabel = "N", description = "Also listen here for implicit FTPS, TLS from the first byte (usually 990).")
+    Integer implicitTlsPort;
+
     public static void main(String[] args) {
         int status = new CommandLine(new Jftpd()).execute(args);
         if (status != 0) {
@@ -116,6 +137,13 @@ public final class Jftpd implements Callable<Integer> {
             generatedPassword = randomPassword();
             accounts.put("jftp", new Account(new User("jftp", rootDir, Permission.ALL, false), hasher.hash(generatedPassword.toCharArray())));
         }
+        TlsConfig tls;
+        try {
+            tls = tlsConfig(err);
+        } catch (IOException | IllegalArgumentException e) {
+            err.println("jftpd: TLS: " + e.getMessage());
+            return 2;
+        }
         ServerConfig config;
         try {
             config = ServerConfig.defaults(rootDir, accounts)
@@ -125,7 +153,8 @@ public final class Jftpd implements Callable<Integer> {
                     .withLimits(maxSessions, maxSessionsPerIp)
                     .withTimeouts(Duration.ofSeconds(idleTimeout), Duration.ofSeconds(30))
                     .withPassive(passivePorts == null ? PassivePortRange.ANY : PassivePortRange.parse(passivePorts),
-                            passiveAddress == null ? null : InetAddress.getByName(passiveAddress));
+                            passiveAddress == null ? null : InetAddress.getByName(passiveAddress))
+                    .withTls(tls);
         } catch (IllegalArgumentException | IOException e) {
             err.println("jftpd: " + e.getMessage());
             return 2;
@@ -158,6 +187,9 @@ public final class Jftpd implements Callable<Integer> {
             err.println("jftpd:   user 'jftp', password '" + generatedPassword + "'  (home " + rootDir + ")");
             err.println("jftpd:   e.g.  curl ftp://jftp:" + generatedPassword + "@" + exampleHost + ":" + server.port() + "/");
             err.println("jftpd: use --user NAME:PASSWORD, --users FILE or 'jftpd user add NAME' for lasting accounts.");
+        }
+        if (server.implicitTlsPort() >= 0) {
+            err.println("jftpd: implicit FTPS on " + hostForUrl(server.address()) + ":" + server.implicitTlsPort());
         }
         System.out.println("jftpd listening on " + hostForUrl(server.address()) + ":" + server.port());
         System.out.flush();
@@ -204,6 +236,42 @@ public final class Jftpd implements Callable<Integer> {
         String text = address.getHostAddress();
         int scope = text.indexOf('%');
         return sb.append(scope >= 0 ? text.substring(scope) : "").append(']').toString();
+    }
+
+    /** The FTPS settings from the --tls options; prints the certificate's fingerprint. */
+    private TlsConfig tlsConfig(PrintStream err) throws IOException {
+        if (tlsSelfSigned && (tlsCert != null || tlsKey != null)) {
+            throw new IllegalArgumentException("use either --tls-self-signed or --tls-cert/--tls-key");
+        }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+        }
+        if (implicitTlsPort != null && (implicitTlsPort < 0 || implicitTlsPort > 65535)) {
+            throw new IllegalArgumentException("--implicit-tls-port must be 0-65535");
+        }
+        Path certificate = tlsCert;
+        Path key = tlsKey;
+        if (tlsSelfSigned) {
+            List<String> names = new ArrayList<>();
+            if (!InetAddress.getByName(bind).isAnyLocalAddress()) {
+                names.add(bind);
+            }
+            SelfSignedCertificate.PemPair pair = SelfSignedCertificate.ensure(tlsDir, names);
+            if (pair.created()) {
+                err.println("jftpd: made a self-signed TLS certificate: " + pair.certificate().toAbsolutePath() + " (key " + pair.key().toAbsolutePath() + ")");
+            }
+            certificate = pair.certificate();
+            key = pair.key();
+        }
+        if (certificate == null) {
+            return new TlsConfig(null, tlsRequired, implicitTlsPort == null ? -1 : implicitTlsPort, TlsConfig.DEFAULT_HANDSHAKE_TIMEOUT);
+        }
+        TlsContext context = TlsContext.fromPem(certificate, key);
+        err.println("jftpd: TLS certificate " + context.certificate().getSubjectX500Principal().getName()
+                + ", SHA-256 fingerprint " + context.fingerprint());
+        return TlsConfig.explicit(context)
+                .withRequired(tlsRequired)
+                .withImplicitPort(implicitTlsPort == null ? -1 : implicitTlsPort);
     }
 
     private static String randomPassword() {

@@ -55,6 +55,14 @@ public final class ControlLineReader {
     }
 
     /**
+     * The bytes read from the stream but not yet returned as lines. A client that starts TLS after
+     * AUTH (RFC 4217 section 4) may have sent its handshake right behind the command line.
+     */
+    public byte[] bufferedBytes() {
+        return java.util.Arrays.copyOfRange(buffer, bufferPos, bufferEnd);
+    }
+
+    /**
      * Blocks until a whole line (or the end of the stream) has arrived. A timeout of the underlying
      * stream passes through; the next call carries on with the same line.
      */

@@ -17,6 +17,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,6 +39,9 @@ public final class FtpServer implements AutoCloseable {
     private final Set<FtpSession> sessions = ConcurrentHashMap.newKeySet();
     private final ServerSocket listener;
     private final Thread acceptThread;
+    /** Implicit FTPS (TLS from the first byte), when configured; else null. */
+    private final ServerSocket implicitListener;
+    private final Thread implicitAcceptThread;
     private volatile boolean stopping;
 
     private FtpServer(ServerConfig config) throws IOException {
@@ -48,21 +52,51 @@ public final class FtpServer implements AutoCloseable {
         this.context = new ServerContext(config, CommandTable.standard(),
                 new Authenticator(accounts, anonymous), new LoginThrottle(config.loginFailureDelay()));
         this.limiter = new ConnectionLimiter(config.maxSessions(), config.maxSessionsPerAddress());
-        this.listener = new ServerSocket();
-        listener.setReuseAddress(true);
-        listener.bind(new InetSocketAddress(config.bindAddress(), config.port()), BACKLOG);
-        this.acceptThread = Thread.ofPlatform().name("ftp-accept").daemon(false).unstarted(this::acceptLoop);
+        this.listener = listen(config.bindAddress(), config.port());
+        this.acceptThread = Thread.ofPlatform().name("ftp-accept").daemon(false).unstarted(() -> acceptLoop(listener, false));
+        if (config.tls().implicitPort() >= 0) {
+            try {
+                this.implicitListener = listen(config.bindAddress(), config.tls().implicitPort());
+            } catch (IOException e) {
+                listener.close();
+                throw new IOException("implicit TLS port " + config.tls().implicitPort() + ": " + e.getMessage(), e);
+            }
+            this.implicitAcceptThread = Thread.ofPlatform().name("ftps-accept").daemon(false).unstarted(() -> acceptLoop(implicitListener, true));
+        } else {
+            this.implicitListener = null;
+            this.implicitAcceptThread = null;
+        }
+    }
+
+    private static ServerSocket listen(InetAddress address, int port) throws IOException {
+        ServerSocket socket = new ServerSocket();
+        try {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(address, port), BACKLOG);
+            return socket;
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
     }
 
     /** Binds and starts accepting. */
     public static FtpServer start(ServerConfig config) throws IOException {
         FtpServer server = new FtpServer(config);
         server.acceptThread.start();
+        if (server.implicitAcceptThread != null) {
+            server.implicitAcceptThread.start();
+        }
         return server;
     }
 
     public int port() {
         return listener.getLocalPort();
+    }
+
+    /** The implicit FTPS port, or -1 when there is none. */
+    public int implicitTlsPort() {
+        return implicitListener == null ? -1 : implicitListener.getLocalPort();
     }
 
     public InetAddress address() {
@@ -73,7 +107,7 @@ public final class FtpServer implements AutoCloseable {
         return sessions.size();
     }
 
-    private void acceptLoop() {
+    private void acceptLoop(ServerSocket listener, boolean implicitTls) {
         while (!stopping) {
             Socket socket;
             try {
@@ -92,7 +126,7 @@ public final class FtpServer implements AutoCloseable {
                 continue;
             }
             try {
-                FtpSession session = new FtpSession(context, socket);
+                FtpSession session = new FtpSession(context, socket, implicitTls);
                 sessions.add(session);
                 Thread.ofVirtual().name("ftp-session-" + session.id()).start(() -> {
                     try {
@@ -156,10 +190,12 @@ public final class FtpServer implements AutoCloseable {
             return;
         }
         stopping = true;
-        try {
-            listener.close();
-        } catch (IOException e) {
-            log.debug("closing listener: {}", e.toString());
+        for (ServerSocket s : implicitListener == null ? List.of(listener) : List.of(listener, implicitListener)) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                log.debug("closing listener: {}", e.toString());
+            }
         }
         Duration grace = context.config().shutdownGrace();
         long deadline = System.nanoTime() + grace.toNanos();
@@ -174,6 +210,9 @@ public final class FtpServer implements AutoCloseable {
         }
         try {
             acceptThread.join(5000);
+            if (implicitAcceptThread != null) {
+                implicitAcceptThread.join(5000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

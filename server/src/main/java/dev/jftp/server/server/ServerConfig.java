@@ -23,6 +23,7 @@ import java.util.Map;
  * @param dataTimeout       how long to wait for a data connection
  * @param loginFailureDelay first delay after a wrong password (it doubles with each failure)
  * @param shutdownGrace     how long running transfers may go on after a stop was asked for
+ * @param tls               FTPS: certificate, whether TLS is required, implicit TLS port
  */
 public record ServerConfig(
         InetAddress bindAddress,
@@ -37,7 +38,8 @@ public record ServerConfig(
         Duration idleTimeout,
         Duration dataTimeout,
         Duration loginFailureDelay,
-        Duration shutdownGrace) {
+        Duration shutdownGrace,
+        TlsConfig tls) {
 
     public static final int DEFAULT_PORT = 2121;
 
@@ -45,46 +47,51 @@ public record ServerConfig(
     public static ServerConfig defaults(Path root, Map<String, Account> accounts) {
         return new ServerConfig(InetAddress.getLoopbackAddress(), DEFAULT_PORT, root, accounts, false,
                 PassivePortRange.ANY, null, 2000, 50, Duration.ofMinutes(5), Duration.ofSeconds(30),
-                Duration.ofMillis(250), Duration.ofSeconds(10));
+                Duration.ofMillis(250), Duration.ofSeconds(10), TlsConfig.NONE);
     }
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(bindAddress, newPort, root, accounts, anonymous, passivePorts, passiveAddress,
-                maxSessions, maxSessionsPerAddress, idleTimeout, dataTimeout, loginFailureDelay, shutdownGrace);
+                maxSessions, maxSessionsPerAddress, idleTimeout, dataTimeout, loginFailureDelay, shutdownGrace, tls);
     }
 
     public ServerConfig withBindAddress(InetAddress address) {
         return new ServerConfig(address, port, root, accounts, anonymous, passivePorts, passiveAddress,
-                maxSessions, maxSessionsPerAddress, idleTimeout, dataTimeout, loginFailureDelay, shutdownGrace);
+                maxSessions, maxSessionsPerAddress, idleTimeout, dataTimeout, loginFailureDelay, shutdownGrace, tls);
     }
 
     public ServerConfig withAnonymous(boolean on) {
         return new ServerConfig(bindAddress, port, root, accounts, on, passivePorts, passiveAddress,
-                maxSessions, maxSessionsPerAddress, idleTimeout, dataTimeout, loginFailureDelay, shutdownGrace);
+                maxSessions, maxSessionsPerAddress, idleTimeout, dataTimeout, loginFailureDelay, shutdownGrace, tls);
     }
 
     public ServerConfig withLimits(int sessions, int perAddress) {
         return new ServerConfig(bindAddress, port, root, accounts, anonymous, passivePorts, passiveAddress,
-                sessions, perAddress, idleTimeout, dataTimeout, loginFailureDelay, shutdownGrace);
+                sessions, perAddress, idleTimeout, dataTimeout, loginFailureDelay, shutdownGrace, tls);
     }
 
     public ServerConfig withTimeouts(Duration idle, Duration data) {
         return new ServerConfig(bindAddress, port, root, accounts, anonymous, passivePorts, passiveAddress,
-                maxSessions, maxSessionsPerAddress, idle, data, loginFailureDelay, shutdownGrace);
+                maxSessions, maxSessionsPerAddress, idle, data, loginFailureDelay, shutdownGrace, tls);
     }
 
     public ServerConfig withLoginFailureDelay(Duration delay) {
         return new ServerConfig(bindAddress, port, root, accounts, anonymous, passivePorts, passiveAddress,
-                maxSessions, maxSessionsPerAddress, idleTimeout, dataTimeout, delay, shutdownGrace);
+                maxSessions, maxSessionsPerAddress, idleTimeout, dataTimeout, delay, shutdownGrace, tls);
     }
 
     public ServerConfig withPassive(PassivePortRange ports, InetAddress address) {
         return new ServerConfig(bindAddress, port, root, accounts, anonymous, ports, address,
-                maxSessions, maxSessionsPerAddress, idleTimeout, dataTimeout, loginFailureDelay, shutdownGrace);
+                maxSessions, maxSessionsPerAddress, idleTimeout, dataTimeout, loginFailureDelay, shutdownGrace, tls);
     }
 
     public ServerConfig withShutdownGrace(Duration grace) {
         return new ServerConfig(bindAddress, port, root, accounts, anonymous, passivePorts, passiveAddress,
-                maxSessions, maxSessionsPerAddress, idleTimeout, dataTimeout, loginFailureDelay, grace);
+                maxSessions, maxSessionsPerAddress, idleTimeout, dataTimeout, loginFailureDelay, grace, tls);
+    }
+
+    public ServerConfig withTls(TlsConfig newTls) {
+        return new ServerConfig(bindAddress, port, root, accounts, anonymous, passivePorts, passiveAddress,
+                maxSessions, maxSessionsPerAddress, idleTimeout, dataTimeout, loginFailureDelay, shutdownGrace, newTls);
     }
 }

@@ -6,7 +6,9 @@ import dev.jftp.server.filesystem.VirtualPath;
 import dev.jftp.server.protocol.Command;
 import dev.jftp.server.protocol.ControlLine;
 import dev.jftp.server.protocol.ControlLineReader;
+import dev.jftp.server.security.DataTlsException;
 import dev.jftp.server.security.Permission;
+import dev.jftp.server.security.TlsSession;
 import dev.jftp.server.security.User;
 import dev.jftp.server.server.ServerContext;
 import dev.jftp.server.transfer.DataChannel;
@@ -14,6 +16,7 @@ import dev.jftp.server.transfer.DataConnection;
 import dev.jftp.server.transfer.TransferProgress;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -50,8 +53,11 @@ public final class FtpSession implements Runnable {
     private final Socket socket;
     private final long id = IDS.incrementAndGet();
     private final InetAddress clientAddress;
-    private final OutputStream out;
+    /** Replaced by the TLS stream once TLS is up; guarded by writeLock. */
+    private OutputStream out;
     private final Object writeLock = new Object();
+    /** Implicit FTPS: TLS from the first byte, before the greeting. */
+    private final boolean implicitTls;
     private final BlockingQueue<ControlEvent> inbox = new ArrayBlockingQueue<>(QUEUE_LIMIT);
     private volatile boolean closing;
     /** Released by {@link #shutdown()}; waits of the session (a failed login's delay) end early on it. */
@@ -73,6 +79,14 @@ public final class FtpSession implements Runnable {
     String hashAlgorithm = "SHA-256";
     /** Bytes the last transfer moved over the data connection, also when it failed (for the transfer log). */
     long lastTransferBytes;
+    /** TLS on the control connection (RFC 4217), once AUTH TLS or implicit FTPS set it up. */
+    TlsSession tls;
+    /** PBSZ was given (RFC 4217 section 8: PROT needs it first). */
+    boolean protectionBufferSizeSet;
+    /** PROT P: data connections speak TLS (RFC 4217 section 9). */
+    boolean protectData;
+    /** Set while an AUTH command runs: the reader waits on it (see ControlHandover). */
+    ControlHandover pendingHandover;
 
     /** Set by the reader when ABOR arrives; stops the transfer running or about to start; ABOR's handler clears it. */
     volatile boolean abortRequested;
@@ -87,6 +101,10 @@ public final class FtpSession implements Runnable {
     }
 
     private record Line(ControlLine line) implements ControlEvent {
+    }
+
+    /** An AUTH line: the reader waits on the handover until it has run. */
+    private record Auth(ControlLine.Text line, ControlHandover handover) implements ControlEvent {
     }
 
     private record IdleTimeout() implements ControlEvent {
@@ -108,8 +126,14 @@ public final class FtpSession implements Runnable {
     }
 
     public FtpSession(ServerContext server, Socket socket) throws IOException {
+        this(server, socket, false);
+    }
+
+    /** @param implicitTls whether the connection came to the implicit FTPS port */
+    public FtpSession(ServerContext server, Socket socket, boolean implicitTls) throws IOException {
         this.server = server;
         this.socket = socket;
+        this.implicitTls = implicitTls;
         this.clientAddress = ((InetSocketAddress) socket.getRemoteSocketAddress()).getAddress();
         this.out = new BufferedOutputStream(socket.getOutputStream(), 8192);
     }
@@ -142,6 +166,9 @@ public final class FtpSession implements Runnable {
         try {
             socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, server.config().idleTimeout().toMillis()));
             socket.setTcpNoDelay(true);
+            if (implicitTls) {
+                secureControl(new byte[0]);
+            }
             reply(ReplyCode.SERVICE_READY, "jftpd ready");
             reader = Thread.ofVirtual().name("ftp-reader-" + id).start(this::readLoop);
             while (!closing) {
@@ -157,6 +184,15 @@ public final class FtpSession implements Runnable {
                         reply(ReplyCode.BAD_ARGUMENTS, "Command line is not valid UTF-8 (RFC 2640)");
                     }
                     case Line(ControlLine.EndOfStream end) -> closing = true;
+                    case Auth(ControlLine.Text text, ControlHandover handover) -> {
+                        pendingHandover = handover;
+                        try {
+                            execute(Command.parse(text.text()));
+                        } finally {
+                            pendingHandover = null;
+                            handover.unchangedUnlessDecided();
+                        }
+                    }
                     case Closed c -> closing = true;
                     case IdleTimeout t -> {
                         log.info("session {}: idle timeout", id);
@@ -178,6 +214,7 @@ public final class FtpSession implements Runnable {
                 t.abort();
             }
             closeDataChannel();
+            closeTls();
             closeQuietly();
             if (reader != null) {
                 reader.interrupt();
@@ -191,7 +228,7 @@ public final class FtpSession implements Runnable {
     private void readLoop() {
         ControlLineReader reader;
         try {
-            reader = new ControlLineReader(socket.getInputStream());
+            reader = new ControlLineReader(tls != null ? tls.controlSocket().getInputStream() : socket.getInputStream());
         } catch (IOException e) {
             offer(new Closed());
             return;
@@ -224,6 +261,19 @@ public final class FtpSession implements Runnable {
                     offer(new Line(line));
                     return;
                 }
+                if (line instanceof ControlLine.Text text && Command.parse(text.text()).verb().equals("AUTH")) {
+                    ControlHandover handover = new ControlHandover(reader.bufferedBytes());
+                    offer(new Auth(text, handover));
+                    switch (handover.await()) {
+                        case ControlHandover.Unchanged u -> {
+                        }
+                        case ControlHandover.Secured(InputStream tlsInput) -> reader = new ControlLineReader(tlsInput);
+                        case ControlHandover.Ended e -> {
+                            return;
+                        }
+                    }
+                    continue;
+                }
                 if (line instanceof ControlLine.Text text) {
                     Command c = Command.parse(text.text());
                     RunningTransfer t = transfer;
@@ -237,6 +287,8 @@ public final class FtpSession implements Runnable {
                 }
                 offer(new Line(line));
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the session ended while AUTH was pending
         } catch (IOException e) {
             controlEnded = true;
             if (!closing) {
@@ -400,6 +452,10 @@ public final class FtpSession implements Runnable {
         if (channel == null) {
             throw new FtpReplyException(ReplyCode.CANT_OPEN_DATA, "Use PORT, EPRT, PASV or EPSV first");
         }
+        if (tls != null && !protectData && server.config().tls().required()) {
+            channel.close();
+            throw new FtpReplyException(ReplyCode.PROTECTION_DENIED, "Data connections must be protected on this server: send PBSZ 0 and PROT P");
+        }
         DataConnection connection;
         // The reader sets abortRequested, then looks at opening and transfer; this thread sets them,
         // then looks at abortRequested: whichever comes second sees the other, so no ABOR is missed.
@@ -425,18 +481,27 @@ public final class FtpSession implements Runnable {
         }
         server.transferStarted();
         try {
-            reply(ReplyCode.OPENING_DATA_CONNECTION, "Opening " + (ascii ? "ASCII" : "BINARY") + " mode data connection for " + description);
+            reply(ReplyCode.OPENING_DATA_CONNECTION, "Opening " + (ascii ? "ASCII" : "BINARY") + " mode"
+                    + (protectData ? " TLS" : "") + " data connection for " + description);
+            if (protectData) {
+                connection.secure(tls, server.config().tls().handshakeTimeout());
+            }
             long bytes = body.run(connection, running.progress());
             connection.close();
             reply(ReplyCode.CLOSING_DATA, "Transfer complete");
             return bytes;
         } catch (IOException e) {
+            log.debug("session {}: transfer of {} ended by {}", id, description, e.toString());
             if (running.aborted()[0] || closing) {
                 reply(ReplyCode.TRANSFER_ABORTED, "Connection closed; transfer aborted");
+            } else if (e instanceof DataTlsException) {
+                log.info("session {}: data connection for {} refused: {}", id, description, e.getMessage());
+                reply(ReplyCode.CANT_OPEN_DATA, "Can't open data connection: " + e.getMessage());
             } else if (FtpReplyException.isDiskFull(e)) {
                 reply(ReplyCode.INSUFFICIENT_STORAGE, "Insufficient storage space; transfer aborted");
             } else if (e instanceof SocketException || e instanceof java.nio.channels.ClosedChannelException
-                    || e instanceof dev.jftp.server.transfer.DataConnectionLostException) {
+                    || e instanceof dev.jftp.server.transfer.DataConnectionLostException
+                    || e instanceof javax.net.ssl.SSLException) {
                 reply(ReplyCode.TRANSFER_ABORTED, "Data connection lost; transfer aborted");
             } else {
                 log.info("session {}: transfer of {} failed: {}", id, description, e.toString());
@@ -459,6 +524,41 @@ public final class FtpSession implements Runnable {
     boolean isTransferAborted() {
         RunningTransfer t = transfer;
         return t != null && t.aborted()[0];
+    }
+
+    /**
+     * AUTH TLS accepted (RFC 4217 section 4): replies 234, runs the TLS handshake on the control
+     * connection and switches replies and the reader to TLS. A failed handshake ends the session,
+     * since the connection's state is then unknown.
+     */
+    void startTls(String acceptedText) throws IOException, FtpReplyException {
+        ControlHandover handover = pendingHandover;
+        if (handover == null) {
+            throw new FtpReplyException(ReplyCode.LOCAL_ERROR, "AUTH must be a command of its own");
+        }
+        reply(ReplyCode.SECURITY_EXCHANGE_OK, acceptedText);
+        try {
+            secureControl(handover.readAhead());
+        } catch (IOException e) {
+            handover.ended();
+            throw e;
+        }
+        handover.secured(tls.controlSocket().getInputStream());
+    }
+
+    /** The server side of the control connection's TLS handshake, then replies go through TLS. */
+    private void secureControl(byte[] readAhead) throws IOException {
+        try {
+            tls = server.config().tls().context().startControl(socket, readAhead, server.config().tls().handshakeTimeout());
+        } catch (IOException e) {
+            closing = true;
+            log.info("session {}: TLS handshake with {} failed: {}", id, clientAddress.getHostAddress(), e.toString());
+            throw e;
+        }
+        synchronized (writeLock) {
+            out = new BufferedOutputStream(tls.controlSocket().getOutputStream(), 8192);
+        }
+        log.info("session {}: control connection now TLS ({})", id, tls.describe());
     }
 
     /** True once the session is ending or the client has gone. */
@@ -488,6 +588,17 @@ public final class FtpSession implements Runnable {
     /** Waits for {@code delay}, or less if the server stops meanwhile. */
     void pause(java.time.Duration delay) throws InterruptedException {
         stopped.await(delay.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    /** Ends TLS on the control connection with close_notify (RFC 8446 section 6.1), if the client is still there. */
+    private void closeTls() {
+        if (tls != null && !controlEnded) {
+            try {
+                tls.controlSocket().shutdownOutput();
+            } catch (IOException e) {
+                log.debug("session {}: TLS close of the control connection: {}", id, e.toString());
+            }
+        }
     }
 
     private void closeQuietly() {

@@ -23,7 +23,10 @@ final class InfoCommands {
     static void feat(FtpSession s, String argument) throws IOException {
         List<String> lines = new ArrayList<>();
         lines.add("Features:");
-        lines.addAll(FEATURES);
+        List<String> features = new ArrayList<>(FEATURES);
+        features.addAll(SecurityCommands.features(s));
+        features.sort(null);
+        lines.addAll(features);
         lines.add("End");
         s.replyLines(ReplyCode.SYSTEM_STATUS, lines);
     }
@@ -99,6 +102,8 @@ final class InfoCommands {
         lines.add(s.user == null ? "Not logged in" : "Logged in as " + s.user.name());
         lines.add("TYPE: " + (s.ascii ? "ASCII" : "BINARY") + "; STRUcture: File; transfer MODE: Stream");
         lines.add("Idle timeout " + s.server().config().idleTimeout().toSeconds() + " s");
+        lines.add(s.tls == null ? "Control connection not protected" : "Control connection protected by " + s.tls.describe()
+                + "; data connections " + (s.protectData ? "protected (PROT P)" : "clear (PROT C)"));
         lines.add(s.dataChannel == null ? "No data connection" : "Data connection ready");
         lines.add("End of status");
         s.replyLines(ReplyCode.SYSTEM_STATUS, lines);

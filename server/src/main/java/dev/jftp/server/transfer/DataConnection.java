@@ -1,5 +1,6 @@
 package dev.jftp.server.transfer;
 
+import dev.jftp.server.security.TlsSession;
 import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.FilterOutputStream;
@@ -11,8 +12,12 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +26,9 @@ import org.slf4j.LoggerFactory;
  * {@link FileChannel#transferTo} (sendfile on Linux); uploads go through a pooled direct buffer.
  * ASCII mode converts line ends (RFC 959 section 3.1.1.1: CRLF on the wire).
  * {@link #close()} from another thread (ABOR) makes a running transfer fail at once.
+ *
+ * <p>With PROT P (RFC 4217 section 9) the bytes go through an {@link SSLSocket} layered on the
+ * channel's socket instead, as streams: TLS encrypts in user space, so there is no zero-copy then.
  */
 public final class DataConnection implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(DataConnection.class);
@@ -29,10 +37,69 @@ public final class DataConnection implements Closeable {
     private static final byte[] CR = {'\r'};
 
     private final SocketChannel channel;
+    /** Where bytes go and come from: the socket itself, or TLS over it once {@link #secure} ran. */
+    private WritableByteChannel sink;
+    private ReadableByteChannel source;
+    private volatile SSLSocket tls;
+    /** The thread that runs the transfer; only it may close TLS gracefully (see {@link #close()}). */
+    private volatile Thread tlsOwner;
 
     DataConnection(SocketChannel channel) throws IOException {
         this.channel = channel;
+        this.sink = channel;
+        this.source = channel;
         channel.socket().setTcpNoDelay(true);
+    }
+
+    /**
+     * PROT P: runs the TLS handshake as server and checks that it resumed {@code session}'s TLS
+     * session; from then on every transfer method goes through TLS.
+     *
+     * @throws dev.jftp.server.security.DataTlsException when not; the connection is closed then
+     */
+    public void secure(TlsSession session, Duration handshakeTimeout) throws IOException {
+        SSLSocket socket = session.secureData(channel.socket(), handshakeTimeout);
+        tlsOwner = Thread.currentThread();
+        tls = socket;
+        sink = new LargeWrites(socket.getOutputStream());
+        source = Channels.newChannel(socket.getInputStream());
+    }
+
+    /**
+     * Writes to TLS in pieces of 64 KiB, which SSLSocket cuts into full 16 KiB records; the JDK's
+     * stream channels write 8 KiB at a time, and every write is a TLS record of its own.
+     */
+    private static final class LargeWrites implements WritableByteChannel {
+        private final OutputStream out;
+        private final byte[] chunk = new byte[64 * 1024];
+        private boolean open = true;
+
+        LargeWrites(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public int write(ByteBuffer source) throws IOException {
+            int written = 0;
+            while (source.hasRemaining()) {
+                int n = Math.min(source.remaining(), chunk.length);
+                source.get(chunk, 0, n);
+                out.write(chunk, 0, n);
+                written += n;
+            }
+            return written;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return open;
+        }
+
+        @Override
+        public void close() throws IOException {
+            open = false;
+            out.close();
+        }
     }
 
     /**
@@ -48,6 +115,9 @@ public final class DataConnection implements Closeable {
     public long sendFile(FileChannel file, long offset, boolean ascii, TransferProgress progress) throws IOException {
         if (ascii) {
             return sendAscii(file, offset, progress);
+        }
+        if (tls != null) {
+            return sendThroughBuffer(file, offset, progress); // transferTo would write 8 KiB pieces
         }
         ByteBuffer buffer = BufferPool.take();
         try {
@@ -92,6 +162,27 @@ public final class DataConnection implements Closeable {
         return n;
     }
 
+    private long sendThroughBuffer(FileChannel file, long offset, TransferProgress progress) throws IOException {
+        ByteBuffer buffer = BufferPool.take();
+        try {
+            long position = offset;
+            long size = file.size(); // as sendFile: what the file holds now, even if it grows meanwhile
+            while (position < size) {
+                buffer.clear().limit((int) Math.min(buffer.capacity(), size - position));
+                int n = file.read(buffer, position);
+                if (n <= 0) {
+                    break; // the file shrank under us: send what there was
+                }
+                position += n;
+                drain(buffer);
+                progress.add(n);
+            }
+            return position - offset;
+        } finally {
+            BufferPool.give(buffer);
+        }
+    }
+
     private long sendAscii(FileChannel file, long offset, TransferProgress progress) throws IOException {
         ByteBuffer in = BufferPool.take();
         ByteBuffer out = BufferPool.take();
@@ -131,7 +222,7 @@ public final class DataConnection implements Closeable {
         out.flip();
         while (out.hasRemaining()) {
             try {
-                channel.write(out);
+                sink.write(out);
             } catch (ClosedChannelException e) {
                 throw e;
             } catch (IOException e) {
@@ -164,7 +255,7 @@ public final class DataConnection implements Closeable {
                 buffer.clear();
                 int n;
                 try {
-                    n = channel.read(buffer);
+                    n = source.read(buffer);
                 } catch (ClosedChannelException e) {
                     throw e;
                 } catch (IOException e) {
@@ -225,7 +316,7 @@ public final class DataConnection implements Closeable {
 
     /** A writer for listing lines (UTF-8); the caller ends each line with CRLF. */
     public Writer listingWriter() {
-        OutputStream socket = Channels.newOutputStream(channel);
+        OutputStream socket = Channels.newOutputStream(sink);
         // Everything written here goes to the socket: any failure is the connection's.
         OutputStream out = new FilterOutputStream(socket) {
             @Override
@@ -258,19 +349,28 @@ public final class DataConnection implements Closeable {
     }
 
     /**
-     * Closes the connection; from another thread (ABOR, server stop) this ends a running transfer.
-     * A thread blocked in sendfile (transferTo to a client that stopped reading) is not woken by
-     * close() alone, so the output is shut down first, which makes that send fail at once.
+     * Closes the connection. The transfer's own thread ends TLS with close_notify (RFC 8446
+     * section 6.1), which tells the client that the data is complete. Any other thread (ABOR,
+     * server stop) cuts the connection: it must never wait for TLS locks that a blocked transfer may
+     * hold, and a thread blocked in sendfile (transferTo to a client that stopped reading) is not
+     * woken by close() alone, so the output is shut down first, which makes that send fail at once.
      */
     @Override
     public void close() throws IOException {
-        if (channel.isOpen()) {
-            try {
+        SSLSocket socket = tls;
+        try {
+            if (socket != null && Thread.currentThread() == tlsOwner && !socket.isClosed() && channel.isOpen()) {
+                // close_notify alone: SSLSocket.close() on an open inbound side sends user_canceled
+                // first under TLS 1.3, which GnuTLS clients (lftp) take for a fatal error.
+                socket.shutdownOutput();
+                socket.close();
+            } else if (channel.isOpen()) {
                 channel.shutdownOutput();
-            } catch (IOException e) {
-                log.debug("shutting down data connection output: {}", e.toString()); // already reset: close anyway
             }
+        } catch (IOException e) {
+            log.debug("closing data connection: {}", e.toString()); // the client went first; nothing is lost
+        } finally {
+            channel.close();
         }
-        channel.close();
     }
 }

@@ -1,0 +1,106 @@
+package dev.jftp.server.ftps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged jftpd with {@code --tls-self-signed --tls-required --implicit-tls-port 0}: it makes
+ * and keeps its certificate, prints the fingerprint, and curl works over explicit and implicit
+ * FTPS while a clear-text login is refused.
+ */
+@Timeout(180)
+class FtpsJftpdIT {
+    private static final Pattern LISTENING = Pattern.compile("jftpd listening on 127\\.0\\.0\\.1:(\\d+)");
+    private static final Pattern IMPLICIT = Pattern.compile("implicit FTPS on 127\\.0\\.0\\.1:(\\d+)");
+    private static final Pattern FINGERPRINT = Pattern.compile("SHA-256 fingerprint ((?:[0-9A-F]{2}:){31}[0-9A-F]{2})");
+
+    @TempDir
+    Path dir;
+
+    private record Running(Process process, Path stdout, Path stderr, int port, int implicitPort, String fingerprint) {
+        void stop() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private Running start(String name) throws Exception {
+        Path jar = Path.of("target", "jftpd.jar").toAbsolutePath();
+        assertThat(jar).as("the packaged server").exists();
+        Path stdout = dir.resolve(name + ".out");
+        Path stderr = dir.resolve(name + ".err");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
+                "--bind", "127.0.0.1", "--port", "0", "--root", dir.resolve("root").toString(), "--user", "alice:secret",
+                "--tls-self-signed", "--tls-dir", dir.resolve("tls").toString(), "--tls-required", "--implicit-tls-port", "0"));
+        Process process = new ProcessBuilder(command).directory(dir.toFile())
+                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            Matcher listening = LISTENING.matcher(Files.readString(stdout, StandardCharsets.UTF_8));
+            if (listening.find()) {
+                String err = Files.readString(stderr, StandardCharsets.UTF_8);
+                Matcher implicit = IMPLICIT.matcher(err);
+                Matcher fingerprint = FINGERPRINT.matcher(err);
+                assertThat(implicit.find()).as(err).isTrue();
+                assertThat(fingerprint.find()).as(err).isTrue();
+                return new Running(process, stdout, stderr, Integer.parseInt(listening.group(1)), Integer.parseInt(implicit.group(1)), fingerprint.group(1));
+            }
+            Thread.sleep(100);
+        }
+        process.destroyForcibly();
+        throw new AssertionError("jftpd did not start: " + Files.readString(stderr, StandardCharsets.UTF_8));
+    }
+
+    private Peer.Result curl(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("curl", "--silent", "--show-error", "--max-time", "50"));
+        command.addAll(List.of(args));
+        return Peer.run(dir, Duration.ofSeconds(60), command);
+    }
+
+    @Test
+    void selfSignedRequiredTlsServesCurlExplicitAndImplicit() throws Exception {
+        Peer.assumeInstalled("curl");
+        Files.createDirectories(dir.resolve("root"));
+        Files.writeString(dir.resolve("root").resolve("hello.txt"), "hello over TLS\n");
+        Running first = start("first");
+        String certificate = dir.resolve("tls").resolve("cert.pem").toString();
+        try {
+            assertThat(Files.readString(first.stderr())).contains("made a self-signed TLS certificate");
+
+            Peer.Result explicit = curl("--ssl-reqd", "--cacert", certificate, "ftp://alice:secret@127.0.0.1:" + first.port() + "/hello.txt");
+            assertThat(explicit.exitCode()).as(explicit.both()).isZero();
+            assertThat(explicit.stdout()).isEqualTo("hello over TLS\n");
+
+            Peer.Result implicit = curl("-k", "ftps://alice:secret@127.0.0.1:" + first.implicitPort() + "/");
+            assertThat(implicit.exitCode()).as(implicit.both()).isZero();
+            assertThat(implicit.stdout()).contains("hello.txt");
+
+            Peer.Result clear = curl("ftp://alice:secret@127.0.0.1:" + first.port() + "/hello.txt");
+            assertThat(clear.exitCode()).as(clear.both()).isNotZero();
+        } finally {
+            first.stop();
+        }
+        // A second start keeps the certificate.
+        Running second = start("second");
+        try {
+            assertThat(second.fingerprint()).isEqualTo(first.fingerprint());
+            assertThat(Files.readString(second.stderr())).doesNotContain("made a self-signed TLS certificate");
+        } finally {
+            second.stop();
+        }
+    }
+}

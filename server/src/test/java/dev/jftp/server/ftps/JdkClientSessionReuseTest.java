@@ -1,0 +1,259 @@
+package dev.jftp.server.ftps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.jftp.server.security.SelfSignedCertificate;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.function.UnaryOperator;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * TLS session reuse on data connections, seen from a JDK client: how a Java client makes its data
+ * connections resume the control connection's session (an SSLEngine made with the control
+ * connection's host and port), that the usual layered SSLSocket does not and is refused, and that
+ * a session of another control connection is refused too.
+ */
+@Timeout(120)
+class JdkClientSessionReuseTest {
+    @TempDir
+    static Path shared;
+    static SelfSignedCertificate.PemPair pem;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void certificate() throws IOException {
+        pem = FtpsTestServer.certificate(shared);
+    }
+
+    /** Opens a passive data connection for {@code command} and runs the client side of TLS as a resumption. */
+    private static EngineTlsConnection protectedData(RawFtp ftp, SSLContext context, String command, String protocol) throws IOException {
+        Socket data = ftp.openPassive();
+        ftp.write(command);
+        RawFtp.Reply opening = ftp.reply();
+        assertThat(opening.code()).as(command + ": " + opening).isEqualTo(150);
+        EngineTlsConnection tls = new EngineTlsConnection(data, context, RawFtp.HOST, ftp.port, protocol);
+        tls.handshake();
+        return tls;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+    void anEngineMadeWithTheControlHostAndPortResumesTheControlSessionForEveryTransfer(String protocol) throws Exception {
+        try (FtpsTestServer server = FtpsTestServer.start(dir, pem, UnaryOperator.identity());
+             RawFtp ftp = new RawFtp(server.port())) {
+            SSLContext context = server.clientContext();
+            assertThat(ftp.reply().code()).isEqualTo(220);
+            assertThat(ftp.authTls(context, protocol).code()).isEqualTo(234);
+            ftp.loginProtected(FtpsTestServer.USER, FtpsTestServer.PASSWORD);
+            ftp.expect(200, "TYPE I");
+            byte[] content = new byte[3 * 1024 * 1024 + 17];
+            new Random(4217).nextBytes(content);
+
+            EngineTlsConnection upload = protectedData(ftp, context, "STOR up.bin", protocol);
+            assertThat(upload.engine().getSession().getProtocol()).isEqualTo(protocol);
+            upload.write(content);
+            upload.finish();
+            assertThat(ftp.reply().code()).isEqualTo(226);
+            assertThat(Files.readAllBytes(server.root.resolve("up.bin"))).isEqualTo(content);
+
+            for (int round = 0; round < 3; round++) {
+                EngineTlsConnection download = protectedData(ftp, context, "RETR up.bin", protocol);
+                assertThat(download.readAll()).isEqualTo(content);
+                download.close();
+                assertThat(ftp.reply().code()).isEqualTo(226);
+
+                EngineTlsConnection listing = protectedData(ftp, context, "NLST", protocol);
+                assertThat(new String(listing.readAll(), StandardCharsets.UTF_8)).isEqualTo("up.bin\r\n");
+                listing.close();
+                assertThat(ftp.reply().code()).isEqualTo(226);
+            }
+            ftp.expect(350, "REST 1000");
+            EngineTlsConnection resumed = protectedData(ftp, context, "RETR up.bin", protocol);
+            assertThat(resumed.readAll()).isEqualTo(java.util.Arrays.copyOfRange(content, 1000, content.length));
+            resumed.close();
+            assertThat(ftp.reply().code()).isEqualTo(226);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+    void aLayeredSslSocketDoesNotResumeAndIsRefusedWith425(String protocol) throws Exception {
+        try (FtpsTestServer server = FtpsTestServer.start(dir, pem, UnaryOperator.identity());
+             RawFtp ftp = new RawFtp(server.port())) {
+            SSLContext context = server.clientContext();
+            ftp.reply();
+            ftp.authTls(context, protocol);
+            ftp.loginProtected(FtpsTestServer.USER, FtpsTestServer.PASSWORD);
+
+            Socket data = ftp.openPassive();
+            ftp.write("LIST");
+            assertThat(ftp.reply().code()).isEqualTo(150);
+            // The control port is passed, but JSSE looks the session up under the data socket's real port.
+            SSLSocket layered = (SSLSocket) context.getSocketFactory().createSocket(data, RawFtp.HOST, ftp.port, true);
+            layered.setEnabledProtocols(new String[] {protocol});
+            assertThatThrownBy(layered::startHandshake).isInstanceOf(SSLException.class);
+            RawFtp.Reply refused = ftp.reply();
+            assertThat(refused.code()).as(refused.text()).isEqualTo(425);
+            assertThat(refused.text()).contains("resume the control connection's TLS session");
+
+            // The session goes on, and a resuming data connection works.
+            EngineTlsConnection listing = protectedData(ftp, context, "LIST", protocol);
+            listing.readAll();
+            listing.close();
+            assertThat(ftp.reply().code()).isEqualTo(226);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+    void aDataConnectionResumingAnotherControlConnectionsSessionIsRefused(String protocol) throws Exception {
+        try (FtpsTestServer server = FtpsTestServer.start(dir, pem, UnaryOperator.identity());
+             RawFtp victim = new RawFtp(server.port());
+             RawFtp stranger = new RawFtp(server.port())) {
+            SSLContext victimContext = server.clientContext();
+            SSLContext strangerContext = server.clientContext();
+            victim.reply();
+            victim.authTls(victimContext, protocol);
+            victim.loginProtected(FtpsTestServer.USER, FtpsTestServer.PASSWORD);
+            stranger.reply();
+            stranger.authTls(strangerContext, protocol);
+            stranger.loginProtected(FtpsTestServer.USER, FtpsTestServer.PASSWORD);
+            Files.writeString(server.root.resolve("secret.txt"), "not for strangers");
+
+            // The stranger takes the victim's passive connection with a valid session of its own.
+            Socket data = victim.openPassive();
+            victim.write("RETR secret.txt");
+            assertThat(victim.reply().code()).isEqualTo(150);
+            EngineTlsConnection hijack = new EngineTlsConnection(data, strangerContext, RawFtp.HOST, server.port(), protocol);
+            assertThatThrownBy(hijack::handshake).isInstanceOf(IOException.class);
+            assertThat(victim.reply().code()).isEqualTo(425);
+
+            // The victim's session goes on with its own data connections. (Not the stranger's under
+            // TLS 1.3: its one ticket was spent on the refused handshake; JSSE tickets serve once.)
+            EngineTlsConnection own = protectedData(victim, victimContext, "RETR secret.txt", protocol);
+            assertThat(new String(own.readAll(), StandardCharsets.UTF_8)).isEqualTo("not for strangers");
+            own.close();
+            assertThat(victim.reply().code()).isEqualTo(226);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+    void aborOfAProtectedDownloadAnswers426Then226AndLaterTransfersStillResume(String protocol) throws Exception {
+        try (FtpsTestServer server = FtpsTestServer.start(dir, pem, UnaryOperator.identity());
+             RawFtp ftp = new RawFtp(server.port())) {
+            SSLContext context = server.clientContext();
+            byte[] big = new byte[48 * 1024 * 1024];
+            new Random(1).nextBytes(big);
+            Files.write(server.root.resolve("big.bin"), big);
+            ftp.reply();
+            ftp.authTls(context, protocol);
+            ftp.loginProtected(FtpsTestServer.USER, FtpsTestServer.PASSWORD);
+            ftp.expect(200, "TYPE I");
+
+            EngineTlsConnection download = protectedData(ftp, context, "RETR big.bin", protocol);
+            byte[] some = new byte[64 * 1024];
+            assertThat(download.read(some)).isPositive();
+            ftp.write("ABOR");
+            assertThat(ftp.reply().code()).isEqualTo(426);
+            assertThat(ftp.reply().code()).isEqualTo(226);
+            download.close();
+
+            EngineTlsConnection listing = protectedData(ftp, context, "NLST", protocol);
+            assertThat(new String(listing.readAll(), StandardCharsets.UTF_8)).isEqualTo("big.bin\r\n");
+            listing.close();
+            assertThat(ftp.reply().code()).isEqualTo(226);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+    void activeModeDataConnectionsAreProtectedWithTheServerAsTlsServer(String protocol) throws Exception {
+        try (FtpsTestServer server = FtpsTestServer.start(dir, pem, UnaryOperator.identity());
+             RawFtp ftp = new RawFtp(server.port());
+             java.net.ServerSocket listener = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(RawFtp.HOST))) {
+            SSLContext context = server.clientContext();
+            byte[] content = new byte[500_000];
+            new Random(2428).nextBytes(content);
+            Files.write(server.root.resolve("file.bin"), content);
+            ftp.reply();
+            ftp.authTls(context, protocol);
+            ftp.loginProtected(FtpsTestServer.USER, FtpsTestServer.PASSWORD);
+            ftp.expect(200, "TYPE I");
+            ftp.expect(200, "EPRT |1|" + RawFtp.HOST + "|" + listener.getLocalPort() + "|");
+            ftp.write("RETR file.bin");
+            assertThat(ftp.reply().code()).isEqualTo(150);
+            listener.setSoTimeout(20_000);
+            Socket data = listener.accept();
+            data.setSoTimeout(20_000);
+            // RFC 4217 section 7: the server connected, and still is the TLS server.
+            EngineTlsConnection tls = new EngineTlsConnection(data, context, RawFtp.HOST, ftp.port, protocol);
+            tls.handshake();
+            assertThat(tls.readAll()).isEqualTo(content);
+            tls.close();
+            assertThat(ftp.reply().code()).isEqualTo(226);
+        }
+    }
+
+    @Test
+    void anUploadCutWithoutCloseNotifyIsNotTakenForComplete() throws Exception {
+        try (FtpsTestServer server = FtpsTestServer.start(dir, pem, UnaryOperator.identity());
+             RawFtp ftp = new RawFtp(server.port())) {
+            SSLContext context = server.clientContext();
+            Files.writeString(server.root.resolve("kept.txt"), "the good old content");
+            ftp.reply();
+            ftp.authTls(context);
+            ftp.loginProtected(FtpsTestServer.USER, FtpsTestServer.PASSWORD);
+            EngineTlsConnection upload = protectedData(ftp, context, "STOR kept.txt", "TLSv1.3");
+            upload.write(new byte[100_000]);
+            upload.close(); // TCP close without close_notify: a truncation, as far as TLS can tell
+            RawFtp.Reply reply = ftp.reply();
+            assertThat(reply.code()).as(reply.text()).isEqualTo(426);
+            assertThat(Files.readString(server.root.resolve("kept.txt"))).isEqualTo("the good old content");
+        }
+    }
+
+    @Test
+    void aHandshakeSentRightBehindTheAuthLineIsNotLost() throws Exception {
+        try (FtpsTestServer server = FtpsTestServer.start(dir, pem, UnaryOperator.identity());
+             RawFtp ftp = new RawFtp(server.port())) {
+            SSLContext context = server.clientContext();
+            ftp.reply();
+            // AUTH TLS and the ClientHello in one write, before the 234 arrived: the reader has
+            // already read the ClientHello when AUTH runs, and must hand it to the handshake.
+            javax.net.ssl.SSLEngine engine = context.createSSLEngine(RawFtp.HOST, ftp.port);
+            engine.setUseClientMode(true);
+            engine.beginHandshake();
+            java.nio.ByteBuffer hello = java.nio.ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+            engine.wrap(java.nio.ByteBuffer.allocate(0), hello);
+            hello.flip();
+            byte[] helloBytes = new byte[hello.remaining()];
+            hello.get(helloBytes);
+            java.io.ByteArrayOutputStream both = new java.io.ByteArrayOutputStream();
+            both.writeBytes("AUTH TLS\r\n".getBytes(StandardCharsets.US_ASCII));
+            both.writeBytes(helloBytes);
+            ftp.writeRaw(both.toByteArray());
+            assertThat(ftp.reply().code()).isEqualTo(234);
+            engine.closeOutbound(); // that ClientHello was only to be sent early; now a real handshake
+            // The server got a ClientHello, and answers it: a TLS record (0x16 handshake) follows.
+            int first = ftp.plain.getInputStream().read();
+            assertThat(first).isEqualTo(0x16);
+        }
+    }
+}
