@@ -30,7 +30,10 @@ public record Environment(Map<String, String> variables, Path home, Path working
         if (columns != null && columns.matches("\\d{1,4}")) {
             width = Math.max(20, Integer.parseInt(columns));
         }
-        return new Environment(System.getenv(), Path.of(System.getProperty("user.home")), Path.of("").toAbsolutePath(),
+        // $HOME first, as ftp(1) and sftp read ~/.netrc and keep history there; the JDK's user.home ignores it.
+        String homeVariable = System.getenv("HOME");
+        Path home = homeVariable != null && !homeVariable.isBlank() ? Path.of(homeVariable) : Path.of(System.getProperty("user.home"));
+        return new Environment(System.getenv(), home, Path.of("").toAbsolutePath(),
                 System.in, new PrintWriter(System.out, false), new PrintWriter(System.err, true), terminal, width,
                 Terminals::consolePassword);
     }

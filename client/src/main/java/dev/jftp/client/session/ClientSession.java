@@ -206,6 +206,11 @@ public final class ClientSession implements AutoCloseable {
         return settings;
     }
 
+    /** The user's home directory (~ in local paths). */
+    public Path home() {
+        return passwords.home();
+    }
+
     public Path localDir() {
         return localDir;
     }

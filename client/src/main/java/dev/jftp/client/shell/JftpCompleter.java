@@ -97,7 +97,7 @@ public final class JftpCompleter implements Completer {
         String prefix = word.substring(dirPart.length());
         Path dir;
         if (dirPart.startsWith("~/")) {
-            dir = Path.of(System.getProperty("user.home")).resolve(dirPart.substring(2));
+            dir = session.home().resolve(dirPart.substring(2));
         } else {
             dir = session.localDir().resolve(dirPart);
         }
