@@ -342,6 +342,11 @@ public final class FtpClient implements Closeable {
             ok("CWD " + back);
             return new RemoteEntry(path, RemoteEntry.Kind.DIRECTORY, -1, null, -1, null, null, null);
         }
+        if ((size.code() == 550 || size.isNotSupported()) && cwdReply.code() == 550) {
+            // Neither a file nor a directory we can enter: what such servers mean by "not there".
+            throw new FtpException(new Reply(550, List.of("550 No such file or directory (SIZE: " + size.message()
+                    + "; CWD: " + cwdReply.message() + ")")));
+        }
         throw new FtpException(size.isNotSupported() ? cwdReply : size);
     }
 

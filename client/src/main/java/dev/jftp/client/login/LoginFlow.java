@@ -77,8 +77,9 @@ public final class LoginFlow {
                     done = true;
                     return new Connected(ftp, password, home);
                 } catch (LoginFailedException e) {
-                    if (e.code() == 332) {
-                        throw new ClientException(user + "@" + host + ": " + e.reply().message());
+                    if (e.code() != 530) {
+                        // Not "login incorrect" (530, RFC 959 section 4.2) but a refusal another password will not change.
+                        throw new ClientException(user + "@" + host + ": login refused: " + e.reply());
                     }
                     if (attempt < ATTEMPTS && canAsk) {
                         err.println("Permission denied, please try again.");

@@ -76,7 +76,10 @@ class LegacyServerTest {
         assertThat(client.local.resolve("dir")).doesNotExist();
         client.clear();
         assertThat(client.run("get nosuch")).isFalse();
-        assertThat(client.err()).contains("Can't access \"nosuch\": Could not get file size. (550)");
+        assertThat(client.err()).isEqualTo("File \"nosuch\" not found.\n");
+        client.clear();
+        assertThat(client.run("ls nosuch")).isFalse();
+        assertThat(client.err()).isEqualTo("Can't ls: \"nosuch\" not found\n");
     }
 
     @Test
