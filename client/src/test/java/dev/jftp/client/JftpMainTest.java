@@ -108,6 +108,14 @@ class JftpMainTest {
     }
 
     @Test
+    void theEchoHidesAPasswordGivenToUser() throws Exception {
+        env.put("JFTP_PASSWORD", TestServer.PASSWORD);
+        int status = jftp("", "-b", batch("user reader " + TestServer.PASSWORD + "\npwd\n").toString(), "-P", port(), "alice@127.0.0.1");
+        assertThat(status).isZero();
+        assertThat(out.toString()).startsWith("jftp> user reader ****\n").doesNotContain(TestServer.PASSWORD);
+    }
+
+    @Test
     void aMissingBatchFileIsReported() {
         assertThat(jftp("", "-b", "nosuch.batch", "-P", port(), "alice@127.0.0.1")).isEqualTo(1);
         assertThat(err.toString()).isEqualTo("jftp: Couldn't open batch file \"nosuch.batch\"\n");

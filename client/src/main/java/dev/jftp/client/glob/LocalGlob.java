@@ -12,10 +12,6 @@ public final class LocalGlob {
     private LocalGlob() {
     }
 
-    /**
-     * The local paths the pattern names, sorted; a pattern without wildcards names itself, whether
-     * or not it exists. {@code ~} at the start is the home directory.
-     */
     /** A literal local path (no wildcards, no escapes): ~ expanded, resolved against the working directory. */
     public static Path expandLiteral(Path workingDir, Path home, String path) {
         if (path.equals("~")) {
@@ -27,6 +23,10 @@ public final class LocalGlob {
         return workingDir.resolve(path).normalize();
     }
 
+    /**
+     * The local paths the pattern names, sorted; a pattern without wildcards names itself, whether
+     * or not it exists. {@code ~} at the start is the home directory.
+     */
     public static List<Path> expand(Path workingDir, Path home, String pattern) throws IOException {
         String p = pattern;
         Path start = workingDir;
@@ -64,7 +64,7 @@ public final class LocalGlob {
                         }
                     }
                 } catch (java.nio.file.AccessDeniedException e) {
-                    // an unreadable directory has no matches, as in a shell
+                    continue; // an unreadable directory has no matches, as in a shell
                 }
             }
             current = next;

@@ -46,7 +46,7 @@ public final class BatchRunner {
                 command = command.substring(1).stripLeading();
             }
             if (echo) {
-                out.println(PROMPT + command);
+                out.println(PROMPT + withoutPassword(command));
                 out.flush();
             }
             boolean ok = session.execute(command);
@@ -58,5 +58,14 @@ public final class BatchRunner {
             }
         }
         return anyFailed ? 1 : 0;
+    }
+
+    /** "user NAME PASSWORD" is echoed with the password hidden. */
+    static String withoutPassword(String command) {
+        String[] words = command.split("\\s+");
+        if (words.length >= 3 && words[0].equals("user")) {
+            return words[0] + " " + words[1] + " ****";
+        }
+        return command;
     }
 }

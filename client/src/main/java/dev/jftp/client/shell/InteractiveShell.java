@@ -25,6 +25,8 @@ public final class InteractiveShell {
                 .parser(parser)
                 .variable(LineReader.HISTORY_FILE, home.resolve(".jftp_history"))
                 .variable(LineReader.HISTORY_FILE_SIZE, 1000)
+                // "user NAME PASSWORD" may carry a password: it is not kept.
+                .variable(LineReader.HISTORY_IGNORE, "user *")
                 // "!ls" is a local command here, not a history event.
                 .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
                 .option(LineReader.Option.AUTO_FRESH_LINE, true)
