@@ -73,8 +73,8 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 batch_get="" batch_put=""
-for round in $(seq 1 "$ROUNDS"); do batch_get+="get big.bin in-session-$round.bin"$'\n'; done
-for round in $(seq 1 "$ROUNDS"); do batch_put+="put up.bin in-session-$round.bin"$'\n'; done
+for round in $(seq 1 "$ROUNDS"); do batch_get+="get big.bin in-session.bin"$'\n'; done
+for round in $(seq 1 "$ROUNDS"); do batch_put+="put up.bin in-session.bin"$'\n'; done
 login_only="$(seconds jftp <<<"pwd")"
 sync
 session_get="$(seconds jftp <<<"$batch_get")"

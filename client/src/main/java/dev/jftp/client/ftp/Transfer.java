@@ -93,7 +93,10 @@ public final class Transfer {
     }
 
     void detach(boolean ok) {
-        channel = null;
+        synchronized (this) {
+            // Serialized with sendAbort: once detached, no ABOR can go out whose reply nobody reads.
+            channel = null;
+        }
         listener.finished(this, ok);
     }
 

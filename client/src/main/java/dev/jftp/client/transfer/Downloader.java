@@ -57,6 +57,9 @@ public final class Downloader {
             throw new ClientException("Cannot download non-regular file \"" + remotePath + "\"");
         }
         long remoteSize = ftp.isBinary() ? entry.size() : -1;
+        if (entry.kind() == RemoteEntry.Kind.LINK && ftp.isBinary()) {
+            remoteSize = sizeOfLinkTarget(remotePath); // a listing gives the size of the link itself
+        }
         Path dir = target.toAbsolutePath().getParent();
         if (!Files.isDirectory(dir)) {
             throw new ClientException("Cannot write " + target + ": " + (Files.exists(dir) ? dir + " is not a directory" : "directory " + dir + " does not exist"));
@@ -128,6 +131,16 @@ public final class Downloader {
             }
         }
         finish(target, part, remotePath, entry, options);
+    }
+
+    private long sizeOfLinkTarget(String remotePath) throws IOException {
+        try {
+            return context.ftp().size(remotePath);
+        } catch (ConnectionLostException e) {
+            throw e;
+        } catch (FtpException e) {
+            return -1; // unknown: the transfer is then not checked against a size
+        }
     }
 
     /** After a failure: an empty part file is worth nothing; a partial one is what reget continues. */

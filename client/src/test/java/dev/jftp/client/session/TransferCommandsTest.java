@@ -127,6 +127,9 @@ class TransferCommandsTest extends JftpdTest {
         remoteFile("f.txt", "f");
         client.ok("get -f f.txt");
         assertThat(client.local.resolve("f.txt")).hasContent("f");
+        client.ok("put -f f.txt g.txt");
+        assertThat(root.resolve("g.txt")).hasContent("f");
+        assertThat(client.err()).contains("put -f: FTP cannot ask the server to flush files to disk");
         remoteFile("d/x.txt", "x");
         client.settings.recursive = true;
         client.ok("get d");
