@@ -17,6 +17,7 @@ SIZE_MB="${SIZE_MB:-1024}"
 ROUNDS="${ROUNDS:-3}"
 command -v curl >/dev/null || { echo "curl is needed" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "/usr/bin/time is needed (apt-get install time)" >&2; exit 1; }
+command -v bc >/dev/null || { echo "bc is needed (apt-get install bc)" >&2; exit 1; }
 
 bench_dir="${BENCH_DIR:-}"
 if [ -z "$bench_dir" ]; then
@@ -78,9 +79,9 @@ for round in $(seq 1 "$ROUNDS"); do batch_put+="put up.bin in-session.bin"$'\n';
 login_only="$(seconds jftp <<<"pwd")"
 sync
 session_get="$(seconds jftp <<<"$batch_get")"
-rm -f "$work/local"/in-session-*.bin; sync
+rm -f "$work/local/in-session.bin"; sync
 session_put="$(seconds jftp <<<"$batch_put")"
-rm -f "$work/root"/in-session-*.bin; sync
+rm -f "$work/root/in-session.bin"; sync
 
 # CPU time of one transfer each.
 jftp_get_cpu() { jftp <<<"get big.bin cpu.bin"; }
