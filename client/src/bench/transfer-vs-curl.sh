@@ -6,8 +6,9 @@
 #
 # Each round runs curl and jftp alternately on the same file, so that load from other processes
 # hits both alike; the report gives the median seconds and the ratio jftp/curl. "jftp" includes
-# the JVM start (one process per transfer, like curl); "jftp in-session" is the per-file time of
-# ROUNDS transfers in one jftp batch, i.e. the transfer path without the JVM start.
+# the JVM start (one process per transfer, like curl); "in one process" is the per-file time of
+# ROUNDS transfers in one jftp batch (less one start-login-quit) and in one curl command line,
+# i.e. the transfer paths without process start and login.
 # Files live in /dev/shm when it has room (BENCH_DIR overrides), so that disk write-back does not
 # blur the comparison; the order of curl and jftp alternates between rounds.
 set -euo pipefail
@@ -82,6 +83,16 @@ session_get="$(seconds jftp <<<"$batch_get")"
 rm -f "$work/local/in-session.bin"; sync
 session_put="$(seconds jftp <<<"$batch_put")"
 rm -f "$work/root/in-session.bin"; sync
+# curl with all rounds in one process too (one connection, one login), for the same comparison.
+declare -a curl_many_get=() curl_many_put=()
+for round in $(seq 1 "$ROUNDS"); do
+  curl_many_get+=(-o "$work/local/in-session.bin" "$url/big.bin")
+  curl_many_put+=(-T "$work/local/up.bin" "$url/in-session.bin")
+done
+curl_session_get="$(seconds curl -s "${curl_many_get[@]}")"
+rm -f "$work/local/in-session.bin"; sync
+curl_session_put="$(seconds curl -s "${curl_many_put[@]}")"
+rm -f "$work/root/in-session.bin"; sync
 
 # CPU time of one transfer each.
 jftp_get_cpu() { jftp <<<"get big.bin cpu.bin"; }
@@ -95,10 +106,13 @@ cpu_jftp_idle="$(cpu bash -c "$(declare -f jftp); work='$work' JFTP_ROOT='$JFTP_
 cg=$(printf '%s\n' "${curl_get[@]}" | median); jg=$(printf '%s\n' "${jftp_get[@]}" | median)
 cp_=$(printf '%s\n' "${curl_put[@]}" | median); jp=$(printf '%s\n' "${jftp_put[@]}" | median)
 sg=$(echo "($session_get - $login_only) / $ROUNDS" | bc -l); sp=$(echo "($session_put - $login_only) / $ROUNDS" | bc -l)
+csg=$(echo "$curl_session_get / $ROUNDS" | bc -l); csp=$(echo "$curl_session_put / $ROUNDS" | bc -l)
 echo "load average before/after: $load_before / $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "${SIZE_MB} MiB over loopback, median of $ROUNDS rounds, wall seconds (ratio = jftp/curl):"
-printf "  get: curl %.3f  jftp %.3f (ratio %.3f)  jftp in-session %.3f (ratio %.3f)\n" "$cg" "$jg" "$(echo "$jg/$cg" | bc -l)" "$sg" "$(echo "$sg/$cg" | bc -l)"
-printf "  put: curl %.3f  jftp %.3f (ratio %.3f)  jftp in-session %.3f (ratio %.3f)\n" "$cp_" "$jp" "$(echo "$jp/$cp_" | bc -l)" "$sp" "$(echo "$sp/$cp_" | bc -l)"
+printf "  one process per file:  get curl %.3f  jftp %.3f (ratio %.3f)   put curl %.3f  jftp %.3f (ratio %.3f)\n" \
+  "$cg" "$jg" "$(echo "$jg/$cg" | bc -l)" "$cp_" "$jp" "$(echo "$jp/$cp_" | bc -l)"
+printf "  per file, %s in one process: get curl %.3f  jftp %.3f (ratio %.3f)   put curl %.3f  jftp %.3f (ratio %.3f)\n" \
+  "$ROUNDS" "$csg" "$sg" "$(echo "$sg/$csg" | bc -l)" "$csp" "$sp" "$(echo "$sp/$csp" | bc -l)"
 printf "  jftp start + login + quit alone: %.3f\n" "$login_only"
 echo "client CPU seconds (user+sys) for one transfer:"
 printf "  get: curl %s  jftp %s   put: curl %s  jftp %s   (jftp start + login + quit alone: %s)\n" \
