@@ -1,0 +1,590 @@
+package dev.jftp.client.ftp;
+
+import dev.jftp.protocol.FtpTime;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.function.Consumer;
+
+/**
+ * One logged-in (or logging-in) FTP session, as the client's commands see it: each method is one
+ * FTP exchange or a short sequence of them. Refusals come back as {@link FtpException}, a broken
+ * or closed control connection as {@link ConnectionLostException}.
+ */
+public final class FtpClient implements Closeable {
+    /** Upper bound on a listing kept in memory. */
+    private static final int MAX_LISTING_BYTES = 256 * 1024 * 1024;
+    private static final int MAX_SERVICE_DELAYS = 5;
+
+    /**
+     * How to connect.
+     *
+     * @param connectTimeout for the control and data connections
+     * @param replyTimeout   how long to wait for a reply on the control connection
+     * @param dataTimeout    a data connection on which nothing moves this long is cut
+     * @param passive        EPSV/PASV (true) or EPRT/PORT (false)
+     * @param dialogue       receives the protocol dialogue (-v), or null
+     */
+    public record Settings(Duration connectTimeout, Duration replyTimeout, Duration dataTimeout, boolean passive,
+                           Consumer<String> dialogue) {
+        public static Settings defaults() {
+            return new Settings(Duration.ofSeconds(30), Duration.ofSeconds(120), Duration.ofSeconds(120), true, null);
+        }
+
+        public Settings withPassive(boolean on) {
+            return new Settings(connectTimeout, replyTimeout, dataTimeout, on, dialogue);
+        }
+
+        public Settings withDialogue(Consumer<String> sink) {
+            return new Settings(connectTimeout, replyTimeout, dataTimeout, passive, sink);
+        }
+
+        public Settings withTimeouts(Duration connect, Duration reply, Duration data) {
+            return new Settings(connect, reply, data, passive, dialogue);
+        }
+    }
+
+    /** What runs while the data connection is open; returns the bytes it moved. */
+    @FunctionalInterface
+    public interface DataBody {
+        long run(SocketChannel channel, Transfer transfer) throws IOException;
+    }
+
+    private final ControlConnection control;
+    private final DataConnector data;
+    private final Settings settings;
+    private final Reply greeting;
+    private Features features = Features.NONE;
+    private String cwd;
+    private boolean binary;
+    private boolean mlsdRefused;
+    private String user;
+    private volatile Transfer current;
+
+    private FtpClient(ControlConnection control, Settings settings, Reply greeting) {
+        this.control = control;
+        this.settings = settings;
+        this.greeting = greeting;
+        Consumer<String> notes = settings.dialogue() == null ? note -> { } : note -> settings.dialogue().accept("note: " + note);
+        this.data = new DataConnector(settings.passive(), settings.connectTimeout(), notes);
+    }
+
+    /** Connects and reads the greeting (RFC 959 section 5.4: 120 means wait, then 220). */
+    public static FtpClient connect(String host, int port, Settings settings) throws IOException {
+        ControlConnection control = ControlConnection.open(host, port, settings.connectTimeout(), settings.replyTimeout(), settings.dialogue());
+        try {
+            Reply reply = control.readReply();
+            for (int i = 0; i < MAX_SERVICE_DELAYS && reply.code() == 120; i++) {
+                reply = control.readReply();
+            }
+            if (reply.code() == 421) {
+                throw new ConnectionLostException(host + " refused the connection: " + reply.message());
+            }
+            if (reply.code() != 220) {
+                throw new FtpException(reply);
+            }
+            return new FtpClient(control, settings, reply);
+        } catch (IOException | RuntimeException e) {
+            control.close();
+            throw e;
+        }
+    }
+
+    public Reply greeting() {
+        return greeting;
+    }
+
+    public Features features() {
+        return features;
+    }
+
+    public String host() {
+        return control.peerName();
+    }
+
+    public String user() {
+        return user;
+    }
+
+    public boolean isConnected() {
+        return control.isOpen();
+    }
+
+    public boolean isBinary() {
+        return binary;
+    }
+
+    public boolean isPassive() {
+        return data.isPassive();
+    }
+
+    public void setPassive(boolean on) {
+        data.setPassive(on);
+    }
+
+    /** The transfer now running, for Ctrl-C; null when none. */
+    public Transfer currentTransfer() {
+        return current;
+    }
+
+    // ---- access ----
+
+    /** USER and PASS (RFC 959 section 4.1.1). */
+    public void login(String name, char[] password) throws IOException {
+        Reply reply = command("USER " + name);
+        if (reply.code() == 331) {
+            reply = command("PASS " + new String(password));
+        }
+        if (reply.code() == 332) {
+            throw new LoginFailedException(new Reply(332, List.of("332 the server asks for an account (ACCT), which jftp does not send")));
+        }
+        if (reply.code() != 230 && reply.code() != 202) {
+            throw new LoginFailedException(reply);
+        }
+        user = name;
+        cwd = null;
+    }
+
+    /**
+     * REIN (RFC 959 section 4.1.1): back to the state after the greeting, so that USER may follow
+     * on servers that refuse USER while logged in. A server without REIN gets USER directly.
+     */
+    public void reinitialize() throws IOException {
+        Reply reply = command("REIN");
+        for (int i = 0; i < MAX_SERVICE_DELAYS && reply.code() == 120; i++) {
+            reply = control.readReply();
+        }
+        if (!reply.isCompletion() && !reply.isNotSupported()) {
+            throw new FtpException(reply);
+        }
+        user = null;
+        cwd = null;
+        features = Features.NONE;
+    }
+
+    /**
+     * What follows a login: learn the features (FEAT), ask for UTF-8 names where offered
+     * (RFC 2640 section 3.3), binary type, and the home directory.
+     */
+    public String afterLogin() throws IOException {
+        Reply feat = command("FEAT");
+        features = Features.parse(feat);
+        if (features.has("UTF8")) {
+            command("OPTS UTF8 ON"); // servers that are always UTF-8 may refuse; names are sent as UTF-8 either way
+        }
+        setBinary(true);
+        return pwd();
+    }
+
+    public String system() throws IOException {
+        Reply reply = command("SYST");
+        return reply.isCompletion() ? reply.message() : "unknown";
+    }
+
+    public void setBinary(boolean on) throws IOException {
+        ok(on ? "TYPE I" : "TYPE A");
+        binary = on;
+    }
+
+    public void noop() throws IOException {
+        ok("NOOP");
+    }
+
+    // ---- navigation ----
+
+    /** PWD; the 257 reply carries the path in quotes, inner quotes doubled (RFC 959 Appendix II). */
+    public String pwd() throws IOException {
+        Reply reply = ok("PWD");
+        cwd = quotedPath(reply.message());
+        return cwd;
+    }
+
+    static String quotedPath(String text) {
+        int start = text.indexOf('"');
+        if (start < 0) {
+            return text.strip();
+        }
+        StringBuilder path = new StringBuilder();
+        for (int i = start + 1; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"') {
+                if (i + 1 < text.length() && text.charAt(i + 1) == '"') {
+                    path.append('"');
+                    i++;
+                } else {
+                    break;
+                }
+            } else {
+                path.append(c);
+            }
+        }
+        return path.toString();
+    }
+
+    /** The working directory as last learned (PWD after each change). */
+    public String cachedCwd() throws IOException {
+        return cwd != null ? cwd : pwd();
+    }
+
+    public String cwd(String path) throws IOException {
+        ok("CWD " + path);
+        return pwd();
+    }
+
+    // ---- files ----
+
+    public void mkdir(String path) throws IOException {
+        ok("MKD " + path);
+    }
+
+    public void rmdir(String path) throws IOException {
+        ok("RMD " + path);
+    }
+
+    public void delete(String path) throws IOException {
+        ok("DELE " + path);
+    }
+
+    /** RNFR then RNTO (RFC 959 section 4.1.3). */
+    public void rename(String from, String to) throws IOException {
+        Reply reply = command("RNFR " + from);
+        if (reply.code() != 350) {
+            throw new FtpException(reply);
+        }
+        ok("RNTO " + to);
+    }
+
+    /** SIZE (RFC 3659 section 4). */
+    public long size(String path) throws IOException {
+        Reply reply = command("SIZE " + path);
+        if (reply.code() != 213) {
+            throw new FtpException(reply);
+        }
+        try {
+            return Long.parseLong(reply.message().strip());
+        } catch (NumberFormatException e) {
+            throw new FtpException(reply);
+        }
+    }
+
+    /** MDTM (RFC 3659 section 3). */
+    public Instant modificationTime(String path) throws IOException {
+        Reply reply = command("MDTM " + path);
+        if (reply.code() != 213) {
+            throw new FtpException(reply);
+        }
+        Instant time = ListingParser.parseTime(reply.message());
+        if (time == null) {
+            throw new FtpException(reply);
+        }
+        return time;
+    }
+
+    /** MFMT (draft-somers-ftp-mfxx): sets a file's modification time. */
+    public void setModificationTime(String path, Instant time) throws IOException {
+        ok("MFMT " + FtpTime.format(time) + " " + path);
+    }
+
+    /** SITE CHMOD, as most Unix servers offer it. */
+    public void chmod(int mode, String path) throws IOException {
+        ok("SITE CHMOD " + Integer.toOctalString(mode) + " " + path);
+    }
+
+    /** Any command, reply returned as it is (for SITE, HASH, AVBL...). */
+    public Reply raw(String line) throws IOException {
+        return command(line);
+    }
+
+    /**
+     * What the server knows about one path: MLST (RFC 3659 section 7) where offered, else SIZE
+     * (a plain file) and a CWD probe (a directory).
+     *
+     * @throws FtpException with the server's refusal when the path is not there or not allowed
+     */
+    public RemoteEntry stat(String path) throws IOException {
+        if (features.has("MLST")) {
+            Reply reply = command("MLST " + path);
+            if (reply.code() == 250) {
+                for (String line : reply.lines()) {
+                    if (line.startsWith(" ")) {
+                        RemoteEntry entry = ListingParser.parseFacts(line.substring(1), true);
+                        if (entry != null) {
+                            return entry.withName(path);
+                        }
+                    }
+                }
+            }
+            if (!reply.isNotSupported()) {
+                throw new FtpException(reply);
+            }
+        }
+        Reply size = command("SIZE " + path);
+        if (size.code() == 213) {
+            long bytes;
+            try {
+                bytes = Long.parseLong(size.message().strip());
+            } catch (NumberFormatException e) {
+                bytes = -1;
+            }
+            return new RemoteEntry(path, RemoteEntry.Kind.FILE, bytes, null, -1, null, null, null);
+        }
+        String back = cachedCwd();
+        Reply cwdReply = command("CWD " + path);
+        if (cwdReply.isCompletion()) {
+            ok("CWD " + back);
+            return new RemoteEntry(path, RemoteEntry.Kind.DIRECTORY, -1, null, -1, null, null, null);
+        }
+        if ((size.code() == 550 || size.isNotSupported()) && cwdReply.code() == 550) {
+            // Neither a file nor a directory we can enter: what such servers mean by "not there".
+            throw new FtpException(new Reply(550, List.of("550 No such file or directory (SIZE: " + size.message()
+                    + "; CWD: " + cwdReply.message() + ")")));
+        }
+        throw new FtpException(size.isNotSupported() ? cwdReply : size);
+    }
+
+    // ---- listings ----
+
+    /** The entries of a directory ("" for the working directory): MLSD, else LIST, else NLST. */
+    public List<RemoteEntry> list(String directory) throws IOException {
+        String argument = directory.isEmpty() ? "" : " " + directory;
+        if (features.has("MLST") && !mlsdRefused) {
+            try {
+                List<RemoteEntry> entries = new ArrayList<>();
+                for (String line : listingLines("MLSD" + argument)) {
+                    RemoteEntry entry = ListingParser.parseFacts(line, false);
+                    if (entry != null && isPlainName(entry.name())) {
+                        entries.add(entry);
+                    }
+                }
+                return entries;
+            } catch (FtpException e) {
+                if (!e.reply().isNotSupported()) {
+                    throw e;
+                }
+                mlsdRefused = true;
+            }
+        }
+        List<String> lines = listingLines("LIST -a" + argument);
+        List<RemoteEntry> entries = new ArrayList<>();
+        boolean foreign = false;
+        Instant now = Instant.now();
+        for (String line : lines) {
+            RemoteEntry entry = ListingParser.parseUnixLine(line, now);
+            if (entry != null) {
+                if (isPlainName(entry.name())) {
+                    entries.add(entry);
+                }
+            } else if (!line.isBlank() && !line.startsWith("total ")) {
+                foreign = true;
+            }
+        }
+        if (!foreign) {
+            return entries;
+        }
+        List<RemoteEntry> names = new ArrayList<>();
+        for (String name : names(directory)) {
+            String base = name.substring(name.lastIndexOf('/') + 1);
+            if (isPlainName(base)) {
+                names.add(RemoteEntry.unknown(base));
+            }
+        }
+        return names;
+    }
+
+    /** NLST (RFC 959): names only. */
+    public List<String> names(String directory) throws IOException {
+        return listingLines("NLST" + (directory.isEmpty() ? "" : " " + directory));
+    }
+
+    /** A name a listing may hand us: not ".", "..", empty, or containing a slash. */
+    static boolean isPlainName(String name) {
+        return !name.isEmpty() && !name.equals(".") && !name.equals("..") && name.indexOf('/') < 0 && name.indexOf('\0') < 0;
+    }
+
+    private List<String> listingLines(String command) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(8192);
+        Transfer transfer = new Transfer("listing", 0, -1, false, TransferListener.NONE);
+        runTransfer(command, 0, transfer, (channel, t) -> {
+            ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+            long total = 0;
+            while (channel.read(buffer) >= 0) {
+                buffer.flip();
+                total += buffer.remaining();
+                if (total > MAX_LISTING_BYTES) {
+                    throw new IOException("listing larger than " + MAX_LISTING_BYTES / (1024 * 1024) + " MiB");
+                }
+                bytes.write(buffer.array(), 0, buffer.remaining());
+                t.add(buffer.remaining());
+                buffer.clear();
+            }
+            return total;
+        });
+        List<String> lines = new ArrayList<>();
+        for (String line : bytes.toString(StandardCharsets.UTF_8).split("\n")) {
+            String trimmed = line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+            if (!trimmed.isEmpty()) {
+                lines.add(trimmed);
+            }
+        }
+        return lines;
+    }
+
+    // ---- transfers ----
+
+    /** RETR from {@code offset} (REST first when it is not 0, RFC 3659 section 5). */
+    public long retrieve(String path, long offset, Transfer transfer, DataBody body) throws IOException {
+        return runTransfer("RETR " + path, offset, transfer, body);
+    }
+
+    /**
+     * STOR, or a resumed upload from {@code offset}: REST + STOR where the server announces
+     * "REST STREAM", APPE otherwise (the caller has checked that the remote file has {@code offset} bytes).
+     */
+    public long store(String path, long offset, Transfer transfer, DataBody body) throws IOException {
+        if (offset == 0) {
+            return runTransfer("STOR " + path, 0, transfer, body);
+        }
+        if (features.hasRestStream()) {
+            return runTransfer("STOR " + path, offset, transfer, body);
+        }
+        return runTransfer("APPE " + path, 0, transfer, body);
+    }
+
+    private long runTransfer(String command, long restOffset, Transfer transfer, DataBody body) throws IOException {
+        if (restOffset > 0) {
+            Reply reply = command("REST " + restOffset);
+            if (reply.code() != 350) {
+                throw new FtpException(reply);
+            }
+        }
+        DataConnector.DataLink link = data.prepare(control);
+        SocketChannel channel;
+        try {
+            Reply first = command(command);
+            if (!first.isPreliminary()) {
+                throw new FtpException(first);
+            }
+            try {
+                channel = link.open(settings.dataTimeout());
+            } catch (IOException e) {
+                link.close();
+                Reply after = control.readReply();
+                throw new TransferFailedException("no data connection: " + e.getMessage(), e, after, false, 0);
+            }
+        } catch (IOException | RuntimeException e) {
+            link.close();
+            throw e;
+        }
+        long moved = 0;
+        IOException failure = null;
+        current = transfer;
+        transfer.attach(channel, this);
+        ScheduledFuture<?> watchdog = StallWatchdog.watch(transfer, settings.dataTimeout());
+        try {
+            moved = body.run(channel, transfer);
+        } catch (IOException e) {
+            failure = e;
+            if (transfer.isUpload() && transfer.cutReason() == null) {
+                // Closing an upload's data connection tells the server "end of file": abort first.
+                transfer.sendAbort();
+            }
+        } finally {
+            watchdog.cancel(false);
+            current = null;
+            closeData(channel);
+            link.close();
+            transfer.detach(failure == null);
+        }
+        Reply last;
+        try {
+            last = control.readReply();
+            if (transfer.abortSent()) {
+                control.readReply(); // the reply to ABOR itself follows the transfer's (RFC 959 section 4.1.3)
+            }
+        } catch (ConnectionLostException e) {
+            if (failure != null) {
+                e.addSuppressed(failure);
+            }
+            throw e;
+        }
+        if (failure != null || transfer.isCancelled() || transfer.cutReason() != null) {
+            String why = transfer.isCancelled() ? "cancelled"
+                    : transfer.cutReason() != null ? "data connection cut (" + transfer.cutReason() + ")"
+                    : failure instanceof FtpException ? failure.getMessage()
+                    : "data connection failed: " + describe(failure);
+            throw new TransferFailedException(why + " after " + transfer.bytes() + " bytes; server said: " + last,
+                    failure, last, transfer.isCancelled(), transfer.bytes());
+        }
+        if (!last.isCompletion()) {
+            throw new FtpException(last);
+        }
+        return moved;
+    }
+
+    private static String describe(IOException e) {
+        if (e == null) {
+            return "unknown";
+        }
+        String message = e.getMessage();
+        return message == null ? e.getClass().getSimpleName() : message;
+    }
+
+    private static void closeData(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // the transfer's outcome is decided by the server's reply, not by this close
+        }
+    }
+
+    /** ABOR while a transfer runs (sent from another thread; writes are serialized). */
+    void sendAbort() throws IOException {
+        control.send("ABOR");
+    }
+
+    // ---- plumbing ----
+
+    /** Sends a command and reads its reply; 421 (service closing) becomes a lost connection. */
+    private Reply command(String line) throws IOException {
+        Reply reply = control.command(line);
+        if (reply.code() == 421) {
+            throw new ConnectionLostException(control.peerName() + " closed the connection: " + reply.message());
+        }
+        return reply;
+    }
+
+    /** Sends a command that must succeed (2xx). */
+    private Reply ok(String line) throws IOException {
+        Reply reply = command(line);
+        if (!reply.isCompletion()) {
+            throw new FtpException(reply);
+        }
+        return reply;
+    }
+
+    /** QUIT (RFC 959 section 4.1.1), then close; a server that is already gone is fine. */
+    public void quit() {
+        try {
+            if (control.isOpen()) {
+                control.command("QUIT");
+            }
+        } catch (IOException ignored) {
+            // leaving anyway
+        } finally {
+            control.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        control.close();
+    }
+}

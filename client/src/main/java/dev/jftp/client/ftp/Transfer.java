@@ -1,0 +1,146 @@
+package dev.jftp.client.ftp;
+
+import java.io.IOException;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One file transfer while it runs: what moves (name, offset, expected total), how many bytes
+ * have moved so far, and the data connection, so that another thread can stop it: {@link #cancel()}
+ * (the user's Ctrl-C: ABOR, RFC 959 section 4.1.3) or {@link #cutDataConnection(String)} (the
+ * stall watchdog, or a test simulating a broken network).
+ */
+public final class Transfer {
+    private final String name;
+    private final long offset;
+    private final long total;
+    private final boolean upload;
+    private final TransferListener listener;
+    private final AtomicLong bytes = new AtomicLong();
+    private final long startedNanos = System.nanoTime();
+    private volatile SocketChannel channel;
+    private volatile FtpClient client;
+    private volatile boolean cancelled;
+    private volatile String cutReason;
+    private volatile boolean abortSent;
+
+    /**
+     * @param name     what the user sees (progress meter, messages)
+     * @param offset   where the transfer starts (resume), in bytes
+     * @param total    the size of the whole file, or -1 when unknown
+     * @param upload   true for STOR/APPE
+     * @param listener told about progress; never null
+     */
+    public Transfer(String name, long offset, long total, boolean upload, TransferListener listener) {
+        this.name = name;
+        this.offset = offset;
+        this.total = total;
+        this.upload = upload;
+        this.listener = listener;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public long offset() {
+        return offset;
+    }
+
+    public long total() {
+        return total;
+    }
+
+    public boolean isUpload() {
+        return upload;
+    }
+
+    /** Bytes moved by this transfer (not counting the resume offset). */
+    public long bytes() {
+        return bytes.get();
+    }
+
+    public long startedNanos() {
+        return startedNanos;
+    }
+
+    public boolean isCancelled() {
+        return cancelled;
+    }
+
+    /** Why the data connection was cut, or null if it was not. */
+    public String cutReason() {
+        return cutReason;
+    }
+
+    boolean abortSent() {
+        return abortSent;
+    }
+
+    /** Called by the copy loop for every chunk it moved. */
+    public void add(long n) {
+        bytes.addAndGet(n);
+        listener.progressed(this);
+    }
+
+    void attach(SocketChannel dataChannel, FtpClient owner) {
+        this.client = owner;
+        this.channel = dataChannel;
+        listener.started(this);
+        if (cancelled || cutReason != null) {
+            closeChannel();
+        }
+    }
+
+    void detach(boolean ok) {
+        synchronized (this) {
+            // Serialized with sendAbort: once detached, no ABOR can go out whose reply nobody reads.
+            channel = null;
+        }
+        listener.finished(this, ok);
+    }
+
+    /**
+     * Stops the transfer at the user's request. An upload is aborted with ABOR before its data
+     * connection closes, so that the server does not take the closed connection for the end of
+     * the file.
+     */
+    public void cancel() {
+        cancelled = true;
+        if (upload) {
+            sendAbort();
+        }
+        closeChannel();
+    }
+
+    /** Closes the data connection as a broken network would: no ABOR, no warning to the server. */
+    public void cutDataConnection(String reason) {
+        cutReason = reason;
+        closeChannel();
+    }
+
+    synchronized void sendAbort() {
+        FtpClient owner = client;
+        if (abortSent || owner == null || channel == null) {
+            return;
+        }
+        try {
+            owner.sendAbort();
+            abortSent = true;
+        } catch (IOException e) {
+            // The control connection is gone too; closing the data connection below still stops the transfer.
+            cutReason = "control connection lost: " + e.getMessage();
+        }
+    }
+
+    private void closeChannel() {
+        SocketChannel c = channel;
+        if (c != null) {
+            try {
+                c.close();
+            } catch (IOException e) {
+                cutReason = cutReason == null ? "closing the data connection failed: " + e.getMessage() : cutReason;
+            }
+        }
+    }
+}

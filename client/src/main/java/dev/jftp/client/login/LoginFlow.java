@@ -1,0 +1,116 @@
+package dev.jftp.client.login;
+
+import dev.jftp.client.ClientException;
+import dev.jftp.client.Problems;
+import dev.jftp.client.ftp.ConnectionLostException;
+import dev.jftp.client.ftp.FtpClient;
+import dev.jftp.client.ftp.LoginFailedException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.UnknownHostException;
+
+/**
+ * Connecting and logging in, as sftp does it: at once, with the password from the URL, the
+ * environment or ~/.netrc when there is one, else asked for without echo; a wrong password gets
+ * "Permission denied, please try again." and another prompt, three tries in all.
+ */
+public final class LoginFlow {
+    public static final int ATTEMPTS = 3;
+
+    /** Asks for a password without echo; returns null when it cannot ask. */
+    @FunctionalInterface
+    public interface PasswordPrompt {
+        char[] ask(String prompt) throws IOException;
+    }
+
+    /**
+     * A logged-in connection.
+     *
+     * @param ftp      the session
+     * @param password the password that worked (kept for "open" to reconnect)
+     * @param home     the directory the server put us in
+     */
+    public record Connected(FtpClient ftp, char[] password, String home) {
+    }
+
+    private LoginFlow() {
+    }
+
+    /**
+     * Connects to {@code host:port} and logs in as {@code user}.
+     *
+     * @param given a password known already (URL, earlier login), or null
+     */
+    public static Connected connect(String host, int port, String user, char[] given, PasswordLookup lookup,
+                                    PasswordPrompt prompt, boolean canAsk, PrintWriter err, FtpClient.Settings settings)
+            throws IOException, ClientException {
+        FtpClient ftp = null;
+        boolean done = false;
+        try {
+            char[] password = given != null ? given : lookup.find(host, user);
+            for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+                if (password == null) {
+                    if (!canAsk) {
+                        throw new ClientException(attempt == 1
+                                ? "No password for " + user + "@" + host + ": set " + PasswordLookup.ENVIRONMENT_VARIABLE
+                                        + ", put the host in ~/.netrc, or run jftp on a terminal"
+                                : user + "@" + host + ": Permission denied (the stored password was refused and there is no terminal to ask for another).");
+                    }
+                    password = prompt.ask(user + "@" + host + "'s password: ");
+                    if (password == null) {
+                        throw new ClientException("No password given for " + user + "@" + host);
+                    }
+                }
+                if (ftp == null || !ftp.isConnected()) {
+                    ftp = open(host, port, settings);
+                }
+                try {
+                    try {
+                        ftp.login(user, password);
+                    } catch (ConnectionLostException e) {
+                        // Some servers hang up after a wrong password: that shows only now. Reconnect once.
+                        ftp.close();
+                        ftp = open(host, port, settings);
+                        ftp.login(user, password);
+                    }
+                    String home = ftp.afterLogin();
+                    done = true;
+                    return new Connected(ftp, password, home);
+                } catch (LoginFailedException e) {
+                    if (e.code() != 530) {
+                        // Not "login incorrect" (530, RFC 959 section 4.2) but a refusal another password will not change.
+                        throw new ClientException(user + "@" + host + ": login refused: " + e.reply());
+                    }
+                    if (attempt < ATTEMPTS && canAsk) {
+                        err.println("Permission denied, please try again.");
+                        err.flush();
+                    }
+                    password = null;
+                } catch (ConnectionLostException e) {
+                    throw new ClientException("Connection to " + host + " lost while logging in: " + e.getMessage());
+                }
+            }
+            throw new ClientException(user + "@" + host + ": Permission denied (" + ATTEMPTS + " failed logins).");
+        } finally {
+            if (!done && ftp != null) {
+                ftp.close();
+            }
+        }
+    }
+
+    private static FtpClient open(String host, int port, FtpClient.Settings settings) throws ClientException, IOException {
+        try {
+            return FtpClient.connect(host, port, settings);
+        } catch (UnknownHostException e) {
+            throw new ClientException("Could not resolve hostname " + host + ": Name or service not known");
+        } catch (ConnectionLostException e) {
+            throw new ClientException("Connection to " + host + " port " + port + " failed: " + e.getMessage());
+        } catch (java.net.ConnectException e) {
+            throw new ClientException("Connection to " + host + " port " + port + " refused");
+        } catch (java.net.SocketTimeoutException e) {
+            throw new ClientException("Connection to " + host + " port " + port + " timed out");
+        } catch (dev.jftp.client.ftp.FtpException e) {
+            throw new ClientException(host + " does not greet as an FTP server: " + Problems.describe(e));
+        }
+    }
+}

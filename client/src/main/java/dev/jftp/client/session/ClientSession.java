@@ -1,0 +1,291 @@
+package dev.jftp.client.session;
+
+import dev.jftp.client.ClientException;
+import dev.jftp.client.Problems;
+import dev.jftp.client.ftp.ConnectionLostException;
+import dev.jftp.client.ftp.FtpClient;
+import dev.jftp.client.ftp.FtpException;
+import dev.jftp.client.ftp.RemoteEntry;
+import dev.jftp.client.ftp.Transfer;
+import dev.jftp.client.ftp.TransferListener;
+import dev.jftp.client.glob.Glob;
+import dev.jftp.client.glob.LocalGlob;
+import dev.jftp.client.glob.RemoteGlob;
+import dev.jftp.client.login.LoginFlow;
+import dev.jftp.client.login.PasswordLookup;
+import dev.jftp.client.transfer.DataCopy;
+import dev.jftp.client.transfer.ProgressMeter;
+import dev.jftp.client.transfer.TransferContext;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The client's state between commands (connection, local directory, settings) and the place where
+ * a command line becomes a handler call. Every failure ends here as one plain message on the
+ * error stream and a false result; the session goes on.
+ */
+public final class ClientSession implements AutoCloseable {
+    public static final String VERSION = "0.1.0";
+
+    private final UserIo io;
+    private final ClientSettings settings;
+    private final PasswordLookup passwords;
+    private final CommandTable commands = CommandTable.standard();
+    private final DataCopy copy = new DataCopy();
+    private Path localDir;
+    private FtpClient ftp;
+    private String host;
+    private int port;
+    private String user;
+    private char[] password;
+    private String remoteHome;
+    private boolean exitRequested;
+    private TransferListener observer = TransferListener.NONE;
+    private Runnable afterCommand = () -> { };
+
+    public ClientSession(UserIo io, ClientSettings settings, PasswordLookup passwords, Path localDir) {
+        this.io = io;
+        this.settings = settings;
+        this.passwords = passwords;
+        this.localDir = localDir.toAbsolutePath().normalize();
+    }
+
+    // ---- running commands ----
+
+    /** Runs one command line; returns false when it failed (the message has been printed). */
+    public boolean execute(String line) {
+        String trimmed = line.strip();
+        if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+            return true;
+        }
+        String word = trimmed;
+        try {
+            List<String> args;
+            if (trimmed.startsWith("!")) {
+                word = "!";
+                args = trimmed.length() == 1 ? List.of() : List.of(trimmed.substring(1).strip());
+            } else {
+                List<String> words = LineParser.split(trimmed);
+                word = words.get(0);
+                args = words.subList(1, words.size());
+            }
+            CommandTable.Command command = commands.find(word);
+            if (command == null) {
+                throw new ClientException("Invalid command \"" + word + "\" (\"help\" lists the commands)");
+            }
+            command.handler().run(this, args);
+            return true;
+        } catch (ClientException e) {
+            io.err().println(e.getMessage());
+        } catch (ConnectionLostException e) {
+            String lost = host;
+            disconnect();
+            io.err().println("Connection to " + lost + " lost: " + e.getMessage() + ". Use \"open\" to reconnect.");
+        } catch (FtpException e) {
+            io.err().println(word + ": " + Problems.describe(e));
+        } catch (IOException e) {
+            io.err().println(word + ": " + Problems.describe(e));
+        } catch (IllegalArgumentException e) {
+            io.err().println(word + ": " + e.getMessage());
+        } finally {
+            io.out().flush();
+            io.err().flush();
+            afterCommand.run();
+        }
+        return false;
+    }
+
+    public boolean exitRequested() {
+        return exitRequested;
+    }
+
+    void requestExit() {
+        exitRequested = true;
+    }
+
+    public CommandTable commands() {
+        return commands;
+    }
+
+    // ---- the connection ----
+
+    /** Connects and logs in (three tries at the password); replaces nothing: call {@link #disconnect()} first. */
+    public void connect(String newHost, int newPort, String newUser, char[] knownPassword) throws IOException, ClientException {
+        String name = newUser != null ? newUser : passwords.defaultUser(newHost);
+        LoginFlow.Connected connected = LoginFlow.connect(newHost, newPort, name, knownPassword, passwords,
+                io::readPassword, io.canAskPassword(), io.err(), settings.ftpSettings(this::showDialogue));
+        ftp = connected.ftp();
+        host = newHost;
+        port = newPort;
+        user = name;
+        password = connected.password();
+        remoteHome = connected.home();
+        if (!settings.binary) {
+            ftp.setBinary(false);
+        }
+        if (!settings.quiet) {
+            io.err().println("Connected to " + newHost + ".");
+            io.err().flush();
+        }
+    }
+
+    private void showDialogue(String line) {
+        io.err().println(line);
+        io.err().flush();
+    }
+
+    /** The connected session, or a plain "Not connected." */
+    public FtpClient ftp() throws ClientException {
+        if (ftp == null) {
+            throw new ClientException("Not connected. Use \"open\" to connect.");
+        }
+        return ftp;
+    }
+
+    public boolean isConnected() {
+        return ftp != null;
+    }
+
+    /** Closes the connection without a word to the server (it is gone or going). */
+    void disconnect() {
+        if (ftp != null) {
+            ftp.close();
+            ftp = null;
+        }
+    }
+
+    /** QUIT and close. */
+    void quit() {
+        if (ftp != null) {
+            ftp.quit();
+            ftp = null;
+        }
+    }
+
+    String host() {
+        return host;
+    }
+
+    int port() {
+        return port;
+    }
+
+    String user() {
+        return user;
+    }
+
+    char[] password() {
+        return password;
+    }
+
+    void loggedInAs(String name, char[] newPassword) throws IOException {
+        user = name;
+        password = newPassword;
+        remoteHome = ftp.afterLogin();
+        if (!settings.binary) {
+            ftp.setBinary(false);
+        }
+    }
+
+    String remoteHome() {
+        return remoteHome;
+    }
+
+    PasswordLookup passwords() {
+        return passwords;
+    }
+
+    // ---- what commands share ----
+
+    public UserIo io() {
+        return io;
+    }
+
+    public ClientSettings settings() {
+        return settings;
+    }
+
+    /** The user's home directory (~ in local paths). */
+    public Path home() {
+        return passwords.home();
+    }
+
+    public Path localDir() {
+        return localDir;
+    }
+
+    void setLocalDir(Path dir) {
+        localDir = dir.toAbsolutePath().normalize();
+    }
+
+    /** The transfer now running, for Ctrl-C; null when none. */
+    public Transfer currentTransfer() {
+        FtpClient c = ftp;
+        return c == null ? null : c.currentTransfer();
+    }
+
+    /** Also tells {@code listener} about every transfer (tests watch and cut transfers with it). */
+    public void setTransferObserver(TransferListener listener) {
+        observer = listener == null ? TransferListener.NONE : listener;
+    }
+
+    /** Runs after every command (the completer drops its cached listings). */
+    public void setAfterCommand(Runnable hook) {
+        afterCommand = hook;
+    }
+
+    TransferContext transferContext() throws ClientException {
+        TransferListener listener = observer;
+        if (settings.progress && !settings.quiet && io.isTerminal()) {
+            listener = TransferListener.both(new ProgressMeter(io.out(), io::width), observer);
+        }
+        return new TransferContext(ftp(), io.out(), io.err(), listener, copy, settings.umask, settings.quiet);
+    }
+
+    /** A local path as typed: escapes removed, ~ expanded, relative to the local directory. */
+    Path localPath(String word) {
+        return LocalGlob.expandLiteral(localDir, passwords.home(), Glob.unescape(word));
+    }
+
+    /** The remote paths a pattern names; a pattern with wildcards must match something. */
+    List<RemoteEntry> remoteMatches(String pattern) throws IOException, ClientException {
+        List<RemoteEntry> matches = RemoteGlob.expand(ftp(), pattern);
+        if (matches.isEmpty()) {
+            throw new ClientException("File \"" + pattern + "\" not found.");
+        }
+        return matches;
+    }
+
+    /** Exactly one remote path. */
+    String oneRemote(String pattern) throws IOException, ClientException {
+        List<RemoteEntry> matches = remoteMatches(pattern);
+        if (matches.size() > 1) {
+            throw new ClientException("\"" + pattern + "\" matches more than one path");
+        }
+        return matches.get(0).name();
+    }
+
+    /** The local paths a pattern names; a pattern with wildcards must match something. */
+    List<Path> localMatches(String pattern) throws IOException, ClientException {
+        List<Path> matches = LocalGlob.expand(localDir, passwords.home(), pattern);
+        if (matches.isEmpty()) {
+            throw new ClientException("File \"" + pattern + "\" not found.");
+        }
+        return matches;
+    }
+
+    /** Exactly one local path. */
+    Path oneLocal(String pattern) throws IOException, ClientException {
+        List<Path> matches = localMatches(pattern);
+        if (matches.size() > 1) {
+            throw new ClientException("\"" + pattern + "\" matches more than one path");
+        }
+        return matches.get(0);
+    }
+
+    @Override
+    public void close() {
+        quit();
+    }
+}

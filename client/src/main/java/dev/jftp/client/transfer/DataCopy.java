@@ -1,0 +1,152 @@
+package dev.jftp.client.transfer;
+
+import dev.jftp.client.ftp.Transfer;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SocketChannel;
+
+/**
+ * The copy loops between a data connection and a file. Binary downloads read into one large direct
+ * buffer and write it with positional writes; binary uploads use {@link FileChannel#transferTo}
+ * (sendfile on Linux). No per-byte work happens in binary mode. ASCII mode (TYPE A) converts
+ * line ends: CRLF on the wire, LF on disk (RFC 959 section 3.1.1.1).
+ */
+public final class DataCopy {
+    /** Size of the receive buffer: large, so each write to disk moves a lot. */
+    static final int BUFFER_SIZE = 1024 * 1024;
+    /** A read fills the buffer at least this far before it is written out. */
+    private static final int WRITE_THRESHOLD = BUFFER_SIZE / 2;
+    /** Bytes handed to one transferTo call; also the granularity of upload progress. */
+    private static final long SEND_CHUNK = 4L * 1024 * 1024;
+    /** transferTo that keeps moving nothing means the file shrank under us. */
+    private static final int MAX_IDLE_ROUNDS = 64;
+
+    private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_SIZE);
+    private final ByteBuffer wireBuffer = ByteBuffer.allocateDirect(2 * BUFFER_SIZE);
+
+    /** Receives until the server closes the data connection, writing from {@code position}; returns the bytes received. */
+    public long receive(SocketChannel in, FileChannel out, long position, Transfer transfer) throws IOException {
+        ByteBuffer b = buffer;
+        b.clear();
+        long written = 0;
+        boolean end = false;
+        while (!end) {
+            int n = in.read(b);
+            if (n < 0) {
+                end = true;
+            }
+            if (end || b.position() >= WRITE_THRESHOLD) {
+                b.flip();
+                int chunk = b.remaining();
+                while (b.hasRemaining()) {
+                    written += out.write(b, position + written);
+                }
+                b.clear();
+                if (chunk > 0) {
+                    transfer.add(chunk);
+                }
+            }
+        }
+        return written;
+    }
+
+    /** Sends {@code [position, end)} of the file; returns the bytes sent. */
+    public long send(FileChannel in, long position, long end, SocketChannel out, Transfer transfer) throws IOException {
+        long at = position;
+        int idle = 0;
+        while (at < end) {
+            long n = in.transferTo(at, Math.min(SEND_CHUNK, end - at), out);
+            if (n <= 0) {
+                if (++idle > MAX_IDLE_ROUNDS || in.size() <= at) {
+                    throw new IOException("local file shrank to " + in.size() + " bytes during the upload");
+                }
+                continue;
+            }
+            idle = 0;
+            at += n;
+            transfer.add(n);
+        }
+        return at - position;
+    }
+
+    /** ASCII download: CRLF on the wire becomes LF; returns the bytes written to the file. */
+    public long receiveAscii(SocketChannel in, FileChannel out, Transfer transfer) throws IOException {
+        ByteBuffer b = buffer;
+        long written = 0;
+        boolean pendingCr = false;
+        while (true) {
+            b.clear();
+            if (pendingCr) {
+                b.put((byte) '\r');
+            }
+            int n = in.read(b);
+            if (n < 0) {
+                if (pendingCr) {
+                    written += out.write(ByteBuffer.wrap(new byte[] {'\r'}), out.position());
+                }
+                return written;
+            }
+            b.flip();
+            pendingCr = toLocalLineEnds(b);
+            while (b.hasRemaining()) {
+                written += out.write(b);
+            }
+            transfer.add(n);
+        }
+    }
+
+    /** Rewrites CRLF to LF in place; a CR at the very end is held back (returns true) until the next read. */
+    static boolean toLocalLineEnds(ByteBuffer b) {
+        int read = b.position();
+        int write = read;
+        int limit = b.limit();
+        boolean holdBack = false;
+        while (read < limit) {
+            byte c = b.get(read++);
+            if (c == '\r') {
+                if (read == limit) {
+                    holdBack = true;
+                    break;
+                }
+                if (b.get(read) == '\n') {
+                    continue;
+                }
+            }
+            b.put(write++, c);
+        }
+        b.limit(write);
+        return holdBack;
+    }
+
+    /** ASCII upload: a LF without a CR before it goes out as CRLF; returns the bytes read from the file. */
+    public long sendAscii(FileChannel in, SocketChannel out, Transfer transfer) throws IOException {
+        ByteBuffer b = buffer;
+        ByteBuffer wire = wireBuffer;
+        long read = 0;
+        byte previous = 0;
+        while (true) {
+            b.clear();
+            int n = in.read(b);
+            if (n < 0) {
+                return read;
+            }
+            read += n;
+            b.flip();
+            wire.clear();
+            while (b.hasRemaining()) {
+                byte c = b.get();
+                if (c == '\n' && previous != '\r') {
+                    wire.put((byte) '\r');
+                }
+                wire.put(c);
+                previous = c;
+            }
+            wire.flip();
+            while (wire.hasRemaining()) {
+                out.write(wire);
+            }
+            transfer.add(n);
+        }
+    }
+}

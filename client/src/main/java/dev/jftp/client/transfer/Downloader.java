@@ -1,0 +1,256 @@
+package dev.jftp.client.transfer;
+
+import dev.jftp.client.ClientException;
+import dev.jftp.client.Problems;
+import dev.jftp.client.ftp.ConnectionLostException;
+import dev.jftp.client.ftp.FtpClient;
+import dev.jftp.client.ftp.FtpException;
+import dev.jftp.client.ftp.RemoteEntry;
+import dev.jftp.client.ftp.Transfer;
+import dev.jftp.client.ftp.TransferFailedException;
+import dev.jftp.client.glob.RemotePaths;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Downloads. A file arrives in {@code .name.jftp-part} next to its target and takes its final name
+ * only when complete and of the size the server announced, so a failed get never leaves a partial
+ * file under the final name. Resume continues the part file (or a shorter local file) with REST.
+ */
+public final class Downloader {
+    /** Suffix of the file a download is written to before it is complete. */
+    public static final String PART_SUFFIX = ".jftp-part";
+    /** Bound on directory depth in get -r (a server with a link loop would otherwise never end). */
+    static final int MAX_DEPTH = 64;
+
+    private final TransferContext context;
+
+    public Downloader(TransferContext context) {
+        this.context = context;
+    }
+
+    /** Where the download of {@code target} is written until it is complete. */
+    public static Path partFile(Path target) {
+        return target.resolveSibling("." + target.getFileName() + PART_SUFFIX);
+    }
+
+    /**
+     * Downloads one remote file to {@code target}.
+     *
+     * @param known what a listing already said about the file, or null
+     */
+    public void download(String remotePath, RemoteEntry known, Path target, TransferOptions options) throws IOException, ClientException {
+        FtpClient ftp = context.ftp();
+        RemoteEntry entry = known != null && known.isFile() && known.size() >= 0 ? known : lookUp(remotePath);
+        if (entry.isDirectory()) {
+            throw new ClientException("Cannot download \"" + remotePath + "\": it is a directory (use get -r)");
+        }
+        if (entry.kind() == RemoteEntry.Kind.OTHER) {
+            throw new ClientException("Cannot download non-regular file \"" + remotePath + "\"");
+        }
+        long remoteSize = ftp.isBinary() ? entry.size() : -1;
+        if (entry.kind() == RemoteEntry.Kind.LINK && ftp.isBinary()) {
+            remoteSize = sizeOfLinkTarget(remotePath); // a listing gives the size of the link itself
+        }
+        Path dir = target.toAbsolutePath().getParent();
+        if (!Files.isDirectory(dir)) {
+            throw new ClientException("Cannot write " + target + ": " + (Files.exists(dir) ? dir + " is not a directory" : "directory " + dir + " does not exist"));
+        }
+        Path part = partFile(target);
+        long offset = 0;
+        if (options.resume()) {
+            if (!ftp.isBinary()) {
+                throw new ClientException("Resuming needs binary mode (type \"binary\" first)");
+            }
+            if (Files.isRegularFile(part)) {
+                offset = Files.size(part);
+            } else if (Files.isRegularFile(target)) {
+                offset = Files.size(target);
+                if (remoteSize >= 0 && offset > remoteSize) {
+                    throw new ClientException("Local file " + target + " is larger than remote \"" + remotePath + "\" (" + offset + " > " + remoteSize + " bytes); not resuming");
+                }
+                if (offset == remoteSize) {
+                    if (!context.quiet()) {
+                        context.out().println("Local file " + target + " is already complete");
+                    }
+                    finish(target, null, remotePath, entry, options);
+                    return;
+                }
+                // Continue it as a part file: until the rest has arrived it is not the whole file.
+                Files.move(target, part, StandardCopyOption.ATOMIC_MOVE);
+            }
+            if (remoteSize >= 0 && offset > remoteSize) {
+                throw new ClientException("Partial file " + part + " is larger than remote \"" + remotePath + "\" (" + offset + " > " + remoteSize + " bytes); remove it to start over");
+            }
+        }
+        if (!context.quiet()) {
+            context.out().println("Fetching " + remotePath + " to " + target);
+        }
+        FileChannel file;
+        try {
+            file = offset > 0
+                    ? FileChannel.open(part, StandardOpenOption.WRITE)
+                    : FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        } catch (IOException e) {
+            throw new ClientException("Cannot write " + target + ": " + Problems.describe(e));
+        }
+        boolean complete = false;
+        try (file) {
+            if (offset < remoteSize || remoteSize < 0 || offset == 0) {
+                long start = offset;
+                Transfer transfer = new Transfer(RemotePaths.baseName(remotePath), offset, remoteSize, false, context.listener());
+                ftp.retrieve(remotePath, offset, transfer, (channel, t) -> ftp.isBinary()
+                        ? context.copy().receive(channel, file, start, t)
+                        : context.copy().receiveAscii(channel, file, t));
+            }
+            long have = file.size();
+            if (remoteSize >= 0 && have != remoteSize) {
+                throw new ClientException("Download of \"" + remotePath + "\" is incomplete: " + have + " of " + remoteSize + " bytes");
+            }
+            if (options.fsync()) {
+                file.force(true);
+            }
+            complete = true;
+        } catch (TransferFailedException e) {
+            throw new ClientException("Download of \"" + remotePath + "\" failed: " + e.getMessage(), e);
+        } catch (ConnectionLostException e) {
+            throw e;
+        } catch (FtpException e) {
+            throw new ClientException(refusal(remotePath, e), e);
+        } finally {
+            if (!complete) {
+                keepOrRemove(part);
+            }
+        }
+        finish(target, part, remotePath, entry, options);
+    }
+
+    private long sizeOfLinkTarget(String remotePath) throws IOException {
+        try {
+            return context.ftp().size(remotePath);
+        } catch (ConnectionLostException e) {
+            throw e;
+        } catch (FtpException e) {
+            return -1; // unknown: the transfer is then not checked against a size
+        }
+    }
+
+    /** After a failure: an empty part file is worth nothing; a partial one is what reget continues. */
+    private void keepOrRemove(Path part) {
+        try {
+            if (Files.isRegularFile(part) && Files.size(part) == 0) {
+                Files.delete(part);
+            } else if (Files.isRegularFile(part)) {
+                context.err().println("Partial download kept in " + part + " (" + Files.size(part) + " bytes); reget resumes it");
+            }
+        } catch (IOException e) {
+            context.err().println("Could not clean up " + part + ": " + Problems.describe(e));
+        }
+    }
+
+    /** Mode and time (-p, lumask), then the final name. */
+    private void finish(Path target, Path part, String remotePath, RemoteEntry entry, TransferOptions options) throws IOException {
+        Path file = part != null ? part : target;
+        LocalModes.apply(file, options.preserve() ? entry.mode() : -1, 0666, context.umask(), context.err());
+        if (options.preserve()) {
+            Instant time = entry.modified();
+            if (time == null) {
+                try {
+                    time = context.ftp().modificationTime(remotePath);
+                } catch (FtpException e) {
+                    context.err().println("Cannot keep the time of \"" + remotePath + "\": " + Problems.describe(e));
+                }
+            }
+            if (time != null) {
+                Files.setLastModifiedTime(file, FileTime.from(time));
+            }
+        }
+        if (part != null) {
+            Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+    }
+
+    /** get -r: the directory and everything below it; returns the number of files that failed. */
+    public int downloadTree(String remoteDir, Path localDir, TransferOptions options) throws IOException, ClientException {
+        return downloadTree(remoteDir, localDir, options, 0);
+    }
+
+    private int downloadTree(String remoteDir, Path localDir, TransferOptions options, int depth) throws IOException, ClientException {
+        if (depth > MAX_DEPTH) {
+            throw new ClientException("Directory tree deeper than " + MAX_DEPTH + " levels at \"" + remoteDir + "\"");
+        }
+        try {
+            Files.createDirectories(localDir);
+        } catch (IOException e) {
+            throw new ClientException("Cannot create local directory " + localDir + ": " + Problems.describe(e));
+        }
+        if (!context.quiet()) {
+            context.out().println("Retrieving " + remoteDir);
+        }
+        List<RemoteEntry> entries;
+        try {
+            entries = context.ftp().list(remoteDir);
+        } catch (ConnectionLostException e) {
+            throw e;
+        } catch (FtpException e) {
+            throw new ClientException(refusal(remoteDir, e), e);
+        }
+        int failures = 0;
+        for (RemoteEntry entry : entries.stream().sorted(Comparator.comparing(RemoteEntry::name)).toList()) {
+            String remote = RemotePaths.join(remoteDir, entry.name());
+            Path local = localDir.resolve(entry.name());
+            RemoteEntry described = entry;
+            try {
+                if (described.kind() == RemoteEntry.Kind.UNKNOWN) {
+                    described = lookUp(remote);
+                }
+                switch (described.kind()) {
+                    case DIRECTORY -> failures += downloadTree(remote, local, options, depth + 1);
+                    case FILE -> download(remote, described, local, options);
+                    default -> context.err().println("Skipping non-regular file \"" + remote + "\"");
+                }
+            } catch (ClientException e) {
+                context.err().println(e.getMessage());
+                failures++;
+            }
+        }
+        if (options.preserve()) {
+            RemoteEntry self = null;
+            try {
+                self = context.ftp().stat(remoteDir);
+            } catch (FtpException e) {
+                context.err().println("Cannot keep the time of \"" + remoteDir + "\": " + Problems.describe(e));
+            }
+            if (self != null && self.modified() != null) {
+                Files.setLastModifiedTime(localDir, FileTime.from(self.modified()));
+            }
+        }
+        return failures;
+    }
+
+    /** What the server says about a path; "not found" and the like become a plain message. */
+    public RemoteEntry lookUp(String remotePath) throws IOException, ClientException {
+        try {
+            return context.ftp().stat(remotePath);
+        } catch (ConnectionLostException e) {
+            throw e;
+        } catch (FtpException e) {
+            throw new ClientException(refusal(remotePath, e), e);
+        }
+    }
+
+    static String refusal(String path, FtpException e) {
+        if (Problems.isNotFound(e)) {
+            return "File \"" + path + "\" not found.";
+        }
+        return "Can't access \"" + path + "\": " + Problems.describe(e, path);
+    }
+}

@@ -1,0 +1,20 @@
+package dev.jftp.client.transfer;
+
+import dev.jftp.client.ftp.FtpClient;
+import dev.jftp.client.ftp.TransferListener;
+import java.io.PrintWriter;
+
+/**
+ * What a get or put works with.
+ *
+ * @param ftp      the connected session
+ * @param out      where "Fetching ..." lines go
+ * @param err      where problems with single files go (a tree transfer goes on after one)
+ * @param listener progress meter and other observers
+ * @param copy     the copy loops with their buffers
+ * @param umask    the local umask set with lumask, or null to leave file modes to the process
+ * @param quiet    true in batch mode: no "Fetching ..." lines (as sftp -b)
+ */
+public record TransferContext(FtpClient ftp, PrintWriter out, PrintWriter err, TransferListener listener, DataCopy copy,
+                              Integer umask, boolean quiet) {
+}

@@ -1,0 +1,195 @@
+package dev.jftp.client.transfer;
+
+import dev.jftp.client.ClientException;
+import dev.jftp.client.Problems;
+import dev.jftp.client.ftp.ConnectionLostException;
+import dev.jftp.client.ftp.FtpClient;
+import dev.jftp.client.ftp.FtpException;
+import dev.jftp.client.ftp.RemoteEntry;
+import dev.jftp.client.ftp.Transfer;
+import dev.jftp.client.ftp.TransferFailedException;
+import dev.jftp.client.glob.RemotePaths;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Uploads: STOR, or for resume SIZE then REST + STOR (or APPE), and afterwards SIZE again to check
+ * that the server has every byte. -p sets the remote time with MFMT.
+ */
+public final class Uploader {
+    /** Bound on directory depth in put -r (local link loops are not followed, but be safe). */
+    static final int MAX_DEPTH = 64;
+
+    private final TransferContext context;
+    private boolean warnedNoMfmt;
+
+    public Uploader(TransferContext context) {
+        this.context = context;
+    }
+
+    /** Uploads one local file to {@code remotePath}. */
+    public void upload(Path local, String remotePath, TransferOptions options) throws IOException, ClientException {
+        FtpClient ftp = context.ftp();
+        if (!Files.isRegularFile(local)) {
+            if (Files.isDirectory(local)) {
+                throw new ClientException("Cannot upload \"" + local + "\": it is a directory (use put -r)");
+            }
+            throw new ClientException(Files.exists(local, LinkOption.NOFOLLOW_LINKS)
+                    ? "Cannot upload non-regular file \"" + local + "\""
+                    : "Local file \"" + local + "\" not found");
+        }
+        long size = Files.size(local);
+        long offset = 0;
+        if (options.resume()) {
+            if (!ftp.isBinary()) {
+                throw new ClientException("Resuming needs binary mode (type \"binary\" first)");
+            }
+            long remote = remoteSize(remotePath);
+            if (remote > size) {
+                throw new ClientException("Remote file \"" + remotePath + "\" is larger than local " + local + " (" + remote + " > " + size + " bytes); not resuming");
+            }
+            if (remote == size) {
+                if (!context.quiet()) {
+                    context.out().println("Remote file \"" + remotePath + "\" is already complete");
+                }
+                keepTime(local, remotePath, options);
+                return;
+            }
+            offset = Math.max(remote, 0);
+        }
+        if (!context.quiet()) {
+            context.out().println("Uploading " + local + " to " + remotePath);
+        }
+        FileChannel file;
+        try {
+            file = FileChannel.open(local, StandardOpenOption.READ);
+        } catch (IOException e) {
+            throw new ClientException("Cannot read " + local + ": " + Problems.describe(e));
+        }
+        long start = offset;
+        try (file) {
+            Transfer transfer = new Transfer(local.getFileName().toString(), offset, size, true, context.listener());
+            ftp.store(remotePath, offset, transfer, (channel, t) -> ftp.isBinary()
+                    ? context.copy().send(file, start, size, channel, t)
+                    : context.copy().sendAscii(file, channel, t));
+        } catch (TransferFailedException e) {
+            throw new ClientException("Upload of " + local + " failed: " + e.getMessage()
+                    + (e.isCancelled() ? "" : "; reput resumes it"), e);
+        } catch (ConnectionLostException e) {
+            throw e;
+        } catch (FtpException e) {
+            throw new ClientException("Cannot upload to \"" + remotePath + "\": " + Problems.describe(e), e);
+        }
+        if (ftp.isBinary()) {
+            long remote = remoteSize(remotePath);
+            if (remote >= 0 && remote != size) {
+                throw new ClientException("Upload of " + local + " is incomplete: the server has " + remote + " of " + size + " bytes; reput resumes it");
+            }
+        }
+        keepTime(local, remotePath, options);
+    }
+
+    /** SIZE; 0 when the file is not there, -1 when the server cannot tell. */
+    private long remoteSize(String remotePath) throws IOException {
+        try {
+            return context.ftp().size(remotePath);
+        } catch (FtpException e) {
+            if (e.reply().isNotSupported()) {
+                return -1;
+            }
+            if (e.isFileUnavailable()) {
+                return 0;
+            }
+            throw e;
+        }
+    }
+
+    private void keepTime(Path local, String remotePath, TransferOptions options) throws IOException {
+        if (!options.preserve()) {
+            return;
+        }
+        if (!context.ftp().features().has("MFMT")) {
+            if (!warnedNoMfmt) {
+                context.err().println("The server cannot set modification times (no MFMT); times not kept");
+                warnedNoMfmt = true;
+            }
+            return;
+        }
+        Instant time = Files.getLastModifiedTime(local).toInstant();
+        try {
+            context.ftp().setModificationTime(remotePath, time);
+        } catch (FtpException e) {
+            context.err().println("Cannot keep the time of \"" + remotePath + "\": " + Problems.describe(e));
+        }
+    }
+
+    /** put -r: the directory and everything below it; returns the number of files that failed. */
+    public int uploadTree(Path localDir, String remoteDir, TransferOptions options) throws IOException, ClientException {
+        return uploadTree(localDir, remoteDir, options, 0);
+    }
+
+    private int uploadTree(Path localDir, String remoteDir, TransferOptions options, int depth) throws IOException, ClientException {
+        if (depth > MAX_DEPTH) {
+            throw new ClientException("Directory tree deeper than " + MAX_DEPTH + " levels at " + localDir);
+        }
+        ensureRemoteDirectory(remoteDir);
+        if (!context.quiet()) {
+            context.out().println("Entering " + localDir);
+        }
+        List<Path> children = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(localDir)) {
+            stream.forEach(children::add);
+        } catch (NoSuchFileException e) {
+            throw new ClientException("Local directory " + localDir + " not found");
+        } catch (IOException e) {
+            throw new ClientException("Cannot read local directory " + localDir + ": " + Problems.describe(e));
+        }
+        children.sort(null);
+        int failures = 0;
+        for (Path child : children) {
+            String remote = RemotePaths.join(remoteDir, child.getFileName().toString());
+            try {
+                if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
+                    failures += uploadTree(child, remote, options, depth + 1);
+                } else if (Files.isRegularFile(child, LinkOption.NOFOLLOW_LINKS)) {
+                    upload(child, remote, options);
+                } else {
+                    context.err().println("Skipping non-regular file " + child);
+                }
+            } catch (ClientException e) {
+                context.err().println(e.getMessage());
+                failures++;
+            }
+        }
+        keepTime(localDir, remoteDir, options);
+        return failures;
+    }
+
+    /** MKD, unless the directory is there already. */
+    private void ensureRemoteDirectory(String remoteDir) throws IOException, ClientException {
+        try {
+            context.ftp().mkdir(remoteDir);
+        } catch (ConnectionLostException e) {
+            throw e;
+        } catch (FtpException refused) {
+            RemoteEntry existing;
+            try {
+                existing = context.ftp().stat(remoteDir);
+            } catch (FtpException e) {
+                throw new ClientException("Cannot create remote directory \"" + remoteDir + "\": " + Problems.describe(refused), refused);
+            }
+            if (!existing.isDirectory()) {
+                throw new ClientException("Cannot create remote directory \"" + remoteDir + "\": a file is in the way");
+            }
+        }
+    }
+}

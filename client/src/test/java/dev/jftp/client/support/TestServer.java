@@ -1,0 +1,55 @@
+package dev.jftp.client.support;
+
+import dev.jftp.server.security.Account;
+import dev.jftp.server.security.PasswordHasher;
+import dev.jftp.server.security.Permission;
+import dev.jftp.server.security.User;
+import dev.jftp.server.server.FtpServer;
+import dev.jftp.server.server.ServerConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * An in-process jftpd on a free loopback port with a temporary root: "alice" (password "secret")
+ * may do everything, "reader" (password "secret") may only read.
+ */
+public final class TestServer implements AutoCloseable {
+    public static final String PASSWORD = "secret";
+    private static final PasswordHasher HASHER = new PasswordHasher(1000);
+
+    private final Path root;
+    private final FtpServer server;
+
+    private TestServer(Path root, FtpServer server) {
+        this.root = root;
+        this.server = server;
+    }
+
+    public static TestServer start(Path root) throws IOException {
+        String hash = HASHER.hash(PASSWORD.toCharArray());
+        Map<String, Account> accounts = Map.of(
+                "alice", new Account(new User("alice", root, Permission.ALL, false), hash),
+                "reader", new Account(new User("reader", root, Permission.READ_ONLY, false), hash));
+        ServerConfig config = ServerConfig.defaults(root, accounts)
+                .withPort(0)
+                .withLoginFailureDelay(Duration.ofMillis(10))
+                .withShutdownGrace(Duration.ZERO)
+                .withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(10));
+        return new TestServer(root, FtpServer.start(config));
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
