@@ -39,9 +39,9 @@ public final class DataConnection implements Closeable {
         while (position < size) {
             long n = file.transferTo(position, Math.min(CHUNK, size - position), channel);
             if (n <= 0) {
-                // The file shrank under us (someone truncated it): send what there is and stop.
-                if (file.size() <= position) {
-                    break;
+                long now = file.size();
+                if (now <= position) {
+                    throw new FileShrankException(size, now);
                 }
                 continue;
             }
@@ -51,16 +51,30 @@ public final class DataConnection implements Closeable {
         return position - offset;
     }
 
+    /**
+     * Someone truncated the file while it was being sent. The client must not take the shorter copy
+     * for the whole file, so the transfer fails (451) instead of ending with 226.
+     */
+    public static final class FileShrankException extends IOException {
+        FileShrankException(long expected, long now) {
+            super("file shrank from " + expected + " to " + now + " bytes during the transfer");
+        }
+    }
+
     private long sendAscii(FileChannel file, long offset, TransferProgress progress) throws IOException {
         ByteBuffer in = BufferPool.take();
         ByteBuffer out = BufferPool.take();
         try {
             long position = offset;
+            long size = file.size();
             byte previous = 0;
             while (true) {
                 in.clear();
                 int n = file.read(in, position);
                 if (n < 0) {
+                    if (position < size) {
+                        throw new FileShrankException(size, position);
+                    }
                     break;
                 }
                 position += n;
