@@ -1,5 +1,6 @@
 package dev.jftp.server.server;
 
+import dev.jftp.server.filesystem.FileSystemFactory;
 import dev.jftp.server.security.Account;
 import dev.jftp.server.security.Authenticator;
 import dev.jftp.server.security.ConnectionLimiter;
@@ -40,13 +41,13 @@ public final class FtpServer implements AutoCloseable {
     private final Thread acceptThread;
     private volatile boolean stopping;
 
-    private FtpServer(ServerConfig config) throws IOException {
+    private FtpServer(ServerConfig config, FileSystemFactory fileSystems) throws IOException {
         Files.createDirectories(config.root());
         User anonymous = config.anonymous()
                 ? new User("anonymous", config.root(), Permission.READ_ONLY, true) : null;
         Map<String, Account> accounts = config.accounts();
         this.context = new ServerContext(config, CommandTable.standard(),
-                new Authenticator(accounts, anonymous), new LoginThrottle(config.loginFailureDelay()));
+                new Authenticator(accounts, anonymous), new LoginThrottle(config.loginFailureDelay()), fileSystems);
         this.limiter = new ConnectionLimiter(config.maxSessions(), config.maxSessionsPerAddress());
         this.listener = new ServerSocket();
         listener.setReuseAddress(true);
@@ -56,7 +57,12 @@ public final class FtpServer implements AutoCloseable {
 
     /** Binds and starts accepting. */
     public static FtpServer start(ServerConfig config) throws IOException {
-        FtpServer server = new FtpServer(config);
+        return start(config, FileSystemFactory.LOCAL);
+    }
+
+    /** Binds and starts accepting; logged-in users get their files from {@code fileSystems}. */
+    public static FtpServer start(ServerConfig config, FileSystemFactory fileSystems) throws IOException {
+        FtpServer server = new FtpServer(config, fileSystems);
         server.acceptThread.start();
         return server;
     }

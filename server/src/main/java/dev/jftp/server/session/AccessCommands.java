@@ -1,7 +1,6 @@
 package dev.jftp.server.session;
 
 import dev.jftp.protocol.ReplyCode;
-import dev.jftp.server.filesystem.LocalFileSystem;
 import dev.jftp.server.filesystem.VirtualPath;
 import dev.jftp.server.security.User;
 import java.io.IOException;
@@ -50,7 +49,7 @@ final class AccessCommands {
         User u = user.get();
         try {
             Files.createDirectories(u.home());
-            s.files = new LocalFileSystem(u.home());
+            s.files = s.server().fileSystems().open(u);
         } catch (IOException e) {
             log.error("session {}: home directory {} of {} is not usable: {}", s.id(), u.home(), u.name(), e.toString());
             throw new FtpReplyException(ReplyCode.NOT_LOGGED_IN, "Home directory not available");
