@@ -123,10 +123,13 @@ public final class FtpServer implements AutoCloseable {
                 : "421 Too many connections from your address\r\n";
         log.info("refused {}: {}", socket.getInetAddress().getHostAddress(), verdict);
         try {
-            socket.setSoLinger(true, 0);
+            // A normal close (FIN after the reply), not a reset: a reset can overtake the reply and
+            // the client then never sees why it was turned away. The kernel sends both without
+            // blocking this thread; the TIME_WAIT entries it keeps cost no port.
             OutputStream out = socket.getOutputStream();
             out.write(text.getBytes(StandardCharsets.US_ASCII));
             out.flush();
+            socket.shutdownOutput();
         } catch (IOException e) {
             log.debug("refusing {}: {}", socket.getInetAddress(), e.toString());
         } finally {
