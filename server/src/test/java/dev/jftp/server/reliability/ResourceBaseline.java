@@ -132,7 +132,7 @@ final class ResourceBaseline {
         if (now.size() > fds.size()) {
             TreeMap<Integer, String> extra = new TreeMap<>(now);
             extra.entrySet().removeIf(e -> e.getValue().equals(fds.get(e.getKey())));
-            problems.add("open descriptors " + now.size() + " > baseline " + fds.size() + "; new: " + extra);
+            problems.add("open descriptors " + now.size() + " > baseline " + fds.size() + "; new: " + extra + " " + describeSockets(extra.values()));
         }
         Set<Thread> threads = livePlatformThreads();
         threads.removeAll(platformThreads);
@@ -146,6 +146,30 @@ final class ResourceBaseline {
             }
         }
         return String.join("; ", problems);
+    }
+
+    /** The /proc/net/tcp entries (addresses in hex, state) of the given socket descriptors. */
+    static String describeSockets(java.util.Collection<String> targets) {
+        List<String> found = new ArrayList<>();
+        for (String target : targets) {
+            if (!target.startsWith("socket:[")) {
+                continue;
+            }
+            String inode = target.substring(8, target.length() - 1);
+            for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+                try {
+                    for (String line : Files.readAllLines(Path.of(table))) {
+                        String[] f = line.trim().split("\\s+");
+                        if (f.length > 9 && f[9].equals(inode)) {
+                            found.add(inode + ": local " + f[1] + " remote " + f[2] + " state " + f[3]);
+                        }
+                    }
+                } catch (IOException e) {
+                    found.add(table + ": " + e.getMessage());
+                }
+            }
+        }
+        return found.toString();
     }
 
     static void pause(long millis) {
