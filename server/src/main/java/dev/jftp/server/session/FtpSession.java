@@ -13,7 +13,9 @@ import dev.jftp.server.transfer.DataChannel;
 import dev.jftp.server.transfer.DataConnection;
 import dev.jftp.server.transfer.TransferProgress;
 import java.io.BufferedOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -79,6 +81,10 @@ public final class FtpSession implements Runnable {
     }
 
     private record IdleTimeout() implements ControlEvent {
+    }
+
+    /** A command line was begun but not finished within the idle timeout (slowloris). */
+    private record LineTimeout() implements ControlEvent {
     }
 
     private record Closed() implements ControlEvent {
@@ -152,6 +158,11 @@ public final class FtpSession implements Runnable {
                         reply(ReplyCode.SERVICE_NOT_AVAILABLE, "Idle timeout (" + server.config().idleTimeout().toSeconds() + " s): closing control connection");
                         closing = true;
                     }
+                    case LineTimeout t -> {
+                        log.info("session {}: command line not completed within {} s", id, server.config().idleTimeout().toSeconds());
+                        reply(ReplyCode.SERVICE_NOT_AVAILABLE, "Command line not completed within " + server.config().idleTimeout().toSeconds() + " s: closing control connection");
+                        closing = true;
+                    }
                 }
             }
         } catch (InterruptedException e) {
@@ -180,7 +191,9 @@ public final class FtpSession implements Runnable {
     private void readLoop() {
         ControlLineReader reader;
         try {
-            reader = new ControlLineReader(socket.getInputStream());
+            ControlInput input = new ControlInput(socket.getInputStream());
+            reader = new ControlLineReader(input);
+            input.reader = reader;
         } catch (IOException e) {
             offer(new Closed());
             return;
@@ -190,6 +203,14 @@ public final class FtpSession implements Runnable {
                 ControlLine line;
                 try {
                     line = reader.read();
+                } catch (LineTimeoutException slow) {
+                    controlEnded = true;
+                    RunningTransfer t = transfer;
+                    if (t != null) {
+                        t.abort(); // the session ends now; nothing may be kept half-done
+                    }
+                    offer(new LineTimeout());
+                    return;
                 } catch (SocketTimeoutException idle) {
                     if (transfer != null || !inbox.isEmpty()) {
                         continue; // busy, not idle
@@ -229,6 +250,55 @@ public final class FtpSession implements Runnable {
                 t.abort();
             }
             offer(new Closed());
+        }
+    }
+
+    /**
+     * The control connection's input as the line reader sees it. Each read waits at most the idle
+     * timeout; once a line has begun, only until that line is the idle timeout old. Without that
+     * bound a client sending one byte now and then (slowloris) would hold its session for ever, as
+     * every byte would restart the socket's read timeout.
+     */
+    private final class ControlInput extends FilterInputStream {
+        ControlLineReader reader;
+
+        ControlInput(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            long idle = server.config().idleTimeout().toNanos();
+            long started = reader == null ? ControlLineReader.NO_LINE : reader.lineStartedNanos();
+            long wait = idle;
+            if (started != ControlLineReader.NO_LINE) {
+                wait = started + idle - System.nanoTime();
+                if (wait <= 0) {
+                    throw new LineTimeoutException();
+                }
+            }
+            socket.setSoTimeout(Math.clamp((wait + 999_999) / 1_000_000, 1, Integer.MAX_VALUE));
+            try {
+                return in.read(b, off, len);
+            } catch (SocketTimeoutException e) {
+                if (started != ControlLineReader.NO_LINE) {
+                    throw new LineTimeoutException();
+                }
+                throw e;
+            }
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+        }
+    }
+
+    /** A command line that took longer than the idle timeout to arrive. */
+    private static final class LineTimeoutException extends SocketTimeoutException {
+        LineTimeoutException() {
+            super("command line not completed in time");
         }
     }
 
