@@ -2,6 +2,7 @@ package dev.jftp.server.session;
 
 import dev.jftp.protocol.ReplyCode;
 import dev.jftp.server.filesystem.VirtualPath;
+import dev.jftp.server.security.LoginThrottle;
 import dev.jftp.server.security.User;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,10 +42,23 @@ final class AccessCommands {
             throw new FtpReplyException(ReplyCode.BAD_SEQUENCE, "Login with USER first");
         }
         s.pendingUser = null;
-        Optional<User> user = s.server().authenticator().authenticate(name, password.toCharArray());
-        if (user.isEmpty()) {
-            refuse(s, name);
+        Optional<LoginThrottle.Turn> turn;
+        try {
+            turn = s.server().loginThrottle().awaitTurn(s.clientAddress(), s::isClosing);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return;
+        }
+        if (turn.isEmpty()) {
+            return; // the client left while waiting: nothing to check, nobody to answer
+        }
+        Optional<User> user;
+        try (LoginThrottle.Turn t = turn.get()) {
+            user = s.server().authenticator().authenticate(name, password.toCharArray());
+            if (user.isEmpty()) {
+                refuse(s, name); // serves the failure delay holding the turn: the next guess waits for it
+                return;
+            }
         }
         User u = user.get();
         try {
