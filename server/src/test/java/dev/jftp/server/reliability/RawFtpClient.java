@@ -42,7 +42,7 @@ final class RawFtpClient implements Closeable {
 
     private RawFtpClient(Socket socket, InetAddress localAddress) throws IOException {
         this.socket = socket;
-        this.in = socket.getInputStream();
+        this.in = new java.io.BufferedInputStream(socket.getInputStream(), 64 * 1024);
         this.out = socket.getOutputStream();
         this.localAddress = localAddress;
     }
