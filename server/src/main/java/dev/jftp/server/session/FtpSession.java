@@ -461,7 +461,7 @@ public final class FtpSession implements Runnable {
                 reply(ReplyCode.TRANSFER_ABORTED, "Connection closed; transfer aborted");
             } else if (FtpReplyException.isDiskFull(e)) {
                 reply(ReplyCode.INSUFFICIENT_STORAGE, "Insufficient storage space; transfer aborted");
-            } else if (e instanceof SocketException || e instanceof java.nio.channels.ClosedChannelException) {
+            } else if (e instanceof SocketException || e instanceof java.nio.channels.ClosedChannelException || isConnectionLost(e)) {
                 reply(ReplyCode.TRANSFER_ABORTED, "Data connection lost; transfer aborted");
             } else {
                 log.info("session {}: transfer of {} failed: {}", id, description, e.toString());
@@ -477,6 +477,16 @@ public final class FtpSession implements Runnable {
                 log.debug("closing data connection: {}", e.toString());
             }
         }
+    }
+
+    /**
+     * NIO socket channels report a peer that went away as a plain IOException ("Broken pipe",
+     * "Connection reset by peer"), not a SocketException; it is still the data connection that failed (426),
+     * not the server (451).
+     */
+    private static boolean isConnectionLost(IOException e) {
+        String m = e.getMessage();
+        return m != null && (m.contains("Broken pipe") || m.contains("Connection reset"));
     }
 
     /** True once the session is ending or the client has gone. */
