@@ -145,6 +145,26 @@ class FaultInjectionTest {
     }
 
     @Test
+    void dataConnectionResetMidDownloadGives426AndTheSessionGoesOn() throws IOException {
+        Path big = root.resolve("big-reset.bin");
+        try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
+            f.setLength(64L << 20);
+        }
+        try (RawFtpClient c = RawFtpClient.login(server.port())) {
+            Socket data = c.passiveData();
+            c.command("RETR big-reset.bin", 150);
+            readAtLeast(data.getInputStream(), 1 << 20);
+            RawFtpClient.resetQuietly(data); // the data connection only: the client is still there
+            RawFtpClient.Reply reply = c.reply();
+            assertThat(reply.code()).as("reply when the data connection broke: %s", reply).isEqualTo(426);
+            c.command("NOOP", 200);
+            c.command("QUIT", 221);
+            Figures.record("data connection reset mid-download", reply.code() + " (" + reply.text().substring(4) + "); session went on");
+        }
+        Files.delete(big);
+    }
+
+    @Test
     void clientVanishingMidListingFreesTheDirectoryAndTheServerGoesOn() throws IOException {
         RawFtpClient c = RawFtpClient.login(server.port());
         Socket data = c.passiveData();

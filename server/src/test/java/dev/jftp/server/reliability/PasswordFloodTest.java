@@ -31,9 +31,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class PasswordFloodTest {
     private static final int PER_SECOND = 100;
-    private static final Duration ATTACK = Duration.ofSeconds(5);
+    private static final Duration ATTACK = Duration.ofSeconds(4);
     /** Attacking clients wait this long after the attack for their answers, then hang up. */
-    private static final Duration PATIENCE = Duration.ofSeconds(3);
+    private static final Duration PATIENCE = Duration.ofSeconds(2);
     private static final InetAddress ATTACKER = address(5);
     private static final InetAddress NEIGHBOUR = address(2);
 
