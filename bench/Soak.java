@@ -211,21 +211,18 @@ public final class Soak {
         }
         try (f) {
             f.command("CWD /warm", 250);
-            Socket data = f.passive();
-            f.command("STOR w.bin", 150);
-            try (data) {
+            try (Socket data = f.passive()) {
+                f.command("STOR w.bin", 150);
                 data.getOutputStream().write(content(1, 100_000));
             }
             f.expect(226);
-            data = f.passive();
-            f.command("RETR w.bin", 150);
-            try (data) {
+            try (Socket data = f.passive()) {
+                f.command("RETR w.bin", 150);
                 data.getInputStream().readAllBytes();
             }
             f.expect(226);
-            data = f.passive();
-            f.command("MLSD", 150);
-            try (data) {
+            try (Socket data = f.passive()) {
+                f.command("MLSD", 150);
                 data.getInputStream().readAllBytes();
             }
             f.expect(226);
