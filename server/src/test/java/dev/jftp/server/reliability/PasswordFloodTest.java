@@ -116,9 +116,11 @@ class PasswordFloodTest {
         assertThat(clumsyRefusals).hasSize((int) ATTACK.toSeconds());
         long slowestNeighbour = Collections.max(neighbourLogins);
         long slowestClumsy = Collections.max(clumsyRefusals);
-        // The attacker's address waits up to 8 s per answer; another address must not wait anything like it.
-        assertThat(slowestNeighbour).as("slowest login (ms) from another address during the attack").isLessThan(2_000);
-        assertThat(slowestClumsy).as("slowest wrong-password reply (ms) from a third address").isLessThan(2_000);
+        // The attacker's address waits up to 8 s per answer; another address must not wait anything like
+        // it (the bound is half of that, generous for a loaded machine: measured figures are ~10 ms and ~260 ms).
+        long bound = LoginThrottle.MAX_DELAY.toMillis() / 2;
+        assertThat(slowestNeighbour).as("slowest login (ms) from another address during the attack").isLessThan(bound);
+        assertThat(slowestClumsy).as("slowest wrong-password reply (ms) from a third address").isLessThan(bound);
 
         Figures.record("password flood (" + attack + ")", String.format("%d wrong passwords at %d/s from one address for %d s: %d answered during the attack"
                 + " (%.1f/s), %d after it, %d refused at connect (per-address limit), %d hung up unanswered, 0 logged in;"
