@@ -510,6 +510,9 @@ public final class Soak {
         /** A logged-in client, or null when the server refused the connection (421). */
         static Ftp login(InetAddress from, int id) throws IOException {
             Socket s = new Socket();
+            // All clients share this host's ports with the server; SO_REUSEADDR keeps their TIME_WAIT
+            // entries from blocking the server's passive listeners, as clients on other hosts would.
+            s.setReuseAddress(true);
             s.bind(new InetSocketAddress(from, 0));
             s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 30_000);
             s.setSoTimeout(120_000);
@@ -587,6 +590,7 @@ public final class Soak {
                 throw new IOException("bad PASV reply " + r.text());
             }
             Socket data = new Socket();
+            data.setReuseAddress(true);
             data.bind(new InetSocketAddress(from, 0));
             data.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(m.group(5)) * 256 + Integer.parseInt(m.group(6))), 30_000);
             data.setSoTimeout(120_000);
