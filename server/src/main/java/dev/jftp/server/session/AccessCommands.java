@@ -53,12 +53,15 @@ final class AccessCommands {
             return; // the client left while waiting: nothing to check, nobody to answer
         }
         Optional<User> user;
-        try (LoginThrottle.Turn t = turn.get()) {
+        LoginThrottle.Turn ours = turn.get();
+        try {
             user = s.server().authenticator().authenticate(name, password.toCharArray());
             if (user.isEmpty()) {
                 refuse(s, name); // serves the failure delay holding the turn: the next guess waits for it
                 return;
             }
+        } finally {
+            ours.close();
         }
         User u = user.get();
         try {
