@@ -124,12 +124,13 @@ public final class HostPort {
     }
 
     private static InetAddress parseIpv6Literal(String host) {
-        // Only hex digits, colons and dots (IPv4-suffixed form), so no name lookup can happen.
         if (host.isEmpty() || host.length() > 45 || !host.matches("[0-9A-Fa-f:.]+") || !host.contains(":")) {
             throw new IllegalArgumentException("bad IPv6 address: " + host);
         }
         try {
-            return InetAddress.getByName(host);
+            // In brackets the JDK takes the text as an IPv6 literal or refuses it; bare, a text that
+            // is not a valid literal (such as ".0:") would be looked up as a host name.
+            return InetAddress.getByName("[" + host + "]");
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("bad IPv6 address: " + host, e);
         }

@@ -14,10 +14,20 @@ import java.nio.charset.StandardCharsets;
  * CRLF). Accepts a bare LF as well, strips Telnet commands (IAC sequences, RFC 854; clients send
  * "IAC IP IAC DM" before ABOR, and the DM byte itself may have been taken as urgent data), limits
  * the line length and checks the encoding, without ever holding more than one line in memory.
+ *
+ * <p>A read that fails (a socket read timeout, typically) loses nothing: the part of the line read so
+ * far, and a Telnet sequence cut in the middle, are kept for the next {@link #read()}. The reader also
+ * tells when the line now being read began ({@link #lineStartedNanos()}), so that the session can
+ * bound the time a client may take to send one line (slowloris).
  */
 public final class ControlLineReader {
     public static final int DEFAULT_LIMIT = 8192;
+    /** {@link #lineStartedNanos()} when no byte of the next line has arrived. */
+    public static final long NO_LINE = Long.MIN_VALUE;
     private static final int IAC = 0xFF;
+
+    /** Where the reader is inside a Telnet command sequence. */
+    private enum Telnet { DATA, AFTER_IAC, OPTION }
 
     private final InputStream in;
     private final int limit;
@@ -25,12 +35,15 @@ public final class ControlLineReader {
     private final byte[] buffer = new byte[4096];
     private int bufferPos;
     private int bufferEnd;
-    /** The line so far: kept across calls, so a read that times out mid-line (see read()) loses nothing. */
-    private int length;
-    private boolean overflow;
     private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
+
+    // The line being read; fields rather than locals so that a failed read loses nothing.
+    private int length;
+    private boolean overflow;
+    private Telnet telnet = Telnet.DATA;
+    private long lineStarted = NO_LINE;
 
     public ControlLineReader(InputStream in) {
         this(in, DEFAULT_LIMIT);
@@ -42,14 +55,25 @@ public final class ControlLineReader {
         this.line = new byte[limit];
     }
 
+    /**
+     * The {@link System#nanoTime()} at which the first byte of the line now being read arrived,
+     * or {@link #NO_LINE} when the reader is between lines.
+     */
+    public long lineStartedNanos() {
+        return lineStarted;
+    }
+
     private int nextByte() throws IOException {
-        if (bufferPos == bufferEnd) {
+        while (bufferPos == bufferEnd) {
             int n = in.read(buffer, 0, buffer.length);
             if (n < 0) {
                 return -1;
             }
             bufferPos = 0;
             bufferEnd = n;
+        }
+        if (lineStarted == NO_LINE) {
+            lineStarted = System.nanoTime();
         }
         return buffer[bufferPos++] & 0xFF;
     }
@@ -72,55 +96,54 @@ public final class ControlLineReader {
             if (b < 0) {
                 return new ControlLine.EndOfStream();
             }
-            if (b == IAC) {
-                int command = nextByte();
-                if (command < 0) {
-                    return new ControlLine.EndOfStream();
-                }
-                if (command >= 251 && command <= 254) { // WILL, WONT, DO, DONT carry an option byte
-                    if (nextByte() < 0) {
-                        return new ControlLine.EndOfStream();
-                    }
+            switch (telnet) {
+                case OPTION -> { // WILL, WONT, DO, DONT carry an option byte
+                    telnet = Telnet.DATA;
                     continue;
                 }
-                if (command >= 240 && command != IAC) {
-                    continue; // IP, DM, AYT...: nothing to do for a command line
+                case AFTER_IAC -> {
+                    telnet = Telnet.DATA;
+                    if (b >= 251 && b <= 254) {
+                        telnet = Telnet.OPTION;
+                        continue;
+                    }
+                    if (b >= 240 && b != IAC) {
+                        continue; // IP, DM, AYT...: nothing to do for a command line
+                    }
+                    // IAC IAC is a literal 0xFF; any other byte means the urgent DM went missing: keep it
                 }
-                // IAC IAC is a literal 0xFF; any other byte means the urgent DM went missing: keep it
-                b = command;
+                case DATA -> {
+                    if (b == IAC) {
+                        telnet = Telnet.AFTER_IAC;
+                        continue;
+                    }
+                }
             }
             if (b == '\n') {
-                int lineLength = length;
-                boolean tooLong = overflow;
-                length = 0;
-                overflow = false;
-                if (tooLong) {
-                    return new ControlLine.TooLong(limit);
-                }
-                int end = lineLength > 0 && line[lineLength - 1] == '\r' ? lineLength - 1 : lineLength;
-                try {
-                    CharBuffer chars = decoder.reset().decode(ByteBuffer.wrap(line, 0, end));
-                    return new ControlLine.Text(chars.toString());
-                } catch (CharacterCodingException e) {
-                    return new ControlLine.InvalidEncoding();
-                }
+                return endOfLine();
             }
-            int appended = append(length, b);
-            if (appended < 0) {
-                overflow = true;
-                length = 0;
+            if (length < limit) {
+                line[length++] = (byte) b;
             } else {
-                length = appended;
+                overflow = true;
             }
         }
     }
 
-    /** Stores a byte; returns the new length, or -1 when the line is over the limit. */
-    private int append(int length, int b) {
-        if (length >= limit) {
-            return -1;
+    private ControlLine endOfLine() {
+        int end = length > 0 && line[length - 1] == '\r' ? length - 1 : length;
+        boolean tooLong = overflow;
+        length = 0;
+        overflow = false;
+        lineStarted = NO_LINE;
+        if (tooLong) {
+            return new ControlLine.TooLong(limit);
         }
-        line[length] = (byte) b;
-        return length + 1;
+        try {
+            CharBuffer chars = decoder.reset().decode(ByteBuffer.wrap(line, 0, end));
+            return new ControlLine.Text(chars.toString());
+        } catch (CharacterCodingException e) {
+            return new ControlLine.InvalidEncoding();
+        }
     }
 }

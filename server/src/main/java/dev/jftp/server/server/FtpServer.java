@@ -1,5 +1,6 @@
 package dev.jftp.server.server;
 
+import dev.jftp.server.filesystem.FileSystemFactory;
 import dev.jftp.server.security.Account;
 import dev.jftp.server.security.Authenticator;
 import dev.jftp.server.security.ConnectionLimiter;
@@ -44,13 +45,13 @@ public final class FtpServer implements AutoCloseable {
     private final Thread implicitAcceptThread;
     private volatile boolean stopping;
 
-    private FtpServer(ServerConfig config) throws IOException {
+    private FtpServer(ServerConfig config, FileSystemFactory fileSystems) throws IOException {
         Files.createDirectories(config.root());
         User anonymous = config.anonymous()
                 ? new User("anonymous", config.root(), Permission.READ_ONLY, true) : null;
         Map<String, Account> accounts = config.accounts();
         this.context = new ServerContext(config, CommandTable.standard(),
-                new Authenticator(accounts, anonymous), new LoginThrottle(config.loginFailureDelay()));
+                new Authenticator(accounts, anonymous), new LoginThrottle(config.loginFailureDelay()), fileSystems);
         this.limiter = new ConnectionLimiter(config.maxSessions(), config.maxSessionsPerAddress());
         this.listener = listen(config.bindAddress(), config.port());
         this.acceptThread = Thread.ofPlatform().name("ftp-accept").daemon(false).unstarted(() -> acceptLoop(listener, false));
@@ -82,7 +83,12 @@ public final class FtpServer implements AutoCloseable {
 
     /** Binds and starts accepting. */
     public static FtpServer start(ServerConfig config) throws IOException {
-        FtpServer server = new FtpServer(config);
+        return start(config, FileSystemFactory.LOCAL);
+    }
+
+    /** Binds and starts accepting; logged-in users get their files from {@code fileSystems}. */
+    public static FtpServer start(ServerConfig config, FileSystemFactory fileSystems) throws IOException {
+        FtpServer server = new FtpServer(config, fileSystems);
         server.acceptThread.start();
         if (server.implicitAcceptThread != null) {
             server.implicitAcceptThread.start();
@@ -156,6 +162,9 @@ public final class FtpServer implements AutoCloseable {
                 : "421 Too many connections from your address\r\n";
         log.info("refused {}: {}", socket.getInetAddress().getHostAddress(), verdict);
         try {
+            // A normal close (FIN after the reply), not a reset: a reset can overtake the reply and
+            // the client then never sees why it was turned away. The kernel sends both without
+            // blocking this thread; the TIME_WAIT entries it keeps cost no port.
             OutputStream out = socket.getOutputStream();
             out.write(text.getBytes(StandardCharsets.US_ASCII));
             out.flush();

@@ -1,5 +1,6 @@
 package dev.jftp.server.server;
 
+import dev.jftp.server.filesystem.FileSystemFactory;
 import dev.jftp.server.security.Authenticator;
 import dev.jftp.server.security.LoginThrottle;
 import dev.jftp.server.session.CommandSpec;
@@ -12,13 +13,25 @@ public final class ServerContext {
     private final Map<String, CommandSpec> commands;
     private final Authenticator authenticator;
     private final LoginThrottle loginThrottle;
+    private final FileSystemFactory fileSystems;
     private final AtomicInteger activeTransfers = new AtomicInteger();
 
     public ServerContext(ServerConfig config, Map<String, CommandSpec> commands, Authenticator authenticator, LoginThrottle loginThrottle) {
+        this(config, commands, authenticator, loginThrottle, FileSystemFactory.LOCAL);
+    }
+
+    public ServerContext(ServerConfig config, Map<String, CommandSpec> commands, Authenticator authenticator, LoginThrottle loginThrottle,
+            FileSystemFactory fileSystems) {
         this.config = config;
         this.commands = commands;
         this.authenticator = authenticator;
         this.loginThrottle = loginThrottle;
+        this.fileSystems = fileSystems;
+    }
+
+    /** What a user who has logged in gets as their files. */
+    public FileSystemFactory fileSystems() {
+        return fileSystems;
     }
 
     public ServerConfig config() {

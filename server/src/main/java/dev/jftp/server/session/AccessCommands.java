@@ -1,8 +1,8 @@
 package dev.jftp.server.session;
 
 import dev.jftp.protocol.ReplyCode;
-import dev.jftp.server.filesystem.LocalFileSystem;
 import dev.jftp.server.filesystem.VirtualPath;
+import dev.jftp.server.security.LoginThrottle;
 import dev.jftp.server.security.User;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,15 +42,31 @@ final class AccessCommands {
             throw new FtpReplyException(ReplyCode.BAD_SEQUENCE, "Login with USER first");
         }
         s.pendingUser = null;
-        Optional<User> user = s.server().authenticator().authenticate(name, password.toCharArray());
-        if (user.isEmpty()) {
-            refuse(s, name);
+        Optional<LoginThrottle.Turn> turn;
+        try {
+            turn = s.server().loginThrottle().awaitTurn(s.clientAddress(), s::isClosing);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return;
+        }
+        if (turn.isEmpty()) {
+            return; // the client left while waiting: nothing to check, nobody to answer
+        }
+        Optional<User> user;
+        LoginThrottle.Turn ours = turn.get();
+        try {
+            user = s.server().authenticator().authenticate(name, password.toCharArray());
+            if (user.isEmpty()) {
+                refuse(s, name); // serves the failure delay holding the turn: the next guess waits for it
+                return;
+            }
+        } finally {
+            ours.close();
         }
         User u = user.get();
         try {
             Files.createDirectories(u.home());
-            s.files = new LocalFileSystem(u.home());
+            s.files = s.server().fileSystems().open(u);
         } catch (IOException e) {
             log.error("session {}: home directory {} of {} is not usable: {}", s.id(), u.home(), u.name(), e.toString());
             throw new FtpReplyException(ReplyCode.NOT_LOGGED_IN, "Home directory not available");

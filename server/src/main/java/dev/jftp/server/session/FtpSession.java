@@ -15,6 +15,7 @@ import dev.jftp.server.transfer.DataChannel;
 import dev.jftp.server.transfer.DataConnection;
 import dev.jftp.server.transfer.TransferProgress;
 import java.io.BufferedOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -110,6 +111,10 @@ public final class FtpSession implements Runnable {
     private record IdleTimeout() implements ControlEvent {
     }
 
+    /** A command line was begun but not finished within the idle timeout (slowloris). */
+    private record LineTimeout() implements ControlEvent {
+    }
+
     private record Closed() implements ControlEvent {
     }
 
@@ -199,6 +204,11 @@ public final class FtpSession implements Runnable {
                         reply(ReplyCode.SERVICE_NOT_AVAILABLE, "Idle timeout (" + server.config().idleTimeout().toSeconds() + " s): closing control connection");
                         closing = true;
                     }
+                    case LineTimeout t -> {
+                        log.info("session {}: command line not completed within {} s", id, server.config().idleTimeout().toSeconds());
+                        reply(ReplyCode.SERVICE_NOT_AVAILABLE, "Command line not completed within " + server.config().idleTimeout().toSeconds() + " s: closing control connection");
+                        closing = true;
+                    }
                 }
             }
         } catch (InterruptedException e) {
@@ -228,7 +238,10 @@ public final class FtpSession implements Runnable {
     private void readLoop() {
         ControlLineReader reader;
         try {
-            reader = new ControlLineReader(tls != null ? tls.controlSocket().getInputStream() : socket.getInputStream());
+            InputStream raw = tls != null ? tls.controlSocket().getInputStream() : socket.getInputStream();
+            ControlInput input = new ControlInput(raw);
+            reader = new ControlLineReader(input);
+            input.reader = reader;
         } catch (IOException e) {
             offer(new Closed());
             return;
@@ -238,6 +251,14 @@ public final class FtpSession implements Runnable {
                 ControlLine line;
                 try {
                     line = reader.read();
+                } catch (LineTimeoutException slow) {
+                    controlEnded = true;
+                    RunningTransfer t = transfer;
+                    if (t != null) {
+                        t.abort(); // the session ends now; nothing may be kept half-done
+                    }
+                    offer(new LineTimeout());
+                    return;
                 } catch (SocketTimeoutException idle) {
                     RunningTransfer running = transfer;
                     if (running != null) {
@@ -267,7 +288,11 @@ public final class FtpSession implements Runnable {
                     switch (handover.await()) {
                         case ControlHandover.Unchanged u -> {
                         }
-                        case ControlHandover.Secured(InputStream tlsInput) -> reader = new ControlLineReader(tlsInput);
+                        case ControlHandover.Secured(InputStream tlsInput) -> {
+                            ControlInput secured = new ControlInput(tlsInput);
+                            reader = new ControlLineReader(secured);
+                            secured.reader = reader;
+                        }
                         case ControlHandover.Ended e -> {
                             return;
                         }
@@ -308,6 +333,55 @@ public final class FtpSession implements Runnable {
         DataChannel waiting = opening;
         if (waiting != null) {
             waiting.close();
+        }
+    }
+
+    /**
+     * The control connection's input as the line reader sees it. Each read waits at most the idle
+     * timeout; once a line has begun, only until that line is the idle timeout old. Without that
+     * bound a client sending one byte now and then (slowloris) would hold its session for ever, as
+     * every byte would restart the socket's read timeout.
+     */
+    private final class ControlInput extends FilterInputStream {
+        ControlLineReader reader;
+
+        ControlInput(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            long idle = server.config().idleTimeout().toNanos();
+            long started = reader == null ? ControlLineReader.NO_LINE : reader.lineStartedNanos();
+            long wait = idle;
+            if (started != ControlLineReader.NO_LINE) {
+                wait = started + idle - System.nanoTime();
+                if (wait <= 0) {
+                    throw new LineTimeoutException();
+                }
+            }
+            socket.setSoTimeout(Math.clamp((wait + 999_999) / 1_000_000, 1, Integer.MAX_VALUE));
+            try {
+                return in.read(b, off, len);
+            } catch (SocketTimeoutException e) {
+                if (started != ControlLineReader.NO_LINE) {
+                    throw new LineTimeoutException();
+                }
+                throw e;
+            }
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+        }
+    }
+
+    /** A command line that took longer than the idle timeout to arrive. */
+    private static final class LineTimeoutException extends SocketTimeoutException {
+        LineTimeoutException() {
+            super("command line not completed in time");
         }
     }
 
@@ -501,7 +575,8 @@ public final class FtpSession implements Runnable {
                 reply(ReplyCode.INSUFFICIENT_STORAGE, "Insufficient storage space; transfer aborted");
             } else if (e instanceof SocketException || e instanceof java.nio.channels.ClosedChannelException
                     || e instanceof dev.jftp.server.transfer.DataConnectionLostException
-                    || e instanceof javax.net.ssl.SSLException) {
+                    || e instanceof javax.net.ssl.SSLException
+                    || isConnectionLost(e)) {
                 reply(ReplyCode.TRANSFER_ABORTED, "Data connection lost; transfer aborted");
             } else {
                 log.info("session {}: transfer of {} failed: {}", id, description, e.toString());
@@ -559,6 +634,16 @@ public final class FtpSession implements Runnable {
             out = new BufferedOutputStream(tls.controlSocket().getOutputStream(), 8192);
         }
         log.info("session {}: control connection now TLS ({})", id, tls.describe());
+    }
+
+    /**
+     * NIO socket channels report a peer that went away as a plain IOException ("Broken pipe",
+     * "Connection reset by peer"), not a SocketException; it is still the data connection that failed (426),
+     * not the server (451).
+     */
+    private static boolean isConnectionLost(IOException e) {
+        String m = e.getMessage();
+        return m != null && (m.contains("Broken pipe") || m.contains("Connection reset"));
     }
 
     /** True once the session is ending or the client has gone. */

@@ -32,6 +32,11 @@ final class ListingCommands {
     }
 
     static ListingRequest parse(FtpSession s, String argument) throws FtpReplyException {
+        return parse(s.cwd, argument);
+    }
+
+    /** Parses a LIST/NLST argument given in the working directory {@code cwd}. */
+    static ListingRequest parse(VirtualPath cwd, String argument) throws FtpReplyException {
         boolean all = false;
         String rest = argument.strip();
         // Tolerate "ls" options (-a, -l, -la, -F...) that clients send: they start with '-'.
@@ -44,20 +49,28 @@ final class ListingCommands {
             rest = space < 0 ? "" : rest.substring(space + 1).stripLeading();
         }
         if (rest.isEmpty()) {
-            return new ListingRequest(all, "", s.cwd, null, "");
+            return new ListingRequest(all, "", cwd, null, "");
         }
         int slash = rest.lastIndexOf('/');
         String last = rest.substring(slash + 1);
         if (GlobPattern.isGlob(last)) {
             String dirPart = slash < 0 ? "" : rest.substring(0, slash + 1);
-            VirtualPath dir = dirPart.isEmpty() ? s.cwd : s.resolve(dirPart);
+            VirtualPath dir = dirPart.isEmpty() ? cwd : resolve(cwd, dirPart);
             try {
                 return new ListingRequest(all || last.startsWith("."), rest, dir, GlobPattern.compile(last), dirPart);
             } catch (IllegalArgumentException e) {
                 throw new FtpReplyException(ReplyCode.BAD_ARGUMENTS, "Bad pattern: " + e.getMessage());
             }
         }
-        return new ListingRequest(all, rest, s.resolve(rest), null, "");
+        return new ListingRequest(all, rest, resolve(cwd, rest), null, "");
+    }
+
+    private static VirtualPath resolve(VirtualPath cwd, String path) throws FtpReplyException {
+        try {
+            return cwd.resolve(path);
+        } catch (VirtualPath.InvalidPathException e) {
+            throw new FtpReplyException(ReplyCode.BAD_ARGUMENTS, "Bad path: " + e.getMessage());
+        }
     }
 
     static void list(FtpSession s, String argument) throws FtpReplyException, IOException {

@@ -109,14 +109,21 @@ final class TransferCommands {
             long started = System.nanoTime();
             String description = verb.equals("STOU") ? "FILE: " + argument : argument;
             long bytes = s.transfer(description, (connection, progress) -> {
-                long n = connection.receiveFile(upload.channel(), s.ascii, progress);
-                if (s.isClosing() || s.isTransferAborted()) {
-                    // The control connection ended with the data (a client that died), or ABOR ended
-                    // it: either way not a finished upload, which must not replace the old file.
-                    throw new java.nio.channels.AsynchronousCloseException();
+                try {
+                    long n = connection.receiveFile(upload.channel(), s.ascii, progress);
+                    if (s.isClosing() || s.isTransferAborted()) {
+                        // The control connection ended with the data (a client that died), or ABOR ended
+                        // it: either way not a finished upload, which must not replace the old file.
+                        throw new java.nio.channels.AsynchronousCloseException();
+                    }
+                    upload.commit();
+                    return n;
+                } catch (IOException | RuntimeException e) {
+                    // Discard the partial data before the failure is answered, so that a client
+                    // retrying after a 452 finds the space free again.
+                    upload.close();
+                    throw e;
                 }
-                upload.commit();
-                return n;
             });
             log(s, verb, path, bytes, started);
         }

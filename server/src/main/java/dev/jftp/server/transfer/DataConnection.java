@@ -136,7 +136,7 @@ public final class DataConnection implements Closeable {
                     throw sideOf(e, file, position);
                 }
                 if (n < 0 || (n == 0 && socketFull)) {
-                    break; // the file shrank under us (someone truncated it): what there was is sent
+                    throw new FileShrankException(size, file.size()); // someone truncated it under us
                 }
                 socketFull = n == 0;
                 position += n;
@@ -171,7 +171,7 @@ public final class DataConnection implements Closeable {
                 buffer.clear().limit((int) Math.min(buffer.capacity(), size - position));
                 int n = file.read(buffer, position);
                 if (n <= 0) {
-                    break; // the file shrank under us: send what there was
+                    throw new FileShrankException(size, file.size()); // someone truncated it under us
                 }
                 position += n;
                 drain(buffer);
@@ -183,16 +183,30 @@ public final class DataConnection implements Closeable {
         }
     }
 
+    /**
+     * Someone truncated the file while it was being sent. The client must not take the shorter copy
+     * for the whole file, so the transfer fails (451) instead of ending with 226.
+     */
+    public static final class FileShrankException extends IOException {
+        FileShrankException(long expected, long now) {
+            super("file shrank from " + expected + " to " + now + " bytes during the transfer");
+        }
+    }
+
     private long sendAscii(FileChannel file, long offset, TransferProgress progress) throws IOException {
         ByteBuffer in = BufferPool.take();
         ByteBuffer out = BufferPool.take();
         try {
             long position = offset;
+            long size = file.size();
             byte previous = 0;
             while (true) {
                 in.clear();
                 int n = file.read(in, position);
                 if (n < 0) {
+                    if (position < size) {
+                        throw new FileShrankException(size, position);
+                    }
                     break;
                 }
                 position += n;

@@ -1,0 +1,50 @@
+package dev.jftp.server.reliability;
+
+import dev.jftp.server.filesystem.FileSystemFactory;
+import dev.jftp.server.security.Account;
+import dev.jftp.server.security.PasswordHasher;
+import dev.jftp.server.security.Permission;
+import dev.jftp.server.security.User;
+import dev.jftp.server.server.FtpServer;
+import dev.jftp.server.server.ServerConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/** An in-process jftpd on a free loopback port, serving {@code root} to one read/write user. */
+final class TestServer implements AutoCloseable {
+    static final String USER = "alice";
+    static final String PASSWORD = "secret";
+
+    final Path root;
+    final FtpServer server;
+
+    private TestServer(Path root, FtpServer server) {
+        this.root = root;
+        this.server = server;
+    }
+
+    static ServerConfig config(Path root) {
+        var accounts = Map.of(USER, new Account(new User(USER, root, Permission.ALL, false),
+                new PasswordHasher(1000).hash(PASSWORD.toCharArray())));
+        return ServerConfig.defaults(root, accounts).withPort(0);
+    }
+
+    static TestServer start(Path root, UnaryOperator<ServerConfig> settings) throws IOException {
+        return start(root, settings, FileSystemFactory.LOCAL);
+    }
+
+    static TestServer start(Path root, UnaryOperator<ServerConfig> settings, FileSystemFactory files) throws IOException {
+        return new TestServer(root, FtpServer.start(settings.apply(config(root)), files));
+    }
+
+    int port() {
+        return server.port();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
