@@ -98,9 +98,16 @@ class WrongPasswordTest {
             assertThat(guesser.command("USER " + ServerUnderTest.USER)).startsWith("331");
             guesser.send("PASS wrong");
 
-            FTPClient other = server.login();
-            assertThat(other.storeFile("f.txt", new java.io.ByteArrayInputStream(new byte[] {'x'}))).isTrue();
-            assertThat(other.listNames()).containsExactly("f.txt");
+            // Logins from the guesser's own address take turns behind its delay (LoginThrottle);
+            // a client from another address is not held up at all.
+            FTPClient other = new FTPClient();
+            other.setDefaultTimeout(30_000);
+            other.connect(java.net.InetAddress.getLoopbackAddress(), server.port(), java.net.InetAddress.getByName("127.0.0.2"), 0);
+            assertThat(other.login(ServerUnderTest.USER, ServerUnderTest.PASSWORD)).as(other.getReplyString()).isTrue();
+            // (Control commands only: its data connections would come from 127.0.0.1, which the
+            // server rightly refuses for a client at 127.0.0.2.)
+            assertThat(other.printWorkingDirectory()).isEqualTo("/");
+            assertThat(other.sendNoOp()).isTrue();
             assertThat(other.logout()).isTrue();
             other.disconnect();
 

@@ -81,7 +81,7 @@ class SessionLimitsTest {
 
     @Test
     void aTransferThatOutlastsTheIdleTimeoutIsNotIdle() throws Exception {
-        byte[] data = new byte[16 * 1024 * 1024];
+        byte[] data = new byte[64 * 1024 * 1024];
         new Random(7).nextBytes(data);
         Files.write(root.resolve("big.bin"), data);
         // Long enough that the moments between this test's commands are never idle, even on a busy machine.
@@ -97,7 +97,7 @@ class SessionLimitsTest {
             long until = System.nanoTime() + idleTimeout.multipliedBy(5).dividedBy(2).toNanos();
             while (System.nanoTime() < until) {
                 slow.write(in.readNBytes(64 * 1024));
-                Thread.sleep(200);
+                Thread.sleep(50);
             }
             byte[] head = slow.toByteArray();
             assertThat(head.length).isLessThan(data.length); // the transfer really outlasted the timeout
