@@ -135,7 +135,9 @@ public final class FtpSession implements Runnable {
         this.socket = socket;
         this.implicitTls = implicitTls;
         this.clientAddress = ((InetSocketAddress) socket.getRemoteSocketAddress()).getAddress();
-        this.out = new BufferedOutputStream(socket.getOutputStream(), 8192);
+        // Each reply goes out in one write of its whole text (see write()): a buffered stream would
+        // only copy it, and hold 8 KiB for every idle session.
+        this.out = socket.getOutputStream();
     }
 
     public long id() {
