@@ -101,6 +101,7 @@ public final class Bench {
         Path readme = opts.containsKey("readme") ? Path.of(opts.get("readme")) : null;
         switch (args[0]) {
             case "report" -> Report.write(new Results(results), results, readme);
+            case "drive" -> drive(opts);
             case "run" -> {
                 boolean quick = flags.contains("quick");
                 Options o = new Options(Path.of(opts.get("data")).toAbsolutePath(), Path.of(opts.get("work")).toAbsolutePath(),
@@ -118,6 +119,40 @@ public final class Bench {
                 run(o);
             }
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
+        }
+    }
+
+    /**
+     * Drives one figure against a server that is already running, for profiling it:
+     * {@code drive --port N --user U --password P --figure retr|stor|small_down|small_up|login|list [--path P] [--count N] [--seconds S]}.
+     */
+    static void drive(Map<String, String> opts) throws Exception {
+        Servers.Spec spec = new Servers.Spec("server", "server", "", opts.get("user"), opts.get("password"),
+                opts.getOrDefault("upload-dir", "up-jftpd"), List.of(), Map.of(), Path.of("/dev/null"));
+        Servers.Running s = new Servers.Running(spec, null,
+                new java.net.InetSocketAddress("127.0.0.1", Integer.parseInt(opts.get("port"))));
+        Servers.drivenPid = Long.parseLong(opts.getOrDefault("pid", "-1"));
+        int count = Integer.parseInt(opts.getOrDefault("count", "1000"));
+        String figure = opts.get("figure");
+        int repeat = Integer.parseInt(opts.getOrDefault("repeat", "1"));
+        for (int i = 0; i < repeat; i++) {
+            List<String> paths = new ArrayList<>();
+            for (int j = 0; j < count; j++) {
+                paths.add(figure.equals("small_up") ? String.format(Locale.ROOT, "%s/s%04d.bin", spec.uploadDir(), j % 1000)
+                        : String.format(Locale.ROOT, "small/f%04d.bin", j % 1000));
+            }
+            long t0 = System.nanoTime();
+            String result = switch (figure) {
+                case "retr" -> Figures.retr(s, opts.get("path"), Long.parseLong(opts.get("size"))) + " MiB/s";
+                case "stor" -> Figures.stor(s, opts.get("path"), Long.parseLong(opts.get("size")), randomBuffer(Figures.SINK_BYTES)) + " MiB/s";
+                case "small_down" -> Figures.smallFiles(s, paths, SMALL_SIZE, false, 600) + " files/s";
+                case "small_up" -> Figures.smallFiles(s, paths, SMALL_SIZE, true, 600) + " files/s";
+                case "login" -> Figures.logins(s, LOGIN_WORKERS, Double.parseDouble(opts.getOrDefault("seconds", "10"))) + "";
+                case "list" -> Figures.list(s, opts.getOrDefault("path", "list100k")) + "";
+                case "concurrency" -> Figures.concurrency(s, count) + "";
+                default -> throw new IllegalArgumentException("unknown figure " + figure);
+            };
+            System.out.printf(Locale.ROOT, "%s: %s (%.2f s)%n", figure, result, (System.nanoTime() - t0) / 1e9);
         }
     }
 

@@ -23,12 +23,32 @@ final class Servers {
 
     /** A started server: its process (the root of its process tree) and address. */
     record Running(Spec spec, Process process, InetSocketAddress address) implements AutoCloseable {
+        private void dumpFlightRecording() {
+            if (JFR_DIR == null || !spec.name().equals("jftpd")) {
+                return;
+            }
+            Path file = Path.of(JFR_DIR).toAbsolutePath().resolve(spec.name() + ".jfr");
+            Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+            try {
+                Process p = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "JFR.dump", "name=bench",
+                        "filename=" + file).redirectErrorStream(true).start();
+                p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+                p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+                System.out.println("bench: flight recording of " + spec.name() + " in " + file);
+            } catch (IOException e) {
+                System.out.println("bench: could not dump the flight recording: " + e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
         long pid() {
-            return process.pid();
+            return process != null ? process.pid() : drivenPid;
         }
 
         @Override
         public void close() {
+            dumpFlightRecording();
             process.destroy(); // SIGTERM: each server stops cleanly on it
             try {
                 if (!process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
@@ -42,6 +62,21 @@ final class Servers {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /**
+     * For profiling (README, "Benchmark"): with BENCH_JFR_DIR set, jftpd runs with a flight recording
+     * that is dumped here before the server is stopped (its stop does not wait for JFR's own dump).
+     */
+    /** The pid of a server started by someone else (Bench drive --pid), for its /proc figures. */
+    static volatile long drivenPid = -1;
+
+    static final String JFR_DIR = System.getenv("BENCH_JFR_DIR");
+
+    static void startJfr(List<String> command) {
+        if (JFR_DIR != null) {
+            command.add("-XX:StartFlightRecording=name=bench,settings=profile");
         }
     }
 
@@ -114,6 +149,7 @@ final class Servers {
         List<String> cmd = new ArrayList<>();
         cmd.add(o.java().toString());
         cmd.addAll(o.jftpdJavaOpts());
+        startJfr(cmd);
         cmd.addAll(List.of("-jar", o.jftpdJar().toString(), "--bind", "127.0.0.1", "--port", Integer.toString(port),
                 "--root", o.root().toString(), "--user", USER + ":" + o.password(),
                 "--max-sessions", "20000", "--max-sessions-per-ip", "20000"));
