@@ -129,9 +129,10 @@ public final class Bench {
     static void drive(Map<String, String> opts) throws Exception {
         Servers.Spec spec = new Servers.Spec("server", "server", "", opts.get("user"), opts.get("password"),
                 opts.getOrDefault("upload-dir", "up-jftpd"), List.of(), Map.of(), Path.of("/dev/null"));
-        Servers.Running s = new Servers.Running(spec, null,
-                new java.net.InetSocketAddress("127.0.0.1", Integer.parseInt(opts.get("port"))));
         Servers.drivenPid = Long.parseLong(opts.getOrDefault("pid", "-1"));
+        Servers.Running s = new Servers.Running(spec, null,
+                new java.net.InetSocketAddress("127.0.0.1", Integer.parseInt(opts.get("port"))),
+                CpuMeter.procTree(Servers.drivenPid));
         int count = Integer.parseInt(opts.getOrDefault("count", "1000"));
         String figure = opts.get("figure");
         int repeat = Integer.parseInt(opts.getOrDefault("repeat", "1"));
@@ -180,6 +181,7 @@ public final class Bench {
 
         if (o.wants("ceiling")) {
             System.out.println("bench: raw sendfile ceiling");
+            Figures.sendfileCeiling(big); // warm-up, like every server gets
             double best = 0;
             for (int i = 0; i < o.runs(); i++) {
                 best = Math.max(best, Figures.sendfileCeiling(big));
@@ -202,6 +204,7 @@ public final class Bench {
             resetUploads(uploads, name.equals("vsftpd") ? o.vsftpdUser() : null);
             System.out.println("bench: " + spec.label() + " on 127.0.0.1:" + port);
             try (Servers.Running s = Servers.start(spec, port)) {
+                results.fact("cpu_method", s.cpu().method());
                 measureServer(o, s, results, big, uploads);
             } catch (IOException e) {
                 System.out.println("bench: " + name + " failed: " + e);
@@ -216,7 +219,7 @@ public final class Bench {
     }
 
     /** One measured run: the figure's value, the server's CPU seconds and peak RSS during it. */
-    record Sample(double value, double cpuSeconds, long peakKb) {
+    record Sample(double value, double cpuSeconds, long peakKb, long startKb) {
     }
 
     @FunctionalInterface
@@ -225,11 +228,12 @@ public final class Bench {
     }
 
     static Sample measure(Servers.Running s, Body body) throws Exception {
+        long startKb = ProcStats.pssKb(s.pid());
         try (ProcStats.PeakSampler sampler = new ProcStats.PeakSampler(s.pid(), 50)) {
-            long cpu0 = ProcStats.cpuTicks(s.pid());
+            long cpu0 = s.cpu().nanos();
             double value = body.run();
-            long cpu1 = ProcStats.cpuTicks(s.pid());
-            return new Sample(value, (cpu1 - cpu0) / ProcStats.TICKS_PER_SECOND, sampler.peakKb());
+            long cpu1 = s.cpu().nanos();
+            return new Sample(value, (cpu1 - cpu0) / 1e9, sampler.peakKb(), startKb);
         }
     }
 
@@ -309,9 +313,9 @@ public final class Bench {
         }
         if (o.wants("concurrency")) {
             for (int count : o.concurrencySteps()) {
-                long cpu0 = ProcStats.cpuTicks(s.pid());
+                long cpu0 = s.cpu().nanos();
                 Figures.ConcurrencyResult r = Figures.concurrency(s, count);
-                double cpu = (ProcStats.cpuTicks(s.pid()) - cpu0) / ProcStats.TICKS_PER_SECOND;
+                double cpu = (s.cpu().nanos() - cpu0) / 1e9;
                 String note = String.format(Locale.ROOT, "%d processes; opened in %.1f s", r.processes(), r.openSeconds())
                         + (r.failed() == 0 && r.held() == r.asked() ? "" : "; " + r.failed() + " not opened, "
                         + (r.asked() - r.failed() - r.held()) + " opened but no NOOP answer; first error: " + r.firstError());
@@ -331,7 +335,8 @@ public final class Bench {
                 return r.seconds();
             }, null);
             add(results, s, "list", String.format(Locale.ROOT, "LIST %,d entries", o.listEntries()), sample, "s", "lower", o.runs(),
-                    String.format(Locale.ROOT, "%,d bytes", bytes[0]));
+                    String.format(Locale.ROOT, "%,d bytes; server memory %.0f MiB before the LIST, peak %.0f MiB during it",
+                            bytes[0], sample.startKb() / 1024.0, sample.peakKb() / 1024.0));
         }
         if (o.wants("curl") && (name.equals("vsftpd") || name.equals("jftpd"))) {
             curlFigures(o, s, results, big, uploads);

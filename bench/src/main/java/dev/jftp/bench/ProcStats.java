@@ -119,19 +119,28 @@ final class ProcStats {
         }
     }
 
-    /** Samples the tree's RSS every few milliseconds while a figure runs and keeps the peak. */
+    /**
+     * Samples the tree's memory every few milliseconds while a figure runs and keeps the peak. The
+     * measure is PSS summed over the tree, so that pages a forking server shares among its
+     * processes count once; for a single process the kernel's VmHWM (reset when sampling starts)
+     * also counts, as it sees peaks between samples.
+     */
     static final class PeakSampler implements AutoCloseable {
         private final long root;
         private final Thread thread;
         private volatile boolean stop;
         private volatile long peakKb;
+        private volatile boolean single = true;
 
         PeakSampler(long root, int periodMillis) {
             this.root = root;
             resetPeak(root);
-            this.thread = Thread.ofPlatform().daemon().name("rss-sampler").start(() -> {
+            this.thread = Thread.ofPlatform().daemon().name("memory-sampler").start(() -> {
                 while (!stop) {
-                    peakKb = Math.max(peakKb, statusKb(root, "VmRSS"));
+                    if (tree(root).size() > 1) {
+                        single = false;
+                    }
+                    peakKb = Math.max(peakKb, pssKb(root));
                     try {
                         Thread.sleep(periodMillis);
                     } catch (InterruptedException e) {
@@ -141,9 +150,10 @@ final class ProcStats {
             });
         }
 
-        /** The peak over the run: the sampled tree sum, or the kernel's VmHWM when higher (one process). */
+        /** The peak over the run, in kB. */
         long peakKb() {
-            return Math.max(peakKb, Math.max(statusKb(root, "VmHWM"), statusKb(root, "VmRSS")));
+            long last = pssKb(root);
+            return Math.max(Math.max(peakKb, last), single ? statusKbOf(root, "VmHWM") : 0);
         }
 
         @Override

@@ -62,7 +62,7 @@ final class Results {
 
     synchronized void add(Row row) throws IOException {
         Files.writeString(rows, row.tsv() + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-        System.out.printf(Locale.ROOT, "  %-8s %-16s %12.2f %-10s cpu %7.2f s  rss %8.1f MiB%s%n", row.server(), row.figure(),
+        System.out.printf(Locale.ROOT, "  %-8s %-16s %12.2f %-10s cpu %7.2f s  mem %8.1f MiB%s%n", row.server(), row.figure(),
                 row.value(), row.unit(), row.cpuSeconds(), row.rssKb() / 1024.0, row.note().isEmpty() ? "" : "  (" + row.note() + ")");
     }
 

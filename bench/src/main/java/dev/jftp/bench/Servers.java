@@ -22,7 +22,7 @@ final class Servers {
     }
 
     /** A started server: its process (the root of its process tree) and address. */
-    record Running(Spec spec, Process process, InetSocketAddress address) implements AutoCloseable {
+    record Running(Spec spec, Process process, InetSocketAddress address, CpuMeter cpu) implements AutoCloseable {
         private void dumpFlightRecording() {
             if (JFR_DIR == null || !spec.name().equals("jftpd")) {
                 return;
@@ -62,6 +62,7 @@ final class Servers {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            cpu.close();
         }
     }
 
@@ -86,22 +87,25 @@ final class Servers {
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(spec.log().toFile()));
         Process p = pb.start();
+        CpuMeter cpu = CpuMeter.attach(spec.name(), p.pid());
         InetSocketAddress address = new InetSocketAddress("127.0.0.1", port);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         IOException last = null;
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {
+                cpu.close();
                 throw new IOException(spec.name() + " exited with " + p.exitValue() + " at start; see " + spec.log());
             }
             try (FtpClient c = FtpClient.connect(address, 2000)) {
                 c.quit();
-                return new Running(spec, p, address);
+                return new Running(spec, p, address, cpu);
             } catch (IOException e) {
                 last = e;
                 Thread.sleep(100);
             }
         }
         p.destroyForcibly();
+        cpu.close();
         throw new IOException(spec.name() + " did not answer on " + address + " within 60 s: " + last + "; see " + spec.log());
     }
 
