@@ -167,6 +167,9 @@ public final class FtpSession implements Runnable {
         Thread reader = null;
         try {
             socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, server.config().idleTimeout().toMillis()));
+            // Clients send ABOR as TCP urgent data (RFC 959 section 4.1.3; Python's ftplib sends the whole
+            // "ABOR\r\n" with MSG_OOB): without this the urgent byte, the line's LF, never reaches the reader.
+            socket.setOOBInline(true);
             socket.setTcpNoDelay(true);
             if (implicitTls) {
                 secureControl(new byte[0]);
