@@ -115,7 +115,7 @@ public final class Bench {
                         split(opts.getOrDefault("servers", "vsftpd,jftpd,apache").replace(',', ' ')),
                         Set.copyOf(split(opts.getOrDefault("figures", "").replace(',', ' '))),
                         opts.containsKey("jftp") ? Path.of(opts.get("jftp")) : null, readme,
-                        Integer.parseInt(opts.getOrDefault("base-port", "42121")));
+                        Integer.parseInt(opts.getOrDefault("base-port", "22121")));
                 run(o);
             }
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
@@ -370,7 +370,13 @@ public final class Bench {
 
     /** Runs a command; returns its wall time in seconds, or fails when it exits non-zero. */
     static double timed(List<String> command) throws IOException, InterruptedException {
+        return timed(command, Map.of());
+    }
+
+    /** As {@link #timed(List)}, with extra environment variables. */
+    static double timed(List<String> command, Map<String, String> env) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().putAll(env);
         long t0 = System.nanoTime();
         Process p = pb.start();
         byte[] output = p.getInputStream().readAllBytes();

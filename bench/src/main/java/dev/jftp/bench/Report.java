@@ -64,6 +64,8 @@ final class Report {
         md.append(targets(rows)).append('\n');
         md.append("## Is the load generator the bottleneck? (same server, same file, curl 7.88)\n\n");
         md.append(curlTable(rows)).append('\n');
+        md.append("## The jftp client against curl (on jftpd, same file, same disk)\n\n");
+        md.append(clientTable(rows, facts)).append('\n');
         md.append("## Password hashing\n\n");
         for (String s : List.of("vsftpd", "jftpd", "apache")) {
             if (facts.containsKey("hashing_" + s)) {
@@ -186,7 +188,7 @@ final class Report {
         }
         sb.append("\n|---|").append("---:|".repeat(servers.size())).append('\n');
         List<String> figures = new ArrayList<>(MAIN_FIGURES);
-        figures.addAll(List.of("curl_retr", "curl_stor", "curl_small_down", "client_get", "client_put"));
+        figures.addAll(List.of("curl_retr", "curl_stor", "curl_small_down", "client_get", "curl_get_file", "client_put", "curl_put"));
         for (String figure : figures) {
             Optional<Results.Row> any = rows.stream().filter(r -> r.figure().equals(figure)).findFirst();
             if (any.isEmpty()) {
@@ -267,8 +269,8 @@ final class Report {
         list.ifPresent(r -> sb.append(String.format(Locale.ROOT,
                 "| LIST of 100,000 entries streams: memory does not grow with the directory | %s | %s |%n",
                 r.note().replaceAll("^[^;]*; ", ""), r.rssKb() - listStartKb(r) < 32 * 1024 ? "yes (grew < 32 MiB)" : "**check**")));
-        double get = value(rows, "jftpd", "client_get") / value(rows, "jftpd", "curl_retr");
-        double put = value(rows, "jftpd", "client_put") / value(rows, "jftpd", "curl_stor");
+        double get = value(rows, "jftpd", "client_get") / value(rows, "jftpd", "curl_get_file");
+        double put = value(rows, "jftpd", "client_put") / value(rows, "jftpd", "curl_put");
         target(sb, "jftp get within 5% of curl (on jftpd)", get, 0.95);
         target(sb, "jftp put within 5% of curl (on jftpd)", put, 0.95);
         return sb.toString();
@@ -307,6 +309,25 @@ final class Report {
         }
         sb.append("\nA ratio ≥ 1.0 on vsftpd means the load generator drives it at least as hard as curl does."
                 + " curl's small-file figure includes starting curl once (one session for all files).\n");
+        return sb.toString();
+    }
+
+    static String clientTable(List<Results.Row> rows, Map<String, String> facts) {
+        if (Results.find(rows, "jftpd", "client_get").isEmpty()) {
+            return "Not measured: " + facts.getOrDefault("client_skipped", "the client figure was not run") + ".\n";
+        }
+        StringBuilder sb = new StringBuilder("| transfer | jftp | curl | jftp ÷ curl |\n|---|---:|---:|---:|\n");
+        for (String[] pair : new String[][] {{"client_get", "curl_get_file"}, {"client_put", "curl_put"}}) {
+            Optional<Results.Row> jftp = Results.find(rows, "jftpd", pair[0]);
+            Optional<Results.Row> curl = Results.find(rows, "jftpd", pair[1]);
+            if (jftp.isPresent() && curl.isPresent()) {
+                sb.append(String.format(Locale.ROOT, "| %s | %s MiB/s | %s MiB/s | %s |%n", jftp.get().label().replace("jftp ", ""),
+                        format(jftp.get().value(), "MiB/s"), format(curl.get().value(), "MiB/s"),
+                        ratioText(jftp.get().value() / curl.get().value())));
+            }
+        }
+        sb.append("\nWall time of the whole command (start, login, transfer, exit), best of the runs; the first jftp run,"
+                + " which may build the client, is not counted.\n");
         return sb.toString();
     }
 
