@@ -65,7 +65,9 @@ final class AccessCommands {
         }
         User u = user.get();
         try {
-            Files.createDirectories(u.home());
+            if (!Files.isDirectory(u.home())) { // createDirectories fails (an exception) inside for a home that exists
+                Files.createDirectories(u.home());
+            }
             s.files = s.server().fileSystems().open(u);
         } catch (IOException e) {
             log.error("session {}: home directory {} of {} is not usable: {}", s.id(), u.home(), u.name(), e.toString());

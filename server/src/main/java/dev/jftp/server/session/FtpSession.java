@@ -30,6 +30,7 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +43,9 @@ import org.slf4j.LoggerFactory;
  * runs, the reader still sees the control connection, so ABOR stops the transfer at once and STAT
  * reports its progress (RFC 959 section 4.1.3); every other command waits its turn, which is the
  * order RFC 959 asks for.
+ *
+ * <p>A quick command that arrives while the session thread has nothing to do (the usual case) is
+ * run by the reader itself, which saves a thread wake-up per command; see {@link #dispatch}.
  */
 public final class FtpSession implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(FtpSession.class);
@@ -60,13 +64,23 @@ public final class FtpSession implements Runnable {
     /** Implicit FTPS: TLS from the first byte, before the greeting. */
     private final boolean implicitTls;
     private final BlockingQueue<ControlEvent> inbox = new ArrayBlockingQueue<>(QUEUE_LIMIT);
+    /** Events given to the session thread and not yet finished by it (see dispatch). */
+    private final AtomicInteger queued = new AtomicInteger();
+    /**
+     * Commands the reader may run itself (see dispatch): quick ones that open no data connection.
+     * Transfers and listings stay with the session thread, so the reader is free to see ABOR and
+     * STAT while they run; so do AUTH and anything not named here.
+     */
+    private static final Set<String> RUN_BY_READER = Set.of("USER", "PASS", "ACCT", "QUIT", "PWD", "XPWD", "CWD", "XCWD",
+            "CDUP", "XCUP", "TYPE", "MODE", "STRU", "PASV", "EPSV", "PORT", "EPRT", "REST", "NOOP", "SYST", "FEAT", "OPTS",
+            "SIZE", "MDTM", "MLST", "DELE", "MKD", "XMKD", "RMD", "XRMD", "RNFR", "RNTO", "ALLO", "HELP");
     private volatile boolean closing;
     /** Released by {@link #shutdown()}; waits of the session (a failed login's delay) end early on it. */
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** Set by the reader when the client closed or broke the control connection. */
     private volatile boolean controlEnded;
 
-    // Session state: touched only by the session thread.
+    // Session state: touched by one thread at a time, the session thread or the reader (see dispatch).
     User user;
     FileSystemView files;
     VirtualPath cwd = VirtualPath.ROOT;
@@ -140,7 +154,9 @@ public final class FtpSession implements Runnable {
         this.socket = socket;
         this.implicitTls = implicitTls;
         this.clientAddress = ((InetSocketAddress) socket.getRemoteSocketAddress()).getAddress();
-        this.out = new BufferedOutputStream(socket.getOutputStream(), 8192);
+        // Each reply goes out in one write of its whole text (see write()): a buffered stream would
+        // only copy it, and hold 8 KiB for every idle session.
+        this.out = socket.getOutputStream();
     }
 
     public long id() {
@@ -170,6 +186,9 @@ public final class FtpSession implements Runnable {
         Thread reader = null;
         try {
             socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, server.config().idleTimeout().toMillis()));
+            // Clients send ABOR as TCP urgent data (RFC 959 section 4.1.3; Python's ftplib sends the whole
+            // "ABOR\r\n" with MSG_OOB): without this the urgent byte, the line's LF, never reaches the reader.
+            socket.setOOBInline(true);
             socket.setTcpNoDelay(true);
             if (implicitTls) {
                 secureControl(new byte[0]);
@@ -210,6 +229,7 @@ public final class FtpSession implements Runnable {
                         closing = true;
                     }
                 }
+                queued.updateAndGet(n -> Math.max(0, n - 1)); // (shutdown's Closed was never counted)
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -310,8 +330,9 @@ public final class FtpSession implements Runnable {
                         continue;
                     }
                 }
-                offer(new Line(line));
+                dispatch(line);
             }
+            inbox.offer(new Closed()); // a QUIT ran here: wake the session thread so that it ends too
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // the session ended while AUTH was pending
         } catch (IOException e) {
@@ -386,11 +407,32 @@ public final class FtpSession implements Runnable {
     }
 
     private void offer(ControlEvent event) {
+        queued.incrementAndGet();
         try {
             inbox.put(event);
         } catch (InterruptedException e) {
+            queued.decrementAndGet();
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Runs a command that moves no data right here on the reader thread when the session thread has
+     * nothing queued or running, else queues it. Handing each command from the reader to the session
+     * thread cost a wake-up of another virtual thread per command, and often of a second carrier
+     * thread. The session state stays confined to one thread at a time: the reader runs a command
+     * only while {@link #queued} is 0, that is when the session thread has finished everything it was
+     * given (the counter also orders the two threads' writes), and only the reader gives it work.
+     */
+    private void dispatch(ControlLine line) throws IOException {
+        if (line instanceof ControlLine.Text text && transfer == null && queued.get() == 0) {
+            Command command = Command.parse(text.text());
+            if (RUN_BY_READER.contains(command.verb())) {
+                execute(command);
+                return;
+            }
+        }
+        offer(new Line(line));
     }
 
     private void execute(Command command) throws IOException {

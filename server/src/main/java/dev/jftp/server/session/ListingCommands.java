@@ -89,8 +89,9 @@ final class ListingCommands {
         s.transfer("file list", (connection, progress) -> {
             Writer w = connection.listingWriter();
             long[] count = {0};
+            ListingFormat.DateColumn dates = new ListingFormat.DateColumn(now);
             source.each(request, e -> {
-                String line = namesOnly ? ListingFormat.printable(request.displayPrefix() + e.name()) : ListingFormat.longLine(e, now);
+                String line = namesOnly ? ListingFormat.printable(request.displayPrefix() + e.name()) : ListingFormat.longLine(e, now, dates);
                 w.write(line);
                 w.write("\r\n");
                 progress.add(line.length() + 2);

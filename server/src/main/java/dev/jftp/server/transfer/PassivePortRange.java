@@ -29,9 +29,28 @@ public record PassivePortRange(int low, int high) {
         throw new IllegalArgumentException("expected LOW-HIGH, e.g. 50000-50100: " + text);
     }
 
-    /** Binds a listener on a free port of the range, starting at a random one. */
+    /** How many random ports of the ephemeral range {@link #ANY} tries before leaving the choice to the kernel. */
+    static final int RANDOM_ATTEMPTS = 32;
+
+    /**
+     * Binds a listener on a free port of the range, starting at a random one. For {@link #ANY} it
+     * tries random ports of the kernel's ephemeral range first, as vsftpd does: asking the kernel for
+     * port 0 makes it search the range for a port without conflicts, and with the thousands of
+     * TIME_WAIT entries that closed data connections leave behind (the server closes first on every
+     * download) that search cost about 300 microseconds a PASV on Linux 6, against about 25 for
+     * one port named outright.
+     */
     ServerSocketChannel bind(InetAddress address) throws IOException {
         if (low == 0) {
+            int[] ephemeral = EphemeralPorts.RANGE;
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            for (int i = 0; i < RANDOM_ATTEMPTS; i++) {
+                try {
+                    return open(address, random.nextInt(ephemeral[0], ephemeral[1] + 1));
+                } catch (BindException busy) {
+                    // taken (a listener, or an outgoing connection's local port): try another
+                }
+            }
             return open(address, 0);
         }
         int size = high - low + 1;
@@ -44,6 +63,25 @@ public record PassivePortRange(int low, int high) {
             }
         }
         throw new BindException("all passive ports " + low + "-" + high + " are in use");
+    }
+
+    /** The kernel's ephemeral port range (ip_local_port_range), or Linux's default where it can't be read. */
+    static final class EphemeralPorts {
+        static final int[] RANGE = read();
+
+        private static int[] read() {
+            try {
+                String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+");
+                int lo = Integer.parseInt(f[0]);
+                int hi = Integer.parseInt(f[1]);
+                if (lo >= 1024 && hi <= 65535 && lo < hi) {
+                    return new int[] {lo, hi};
+                }
+            } catch (IOException | RuntimeException e) {
+                // not Linux, or not readable: use Linux's default range
+            }
+            return new int[] {32768, 60999};
+        }
     }
 
     private static ServerSocketChannel open(InetAddress address, int port) throws IOException {

@@ -1,0 +1,458 @@
+package dev.jftp.bench;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import javax.imageio.ImageIO;
+
+/**
+ * Writes REPORT.md (tables of the figures and their ratios to vsftpd, the targets, the check
+ * against curl) and chart.png (ratios to vsftpd, drawn with java.awt, headless), and optionally
+ * puts the main table and the chart into the README between the bench markers.
+ */
+final class Report {
+    static final String README_BEGIN = "<!-- bench:begin (bench/run writes this part) -->";
+    static final String README_END = "<!-- bench:end -->";
+
+    private static final List<String> SERVERS = List.of("sendfile", "vsftpd", "jftpd", "apache");
+    private static final List<String> MAIN_FIGURES = List.of("retr", "stor", "small_down", "small_up", "login", "list");
+
+    private Report() {
+    }
+
+    static void write(Results results, Path dir, Path readme) throws IOException {
+        List<Results.Row> rows = results.rows();
+        Map<String, String> facts = results.facts();
+        String mainTable = mainTable(rows, facts);
+        StringBuilder md = new StringBuilder();
+        md.append("# jftpd benchmark\n\n");
+        md.append("Written by `bench/run` on ").append(facts.getOrDefault("date", "?")).append(".\n\n");
+        md.append("- Machine: ").append(facts.getOrDefault("machine", "?")).append("; client and servers share it.\n");
+        md.append("- Load average (1/5/15 min) at start: ").append(facts.getOrDefault("load_start", "?"))
+                .append("; at end: ").append(facts.getOrDefault("load_end", "?"))
+                .append(". Above about 0.5 at the start, other work shared the cores: trust the ratios (same run) more than the absolute numbers.\n");
+        md.append("- Mode: ").append(facts.getOrDefault("mode", "?")).append("; each figure is the best of ")
+                .append(facts.getOrDefault("runs", "?")).append(" run(s).\n");
+        md.append("- ").append(facts.getOrDefault("java", "")).append(" runs the load generator, jftpd")
+                .append(facts.getOrDefault("jftpd_java_opts", "").isBlank() ? "" : " (with " + facts.get("jftpd_java_opts") + ")")
+                .append(" and Apache FtpServer.\n\n");
+        md.append("## Figures (ratio to vsftpd in parentheses; for LIST, vsftpd's time divided by the server's)\n\n");
+        md.append(mainTable).append('\n');
+        md.append("![ratios to vsftpd](chart.png)\n\n");
+        md.append("## Server CPU time and peak memory during the best run\n\n");
+        md.append(costTable(rows, facts)).append('\n');
+        md.append("CPU is user + system time of all the server's processes (vsftpd forks two per session), measured with "
+                + facts.getOrDefault("cpu_method", "?") + "; peak memory is the PSS of all its processes summed, sampled every 50 ms (for a server of one process, its VmHWM, reset before each run, when higher). PSS counts a page shared by n processes as 1/n in each, so vsftpd's many processes are not counted n times over.\n\n");
+        md.append("## Concurrent sessions (each logged in and answering NOOP)\n\n");
+        md.append(concurrencyTable(rows, facts)).append('\n');
+        md.append("RSS and PSS are summed over the server's process tree while every session is open. PSS splits shared pages among the"
+                + " processes sharing them, so it is the fair memory figure for a forking server; for the Java servers RSS and PSS agree.\n\n");
+        md.append("## Targets (issue 5)\n\n");
+        md.append(targets(rows)).append('\n');
+        md.append("## Is the load generator the bottleneck? (same server, same file, curl 7.88)\n\n");
+        md.append(curlTable(rows)).append('\n');
+        md.append("## The jftp client against curl (on jftpd, same file, same disk)\n\n");
+        md.append(clientTable(rows, facts)).append('\n');
+        md.append("## Password hashing\n\n");
+        for (String s : List.of("vsftpd", "jftpd", "apache")) {
+            if (facts.containsKey("hashing_" + s)) {
+                md.append("- ").append(label(facts, s)).append(": ").append(facts.get("hashing_" + s)).append('\n');
+            }
+        }
+        md.append('\n');
+        md.append("## Notes\n\n");
+        for (Results.Row r : rows) {
+            if (!r.note().isEmpty() && !r.figure().startsWith("conc_")) {
+                md.append("- ").append(label(facts, r.server())).append(", ").append(r.label()).append(": ").append(r.note()).append('\n');
+            }
+        }
+        for (Map.Entry<String, String> f : facts.entrySet()) {
+            if (f.getKey().startsWith("failure_") || f.getKey().equals("client_skipped")) {
+                md.append("- ").append(f.getKey()).append(": ").append(f.getValue()).append('\n');
+            }
+        }
+        md.append("- Small files: a server still busy after ").append((int) Bench.SMALL_CAP_SECONDS)
+                .append(" s is measured over the files it moved by then.\n");
+        md.append("- Raw data: results.tsv and meta.tsv beside this file.\n");
+        Files.writeString(dir.resolve("REPORT.md"), md.toString());
+        Chart.draw(rows, facts, dir.resolve("chart.png"));
+        if (readme != null && Files.exists(readme)) {
+            updateReadme(readme, facts, mainTable);
+        }
+    }
+
+    static String label(Map<String, String> facts, String server) {
+        return server.equals("sendfile") ? "raw sendfile ceiling" : facts.getOrDefault("label_" + server, server);
+    }
+
+    private static List<String> presentServers(List<Results.Row> rows) {
+        List<String> result = new ArrayList<>();
+        for (String s : SERVERS) {
+            if (rows.stream().anyMatch(r -> r.server().equals(s))) {
+                result.add(s);
+            }
+        }
+        return result;
+    }
+
+    static String format(double value, String unit) {
+        if (unit.equals("s")) {
+            return String.format(Locale.ROOT, "%.2f s", value);
+        }
+        if (value >= 100) {
+            return String.format(Locale.ROOT, "%,.0f", value);
+        }
+        return String.format(Locale.ROOT, "%.1f", value);
+    }
+
+    /** The server's figure as a multiple of vsftpd's, higher always better. */
+    static OptionalDouble ratio(List<Results.Row> rows, String server, String figure) {
+        Optional<Results.Row> r = Results.find(rows, server, figure);
+        Optional<Results.Row> base = Results.find(rows, "vsftpd", figure);
+        if (r.isEmpty() || base.isEmpty() || r.get().value() <= 0 || base.get().value() <= 0) {
+            return OptionalDouble.empty();
+        }
+        return OptionalDouble.of(r.get().higherIsBetter() ? r.get().value() / base.get().value() : base.get().value() / r.get().value());
+    }
+
+    static String ratioText(double ratio) {
+        return ratio >= 10 ? String.format(Locale.ROOT, "%.0f×", ratio) : ratio >= 0.1
+                ? String.format(Locale.ROOT, "%.2f×", ratio) : String.format(Locale.ROOT, "%.3f×", ratio);
+    }
+
+    static String mainTable(List<Results.Row> rows, Map<String, String> facts) {
+        List<String> servers = presentServers(rows);
+        StringBuilder sb = new StringBuilder("| figure |");
+        for (String s : servers) {
+            sb.append(' ').append(label(facts, s)).append(" |");
+        }
+        sb.append("\n|---|").append("---:|".repeat(servers.size())).append('\n');
+        for (String figure : MAIN_FIGURES) {
+            Optional<Results.Row> any = rows.stream().filter(r -> r.figure().equals(figure)).findFirst();
+            if (any.isEmpty()) {
+                continue;
+            }
+            sb.append("| ").append(any.get().label()).append(" (").append(any.get().unit()).append(") |");
+            for (String s : servers) {
+                Optional<Results.Row> r = Results.find(rows, s, figure);
+                if (r.isEmpty()) {
+                    sb.append(" – |");
+                    continue;
+                }
+                sb.append(' ').append(format(r.get().value(), r.get().unit()));
+                OptionalDouble ratio = ratio(rows, s, figure);
+                if (ratio.isPresent()) {
+                    sb.append(" (").append(ratioText(ratio.getAsDouble())).append(')');
+                }
+                sb.append(" |");
+            }
+            sb.append('\n');
+        }
+        // the largest concurrency step each server held, with its memory there
+        List<String> steps = concurrencySteps(rows);
+        if (!steps.isEmpty()) {
+            sb.append("| sessions held (of ").append(steps.get(steps.size() - 1).substring(5)).append("), memory (PSS) there |");
+            for (String s : servers) {
+                Optional<Results.Row> largest = rows.stream().filter(r -> r.server().equals(s) && r.figure().startsWith("conc_"))
+                        .reduce((a, b) -> b);
+                sb.append(largest.map(r -> String.format(Locale.ROOT, " %,d, %.0f MiB |", (long) r.value(), r.pssKb() / 1024.0)).orElse(" – |"));
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    static List<String> concurrencySteps(List<Results.Row> rows) {
+        return rows.stream().map(Results.Row::figure).filter(f -> f.startsWith("conc_")).distinct()
+                .sorted((a, b) -> Integer.compare(Integer.parseInt(a.substring(5)), Integer.parseInt(b.substring(5)))).toList();
+    }
+
+    static String costTable(List<Results.Row> rows, Map<String, String> facts) {
+        List<String> servers = presentServers(rows).stream().filter(s -> !s.equals("sendfile")).toList();
+        StringBuilder sb = new StringBuilder("| figure |");
+        for (String s : servers) {
+            sb.append(' ').append(label(facts, s)).append(": CPU s, peak MiB |");
+        }
+        sb.append("\n|---|").append("---:|".repeat(servers.size())).append('\n');
+        List<String> figures = new ArrayList<>(MAIN_FIGURES);
+        figures.addAll(List.of("curl_retr", "curl_stor", "curl_small_down", "client_get", "curl_get_file", "client_put", "curl_put"));
+        for (String figure : figures) {
+            Optional<Results.Row> any = rows.stream().filter(r -> r.figure().equals(figure)).findFirst();
+            if (any.isEmpty()) {
+                continue;
+            }
+            sb.append("| ").append(any.get().label()).append(" |");
+            for (String s : servers) {
+                sb.append(Results.find(rows, s, figure).map(r -> String.format(Locale.ROOT, " %.2f, %.0f |", r.cpuSeconds(), r.rssKb() / 1024.0))
+                        .orElse(" – |"));
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    static String concurrencyTable(List<Results.Row> rows, Map<String, String> facts) {
+        List<String> servers = presentServers(rows).stream().filter(s -> !s.equals("sendfile")).toList();
+        StringBuilder sb = new StringBuilder("| sessions |");
+        for (String s : servers) {
+            sb.append(' ').append(label(facts, s)).append(": held, RSS / PSS MiB, CPU s |");
+        }
+        sb.append("\n|---|").append("---:|".repeat(servers.size())).append('\n');
+        for (String step : concurrencySteps(rows)) {
+            sb.append(String.format(Locale.ROOT, "| %,d |", Integer.parseInt(step.substring(5))));
+            for (String s : servers) {
+                sb.append(Results.find(rows, s, step).map(r -> String.format(Locale.ROOT, " %,d, %.0f / %.0f, %.1f |", (long) r.value(),
+                        r.rssKb() / 1024.0, r.pssKb() / 1024.0, r.cpuSeconds())).orElse(" not reached |"));
+            }
+            sb.append('\n');
+        }
+        for (Results.Row r : rows) {
+            if (r.figure().startsWith("conc_") && !r.note().isEmpty()) {
+                sb.append("\n").append(label(facts, r.server())).append(", ").append(r.label()).append(": ").append(r.note()).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    private static double value(List<Results.Row> rows, String server, String figure) {
+        return Results.find(rows, server, figure).map(Results.Row::value).orElse(Double.NaN);
+    }
+
+    /** The best peer's value (vsftpd or Apache FtpServer), higher better. */
+    private static double bestPeer(List<Results.Row> rows, String figure) {
+        double v = value(rows, "vsftpd", figure);
+        double a = value(rows, "apache", figure);
+        boolean higher = Results.find(rows, "vsftpd", figure).or(() -> Results.find(rows, "apache", figure))
+                .map(Results.Row::higherIsBetter).orElse(true);
+        if (Double.isNaN(v)) {
+            return a;
+        }
+        if (Double.isNaN(a)) {
+            return v;
+        }
+        return higher ? Math.max(v, a) : Math.min(v, a);
+    }
+
+    static String targets(List<Results.Row> rows) {
+        StringBuilder sb = new StringBuilder("| target | measured | met |\n|---|---|---|\n");
+        target(sb, "RETR ≥ 1.0× the best peer", value(rows, "jftpd", "retr") / bestPeer(rows, "retr"), 1.0);
+        target(sb, "RETR ≥ 0.9× the raw sendfile ceiling", value(rows, "jftpd", "retr") / value(rows, "sendfile", "retr"), 0.9);
+        target(sb, "STOR ≥ 1.0× the best peer", value(rows, "jftpd", "stor") / bestPeer(rows, "stor"), 1.0);
+        target(sb, "small files down ≥ 1.0× the best peer", value(rows, "jftpd", "small_down") / bestPeer(rows, "small_down"), 1.0);
+        target(sb, "small files up ≥ 1.0× the best peer", value(rows, "jftpd", "small_up") / bestPeer(rows, "small_up"), 1.0);
+        target(sb, "small files down ≥ 50× Apache FtpServer", value(rows, "jftpd", "small_down") / value(rows, "apache", "small_down"), 50);
+        target(sb, "small files up ≥ 50× Apache FtpServer", value(rows, "jftpd", "small_up") / value(rows, "apache", "small_up"), 50);
+        target(sb, "logins/s ≥ 1.0× the best peer (with PBKDF2 600,000 stored hashes)", value(rows, "jftpd", "login") / bestPeer(rows, "login"), 1.0);
+        Optional<Results.Row> c10k = Results.find(rows, "jftpd", "conc_10000");
+        if (c10k.isPresent()) {
+            Results.Row r = c10k.get();
+            boolean met = r.value() >= 10_000 && r.rssKb() <= 512 * 1024;
+            sb.append(String.format(Locale.ROOT, "| 10,000 sessions held, RSS ≤ 512 MiB | %,d held, %.0f MiB | %s |%n", (long) r.value(),
+                    r.rssKb() / 1024.0, met ? "yes" : "**no**"));
+        } else {
+            sb.append("| 10,000 sessions held, RSS ≤ 512 MiB | not measured in this run | – |\n");
+        }
+        Optional<Results.Row> list = Results.find(rows, "jftpd", "list");
+        list.ifPresent(r -> sb.append(String.format(Locale.ROOT,
+                "| LIST of 100,000 entries streams: memory does not grow with the directory | %s | %s |%n",
+                r.note().replaceAll("^[^;]*; ", ""), r.rssKb() - listStartKb(r) < 32 * 1024 ? "yes (grew < 32 MiB)" : "**check**")));
+        double get = value(rows, "jftpd", "client_get") / value(rows, "jftpd", "curl_get_file");
+        double put = value(rows, "jftpd", "client_put") / value(rows, "jftpd", "curl_put");
+        target(sb, "jftp get within 5% of curl (on jftpd)", get, 0.95);
+        target(sb, "jftp put within 5% of curl (on jftpd)", put, 0.95);
+        return sb.toString();
+    }
+
+    /** The memory before the LIST, from its note ("... %.0f MiB before the LIST ..."). */
+    private static long listStartKb(Results.Row r) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("memory (\\d+) MiB before").matcher(r.note());
+        return m.find() ? Long.parseLong(m.group(1)) * 1024 : 0;
+    }
+
+    private static void target(StringBuilder sb, String what, double ratio, double needed) {
+        if (Double.isNaN(ratio) || Double.isInfinite(ratio)) {
+            sb.append("| ").append(what).append(" | not measured in this run | – |\n");
+            return;
+        }
+        sb.append("| ").append(what).append(" | ").append(ratioText(ratio)).append(" | ").append(ratio >= needed ? "yes" : "**no**").append(" |\n");
+    }
+
+    static String curlTable(List<Results.Row> rows) {
+        StringBuilder sb = new StringBuilder("| figure | server | load generator | curl | generator ÷ curl |\n|---|---|---:|---:|---:|\n");
+        Map<String, String> pairs = new LinkedHashMap<>();
+        pairs.put("retr", "curl_retr");
+        pairs.put("stor", "curl_stor");
+        pairs.put("small_down", "curl_small_down");
+        for (String server : List.of("vsftpd")) {
+            for (Map.Entry<String, String> p : pairs.entrySet()) {
+                Optional<Results.Row> gen = Results.find(rows, server, p.getKey());
+                Optional<Results.Row> curl = Results.find(rows, server, p.getValue());
+                if (gen.isPresent() && curl.isPresent()) {
+                    sb.append(String.format(Locale.ROOT, "| %s | %s | %s %s | %s %s | %s |%n", gen.get().label(), server,
+                            format(gen.get().value(), gen.get().unit()), gen.get().unit(), format(curl.get().value(), curl.get().unit()),
+                            curl.get().unit(), ratioText(gen.get().value() / curl.get().value())));
+                }
+            }
+        }
+        sb.append("\nA ratio ≥ 1.0 on vsftpd means the load generator drives it at least as hard as curl does."
+                + " curl's small-file figure includes starting curl once (one session for all files); curl 7.88 sometimes waits"
+                + " a whole second before it connects a data connection (its poll misses an EPSV reply it has already read), so"
+                + " that figure is bounded in time and only shows that the generator is not the slower of the two.\n");
+        return sb.toString();
+    }
+
+    static String clientTable(List<Results.Row> rows, Map<String, String> facts) {
+        if (Results.find(rows, "jftpd", "client_get").isEmpty()) {
+            return "Not measured: " + facts.getOrDefault("client_skipped", "the client figure was not run") + ".\n";
+        }
+        StringBuilder sb = new StringBuilder("| transfer | jftp | curl | jftp ÷ curl |\n|---|---:|---:|---:|\n");
+        for (String[] pair : new String[][] {{"client_get", "curl_get_file"}, {"client_put", "curl_put"}}) {
+            Optional<Results.Row> jftp = Results.find(rows, "jftpd", pair[0]);
+            Optional<Results.Row> curl = Results.find(rows, "jftpd", pair[1]);
+            if (jftp.isPresent() && curl.isPresent()) {
+                sb.append(String.format(Locale.ROOT, "| %s | %s MiB/s | %s MiB/s | %s |%n", jftp.get().label().replace("jftp ", ""),
+                        format(jftp.get().value(), "MiB/s"), format(curl.get().value(), "MiB/s"),
+                        ratioText(jftp.get().value() / curl.get().value())));
+            }
+        }
+        sb.append("\nWall time of the whole command (start, login, transfer, exit), best of the runs; the first jftp run,"
+                + " which may build the client, is not counted.\n");
+        return sb.toString();
+    }
+
+    /** Replaces the README's generated part (between the markers) with the latest table and the chart. */
+    static void updateReadme(Path readme, Map<String, String> facts, String mainTable) throws IOException {
+        String text = Files.readString(readme);
+        int begin = text.indexOf(README_BEGIN);
+        int end = text.indexOf(README_END);
+        if (begin < 0 || end < begin) {
+            System.out.println("bench: README has no bench markers; not updated");
+            return;
+        }
+        String generated = README_BEGIN + "\n"
+                + "Latest full run: " + facts.getOrDefault("date", "?") + ", on " + facts.getOrDefault("machine", "?")
+                + " (load average at start " + facts.getOrDefault("load_start", "?") + "). Ratios to vsftpd in parentheses;"
+                + " the whole report with CPU, memory, targets and the curl check is [bench/results/REPORT.md](bench/results/REPORT.md).\n\n"
+                + mainTable + "\n![ratios to vsftpd](bench/results/chart.png)\n";
+        Files.writeString(readme, text.substring(0, begin) + generated + text.substring(end));
+    }
+
+    /** The PNG: one group of bars per figure, the ratio to vsftpd on a log scale. */
+    static final class Chart {
+        private Chart() {
+        }
+
+        record Bar(String server, double ratio) {
+        }
+
+        static void draw(List<Results.Row> rows, Map<String, String> facts, Path file) throws IOException {
+            System.setProperty("java.awt.headless", "true");
+            Map<String, List<Bar>> groups = new LinkedHashMap<>();
+            for (String figure : MAIN_FIGURES) {
+                Optional<Results.Row> any = rows.stream().filter(r -> r.figure().equals(figure)).findFirst();
+                if (any.isEmpty()) {
+                    continue;
+                }
+                List<Bar> bars = new ArrayList<>();
+                for (String s : List.of("jftpd", "apache", "sendfile")) {
+                    ratio(rows, s, figure).ifPresent(v -> bars.add(new Bar(s, v)));
+                }
+                groups.put(any.get().label() + (figure.equals("list") ? " (speed)" : ""), bars);
+            }
+            List<String> steps = concurrencySteps(rows);
+            for (String step : steps) {
+                Optional<Results.Row> base = Results.find(rows, "vsftpd", step);
+                if (base.isEmpty() || base.get().pssKb() <= 0 || base.get().value() <= 0) {
+                    continue;
+                }
+                List<Bar> bars = new ArrayList<>();
+                for (String s : List.of("jftpd", "apache")) {
+                    Results.find(rows, s, step).filter(r -> r.pssKb() > 0 && r.value() > 0).ifPresent(r -> bars.add(new Bar(s,
+                            (base.get().pssKb() / base.get().value()) / (r.pssKb() / r.value()))));
+                }
+                groups.put("memory per session at " + Results.find(rows, "vsftpd", step).get().label() + " (less is better)", bars);
+            }
+
+            int barHeight = 18;
+            int groupGap = 16;
+            int left = 330;
+            int right = 60;
+            int top = 70;
+            int plotWidth = 620;
+            int height = top + 60;
+            for (List<Bar> bars : groups.values()) {
+                height += Math.max(1, bars.size()) * barHeight + groupGap;
+            }
+            int width = left + plotWidth + right;
+            BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+            Graphics2D g = image.createGraphics();
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, width, height);
+            g.setColor(Color.BLACK);
+            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
+            g.drawString("Ratio to vsftpd (higher is better, log scale) - " + facts.getOrDefault("date", "").replaceAll("T.*", ""), 20, 28);
+            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+            g.drawString(facts.getOrDefault("machine", ""), 20, 48);
+
+            double minLog = Math.log(1.0 / 128);
+            double maxLog = Math.log(16);
+            int axisBottom = height - 40;
+            java.util.function.DoubleToIntFunction x = r -> left + (int) Math.round(
+                    (Math.log(Math.max(Math.min(r, 16), 1.0 / 128)) - minLog) / (maxLog - minLog) * plotWidth);
+            for (double tick = 1.0 / 128; tick <= 16.0001; tick *= 2) {
+                int tx = x.applyAsInt(tick);
+                g.setColor(tick == 1.0 ? Color.BLACK : new Color(225, 225, 225));
+                g.setStroke(new BasicStroke(tick == 1.0 ? 2f : 1f));
+                g.drawLine(tx, top - 5, tx, axisBottom);
+                g.setColor(Color.DARK_GRAY);
+                String t = tick >= 1 ? String.format(Locale.ROOT, "%.0f×", tick) : "1/" + Math.round(1 / tick);
+                g.drawString(t, tx - g.getFontMetrics().stringWidth(t) / 2, axisBottom + 15);
+            }
+            g.drawString("vsftpd = 1×", x.applyAsInt(1.0) + 4, top - 8);
+
+            Map<String, Color> colors = Map.of("jftpd", new Color(31, 119, 180), "apache", new Color(255, 127, 14),
+                    "sendfile", new Color(127, 127, 127));
+            int y = top;
+            g.setStroke(new BasicStroke(1f));
+            for (Map.Entry<String, List<Bar>> group : groups.entrySet()) {
+                g.setColor(Color.BLACK);
+                g.drawString(group.getKey(), 20, y + barHeight - 5);
+                for (Bar bar : group.getValue()) {
+                    int x0 = x.applyAsInt(1.0);
+                    int x1 = x.applyAsInt(bar.ratio());
+                    g.setColor(colors.get(bar.server()));
+                    g.fillRect(Math.min(x0, x1), y + 2, Math.max(2, Math.abs(x1 - x0)), barHeight - 4);
+                    g.setColor(Color.BLACK);
+                    String t = label(facts, bar.server()).replaceAll(" [0-9.]+$", "") + " " + ratioText(bar.ratio());
+                    int tx = x1 >= x0 ? x1 + 4 : x1 - 4 - g.getFontMetrics().stringWidth(t);
+                    if (tx < left) {
+                        tx = x0 + 4;
+                    }
+                    g.drawString(t, tx, y + barHeight - 5);
+                    y += barHeight;
+                }
+                if (group.getValue().isEmpty()) {
+                    y += barHeight;
+                }
+                y += groupGap;
+            }
+            g.dispose();
+            ImageIO.write(image, "png", file.toFile());
+        }
+    }
+}
