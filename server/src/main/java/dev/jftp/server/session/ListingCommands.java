@@ -86,12 +86,20 @@ final class ListingCommands {
         ListingRequest request = parse(s, argument);
         Instant now = Instant.now();
         EntrySource source = source(s, request, argument);
-        s.transfer("file list", (connection, progress) -> {
+        ListingFormat.DateColumn dates = new ListingFormat.DateColumn(now);
+        send(s, "file list", source, request, e -> namesOnly
+                ? ListingFormat.printable(request.displayPrefix() + e.name())
+                : ListingFormat.longLine(e, now, dates));
+    }
+
+    /** Streams one line per entry over the data connection, each ended by CRLF. */
+    private static void send(FtpSession s, String description, EntrySource source, ListingRequest request,
+            java.util.function.Function<FileEntry, String> format) throws FtpReplyException, IOException {
+        s.transfer(description, (connection, progress) -> {
             Writer w = connection.listingWriter();
             long[] count = {0};
-            ListingFormat.DateColumn dates = new ListingFormat.DateColumn(now);
             source.each(request, e -> {
-                String line = namesOnly ? ListingFormat.printable(request.displayPrefix() + e.name()) : ListingFormat.longLine(e, now, dates);
+                String line = format.apply(e);
                 w.write(line);
                 w.write("\r\n");
                 progress.add(line.length() + 2);
@@ -116,19 +124,7 @@ final class ListingCommands {
         }
         ListingRequest request = new ListingRequest(true, argument, dir, null, "");
         EntrySource source = source(s, request, argument);
-        s.transfer("MLSD", (connection, progress) -> {
-            Writer w = connection.listingWriter();
-            long[] count = {0};
-            source.each(request, e -> {
-                String line = ListingFormat.factsLine(e, TransferCommands.perm(s, e), e.name());
-                w.write(line);
-                w.write("\r\n");
-                progress.add(line.length() + 2);
-                count[0]++;
-            });
-            w.flush();
-            return count[0];
-        });
+        send(s, "MLSD", source, request, e -> ListingFormat.factsLine(e, TransferCommands.perm(s, e), e.name()));
     }
 
     /** STAT path (RFC 959 section 4.1.3): a LIST over the control connection. */
