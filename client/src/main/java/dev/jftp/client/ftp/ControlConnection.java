@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
@@ -79,11 +78,12 @@ public final class ControlConnection implements Closeable {
      * host name verification. The socket is made with the host as given and the connected port:
      * JSSE files the session under them, where {@link TlsDataConnection} finds it.
      */
-    void startTls(SSLContext context) throws IOException {
-        SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket, peerName, socket.getPort(), true);
+    void startTls(TlsOptions options) throws IOException {
+        SSLSocket tls = (SSLSocket) options.context().getSocketFactory().createSocket(socket, peerName, socket.getPort(), true);
         tls.setUseClientMode(true);
         SSLParameters parameters = tls.getSSLParameters();
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        options.restrict(parameters);
         tls.setSSLParameters(parameters);
         try {
             tls.startHandshake();

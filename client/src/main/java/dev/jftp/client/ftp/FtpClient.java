@@ -89,7 +89,7 @@ public final class FtpClient implements Closeable {
         try {
             TlsOptions tls = settings.tls();
             if (tls != null && tls.implicit()) {
-                control.startTls(tls.context()); // implicit FTPS: TLS before the greeting
+                control.startTls(tls); // implicit FTPS: TLS before the greeting
             }
             Reply reply = control.readReply();
             for (int i = 0; i < MAX_SERVICE_DELAYS && reply.code() == 120; i++) {
@@ -109,7 +109,7 @@ public final class FtpClient implements Closeable {
                     throw new TlsRefusedException(host + " refused AUTH TLS (" + auth
                             + "); not logging in without TLS, the password would travel in clear");
                 }
-                control.startTls(tls.context());
+                control.startTls(tls);
             }
             return new FtpClient(control, settings, reply);
         } catch (IOException | RuntimeException e) {
@@ -576,7 +576,7 @@ public final class FtpClient implements Closeable {
         }
         try {
             channel.socket().setSoTimeout((int) settings.dataTimeout().toMillis());
-            TlsDataConnection protectedChannel = new TlsDataConnection(channel, tls.context(), control.peerName(), control.remotePort());
+            TlsDataConnection protectedChannel = new TlsDataConnection(channel, tls, control.peerName(), control.remotePort());
             protectedChannel.handshake();
             return protectedChannel;
         } catch (IOException | RuntimeException e) {

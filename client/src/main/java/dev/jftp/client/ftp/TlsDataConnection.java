@@ -40,12 +40,13 @@ public final class TlsDataConnection implements ByteChannel {
      * @param sessionHost the host the control connection's TLS socket was made with
      * @param sessionPort the control connection's port
      */
-    TlsDataConnection(SocketChannel channel, SSLContext context, String sessionHost, int sessionPort) {
+    TlsDataConnection(SocketChannel channel, TlsOptions options, String sessionHost, int sessionPort) {
         this.channel = channel;
-        this.engine = context.createSSLEngine(sessionHost, sessionPort);
+        this.engine = options.context().createSSLEngine(sessionHost, sessionPort);
         engine.setUseClientMode(true);
         SSLParameters parameters = engine.getSSLParameters();
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        options.restrict(parameters);
         engine.setSSLParameters(parameters);
         int packet = engine.getSession().getPacketBufferSize();
         this.netIn = ByteBuffer.allocate(packet).flip();

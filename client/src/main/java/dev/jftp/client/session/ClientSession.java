@@ -148,7 +148,7 @@ public final class ClientSession implements AutoCloseable {
             context = CertificateChecker.context(new CertificateChecker(new KnownHosts(file), newHost, newPort,
                     settings.askAboutCertificates ? io::askLine : null, io.err()));
         }
-        return new TlsOptions(settings.tls == ClientSettings.TlsMode.IMPLICIT, context);
+        return new TlsOptions(settings.tls == ClientSettings.TlsMode.IMPLICIT, context, settings.tlsProtocols);
     }
 
     private void showDialogue(String line) {

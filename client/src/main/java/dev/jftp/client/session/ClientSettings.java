@@ -27,6 +27,8 @@ public final class ClientSettings {
     public boolean askAboutCertificates;
     /** Where accepted certificates are kept; null for ~/.jftp/known_hosts. */
     public java.nio.file.Path knownHosts;
+    /** TLS versions to offer; empty for the JDK's defaults (TLS 1.3 and 1.2). */
+    public java.util.List<String> tlsProtocols = java.util.List.of();
     public Duration connectTimeout = Duration.ofSeconds(30);
     public Duration replyTimeout = Duration.ofSeconds(120);
     public Duration dataTimeout = Duration.ofSeconds(120);

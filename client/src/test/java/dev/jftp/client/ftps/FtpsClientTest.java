@@ -42,6 +42,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The client's FTPS against an in-process jftpd with a self-signed certificate. jftpd refuses a
@@ -138,6 +140,21 @@ class FtpsClientTest {
             assertThat(again.out()).contains("up.bin");
             assertThat(again.prompts).isZero();
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+    void eachTlsVersionResumesTheControlSessionOnEveryDataConnection(String protocol) throws Exception {
+        client.settings.tls = ClientSettings.TlsMode.EXPLICIT;
+        client.settings.insecure = true;
+        client.settings.tlsProtocols = List.of(protocol);
+        client.settings.verbose = true;
+        client.session().connect(HOST, server.port(), "alice", TestServer.PASSWORD.toCharArray());
+        assertThat(client.err()).contains("--> AUTH TLS").contains("note: TLS " + protocol + " ")
+                .contains("--> PBSZ 0").contains("--> PROT P").doesNotContain(TestServer.PASSWORD);
+        client.clear();
+        transfersWork();
+        assertThat(client.err()).doesNotContain("425");
     }
 
     @Test
