@@ -10,18 +10,9 @@ import dev.jftp.client.session.ClientSettings;
 import dev.jftp.client.support.JftpdTest;
 import dev.jftp.client.support.TestClient;
 import dev.jftp.client.support.TestServer;
-import dev.jftp.client.tls.KnownHosts;
-import dev.jftp.server.security.Account;
-import dev.jftp.server.security.PasswordHasher;
-import dev.jftp.server.security.Permission;
+import dev.jftp.client.support.TlsTestServer;
 import dev.jftp.server.security.SelfSignedCertificate;
-import dev.jftp.server.security.TlsContext;
-import dev.jftp.server.security.User;
-import dev.jftp.server.server.FtpServer;
-import dev.jftp.server.server.ServerConfig;
-import dev.jftp.server.server.TlsConfig;
 import java.io.BufferedReader;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -30,11 +21,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
@@ -57,31 +45,17 @@ class FtpsClientTest {
     @TempDir
     Path dir;
     private Path root;
-    private FtpServer server;
+    private TlsTestServer server;
     private SelfSignedCertificate.PemPair pem;
     private TestClient client;
 
     @BeforeEach
     void start() throws Exception {
         root = Files.createDirectories(dir.resolve("root"));
-        pem = SelfSignedCertificate.ensure(dir.resolve("tls"), List.of());
-        server = startServer(pem);
+        server = TlsTestServer.start(root, dir.resolve("tls"));
+        pem = server.pem;
         client = new TestClient(Files.createDirectories(dir.resolve("client")));
         client.settings.knownHosts = client.home.resolve(".jftp").resolve("known_hosts");
-    }
-
-    private FtpServer startServer(SelfSignedCertificate.PemPair certificate) throws Exception {
-        var accounts = Map.of("alice", new Account(new User("alice", root, Permission.ALL, false),
-                new PasswordHasher(1000).hash(TestServer.PASSWORD.toCharArray())));
-        TlsConfig tls = TlsConfig.explicit(TlsContext.fromPem(certificate.certificate(), certificate.key()))
-                .withImplicitPort(0)
-                .withHandshakeTimeout(Duration.ofSeconds(10));
-        return FtpServer.start(ServerConfig.defaults(root, accounts)
-                .withPort(0)
-                .withLoginFailureDelay(Duration.ofMillis(10))
-                .withShutdownGrace(Duration.ZERO)
-                .withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(10))
-                .withTls(tls));
     }
 
     @AfterEach
@@ -90,10 +64,8 @@ class FtpsClientTest {
         server.close();
     }
 
-    private String fingerprint(Path certificateFile) throws Exception {
-        try (InputStream in = Files.newInputStream(certificateFile)) {
-            return KnownHosts.fingerprint((X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
+    private static String fingerprint(Path certificateFile) throws Exception {
+        return TlsTestServer.fingerprint(certificateFile);
     }
 
     private void connect(int port) throws Exception {
@@ -181,10 +153,10 @@ class FtpsClientTest {
     @Test
     void implicitTlsWithAKnownCertificateTransfersByteExactAndResumes() throws Exception {
         Files.createDirectories(client.settings.knownHosts.getParent());
-        Files.writeString(client.settings.knownHosts, "# accepted earlier\n" + HOST + ":" + server.implicitTlsPort()
+        Files.writeString(client.settings.knownHosts, "# accepted earlier\n" + HOST + ":" + server.implicitPort()
                 + " SHA256:" + fingerprint(pem.certificate()) + "\n");
         client.settings.tls = ClientSettings.TlsMode.IMPLICIT;
-        connect(server.implicitTlsPort());
+        connect(server.implicitPort());
         transfersWork();
 
         // A download cut in the middle, then finished with reget (REST + RETR over TLS).
