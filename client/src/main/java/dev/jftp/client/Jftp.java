@@ -51,7 +51,14 @@ public final class Jftp implements Callable<Integer> {
     @Option(names = "--active", description = "Active data connections (EPRT/PORT) instead of passive (EPSV/PASV).")
     boolean active;
 
-    @Parameters(arity = "0..1", paramLabel = "DESTINATION", description = "[user@]host[:dir] or ftp://[user@]host[:port]/path")
+    @Option(names = "--tls", description = "FTPS with explicit TLS (AUTH TLS, RFC 4217): control and data connections encrypted; "
+            + "never logs in without it.")
+    boolean tls;
+
+    @Option(names = "--insecure", description = "With --tls or ftps://: take any server certificate without checking it.")
+    boolean insecure;
+
+    @Parameters(arity = "0..1", paramLabel = "DESTINATION", description = "[user@]host[:dir], ftp://[user@]host[:port]/path or ftps://... (implicit TLS, port 990)")
     String destination;
 
     private final Environment environment;
@@ -104,6 +111,12 @@ public final class Jftp implements Callable<Integer> {
         settings.verbose = verbose;
         settings.recursive = recursive;
         settings.quiet = batch != null;
+        settings.tls = target != null && target.implicitTls() ? ClientSettings.TlsMode.IMPLICIT
+                : tls ? ClientSettings.TlsMode.EXPLICIT : ClientSettings.TlsMode.OFF;
+        settings.insecure = insecure;
+        // Only a person at a terminal can accept an unknown certificate; a script is refused (ssh's BatchMode).
+        settings.askAboutCertificates = batch == null && environment.terminal();
+        settings.knownHosts = environment.home().resolve(".jftp").resolve("known_hosts");
 
         boolean interactive = batch == null && environment.terminal();
         Terminal terminal = null;
@@ -120,7 +133,8 @@ public final class Jftp implements Callable<Integer> {
         PasswordLookup passwords = new PasswordLookup(environment.variables(), environment.home(), io.err());
         try (ClientSession session = new ClientSession(io, settings, passwords, environment.workingDir())) {
             if (target != null) {
-                int connectPort = port != null ? port : target.port() > 0 ? target.port() : DEFAULT_PORT;
+                int connectPort = port != null ? port : target.port() > 0 ? target.port()
+                        : target.implicitTls() ? Destination.IMPLICIT_TLS_PORT : DEFAULT_PORT;
                 try {
                     session.connect(target.host(), connectPort, target.user(), target.password());
                 } catch (ClientException e) {

@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 /**
  * The FTP control connection: sends command lines and reads replies, single- and multi-line
@@ -28,9 +30,9 @@ public final class ControlConnection implements Closeable {
     /** A multi-line reply longer than this is treated as a broken server. */
     private static final int MAX_REPLY_LINES = 100_000;
 
-    private final Socket socket;
-    private final InputStream in;
-    private final OutputStream out;
+    private volatile Socket socket;
+    private InputStream in;
+    private OutputStream out;
     private final String peerName;
     private final Consumer<String> dialogue;
     private final Object writeLock = new Object();
@@ -69,6 +71,36 @@ public final class ControlConnection implements Closeable {
             }
         }
         throw last != null ? last : new IOException("no address for " + host);
+    }
+
+    /**
+     * Starts TLS on this connection (after 234 to AUTH TLS, or at once for implicit FTPS), with
+     * host name verification. The socket is made with the host as given and the connected port:
+     * JSSE files the session under them, where {@link TlsDataConnection} finds it.
+     */
+    void startTls(TlsOptions options) throws IOException {
+        SSLSocket tls = (SSLSocket) options.context().getSocketFactory().createSocket(socket, peerName, socket.getPort(), true);
+        tls.setUseClientMode(true);
+        SSLParameters parameters = tls.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        options.restrict(parameters);
+        tls.setSSLParameters(parameters);
+        try {
+            tls.startHandshake();
+        } catch (IOException e) {
+            markLost();
+            throw e;
+        }
+        socket = tls;
+        in = new BufferedInputStream(tls.getInputStream(), 16 * 1024);
+        out = tls.getOutputStream();
+        if (dialogue != null) {
+            dialogue.accept("note: TLS " + tls.getSession().getProtocol() + " " + tls.getSession().getCipherSuite());
+        }
+    }
+
+    int remotePort() {
+        return socket.getPort();
     }
 
     public InetAddress remoteAddress() {

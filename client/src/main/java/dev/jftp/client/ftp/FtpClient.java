@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -32,30 +33,35 @@ public final class FtpClient implements Closeable {
      * @param dataTimeout    a data connection on which nothing moves this long is cut
      * @param passive        EPSV/PASV (true) or EPRT/PORT (false)
      * @param dialogue       receives the protocol dialogue (-v), or null
+     * @param tls            FTPS, or null for plain FTP
      */
     public record Settings(Duration connectTimeout, Duration replyTimeout, Duration dataTimeout, boolean passive,
-                           Consumer<String> dialogue) {
+                           Consumer<String> dialogue, TlsOptions tls) {
         public static Settings defaults() {
-            return new Settings(Duration.ofSeconds(30), Duration.ofSeconds(120), Duration.ofSeconds(120), true, null);
+            return new Settings(Duration.ofSeconds(30), Duration.ofSeconds(120), Duration.ofSeconds(120), true, null, null);
         }
 
         public Settings withPassive(boolean on) {
-            return new Settings(connectTimeout, replyTimeout, dataTimeout, on, dialogue);
+            return new Settings(connectTimeout, replyTimeout, dataTimeout, on, dialogue, tls);
         }
 
         public Settings withDialogue(Consumer<String> sink) {
-            return new Settings(connectTimeout, replyTimeout, dataTimeout, passive, sink);
+            return new Settings(connectTimeout, replyTimeout, dataTimeout, passive, sink, tls);
         }
 
         public Settings withTimeouts(Duration connect, Duration reply, Duration data) {
-            return new Settings(connect, reply, data, passive, dialogue);
+            return new Settings(connect, reply, data, passive, dialogue, tls);
+        }
+
+        public Settings withTls(TlsOptions options) {
+            return new Settings(connectTimeout, replyTimeout, dataTimeout, passive, dialogue, options);
         }
     }
 
     /** What runs while the data connection is open; returns the bytes it moved. */
     @FunctionalInterface
     public interface DataBody {
-        long run(SocketChannel channel, Transfer transfer) throws IOException;
+        long run(ByteChannel channel, Transfer transfer) throws IOException;
     }
 
     private final ControlConnection control;
@@ -81,6 +87,10 @@ public final class FtpClient implements Closeable {
     public static FtpClient connect(String host, int port, Settings settings) throws IOException {
         ControlConnection control = ControlConnection.open(host, port, settings.connectTimeout(), settings.replyTimeout(), settings.dialogue());
         try {
+            TlsOptions tls = settings.tls();
+            if (tls != null && tls.implicit()) {
+                control.startTls(tls); // implicit FTPS: TLS before the greeting
+            }
             Reply reply = control.readReply();
             for (int i = 0; i < MAX_SERVICE_DELAYS && reply.code() == 120; i++) {
                 reply = control.readReply();
@@ -90,6 +100,16 @@ public final class FtpClient implements Closeable {
             }
             if (reply.code() != 220) {
                 throw new FtpException(reply);
+            }
+            if (tls != null && !tls.implicit()) {
+                // RFC 4217 section 4: AUTH TLS, 234, then the handshake. Without TLS nothing more is
+                // sent: the caller asked for FTPS, and USER/PASS in clear is what it wants to avoid.
+                Reply auth = control.command("AUTH TLS");
+                if (auth.code() != 234) {
+                    throw new TlsRefusedException(host + " refused AUTH TLS (" + auth
+                            + "); not logging in without TLS, the password would travel in clear");
+                }
+                control.startTls(tls);
             }
             return new FtpClient(control, settings, reply);
         } catch (IOException | RuntimeException e) {
@@ -151,6 +171,11 @@ public final class FtpClient implements Closeable {
         }
         user = name;
         cwd = null;
+        if (settings.tls() != null) {
+            // RFC 4217 sections 8 and 9: no buffering in TLS, and protected (private) data connections.
+            ok("PBSZ 0");
+            ok("PROT P");
+        }
     }
 
     /**
@@ -466,14 +491,14 @@ public final class FtpClient implements Closeable {
             }
         }
         DataConnector.DataLink link = data.prepare(control);
-        SocketChannel channel;
+        ByteChannel channel;
         try {
             Reply first = command(command);
             if (!first.isPreliminary()) {
                 throw new FtpException(first);
             }
             try {
-                channel = link.open(settings.dataTimeout());
+                channel = protect(link.open(settings.dataTimeout()));
             } catch (IOException e) {
                 link.close();
                 Reply after = control.readReply();
@@ -490,6 +515,9 @@ public final class FtpClient implements Closeable {
         ScheduledFuture<?> watchdog = StallWatchdog.watch(transfer, settings.dataTimeout());
         try {
             moved = body.run(channel, transfer);
+            if (channel instanceof TlsDataConnection tls) {
+                tls.finish();
+            }
         } catch (IOException e) {
             failure = e;
             if (transfer.isUpload() && transfer.cutReason() == null) {
@@ -537,7 +565,27 @@ public final class FtpClient implements Closeable {
         return message == null ? e.getClass().getSimpleName() : message;
     }
 
-    private static void closeData(SocketChannel channel) {
+    /**
+     * TLS on the data connection when the control connection has it (PROT P), resuming the control
+     * connection's session. The client is the TLS client in active mode too (RFC 4217 section 7).
+     */
+    private ByteChannel protect(SocketChannel channel) throws IOException {
+        TlsOptions tls = settings.tls();
+        if (tls == null) {
+            return channel;
+        }
+        try {
+            channel.socket().setSoTimeout((int) settings.dataTimeout().toMillis());
+            TlsDataConnection protectedChannel = new TlsDataConnection(channel, tls, control.peerName(), control.remotePort());
+            protectedChannel.handshake();
+            return protectedChannel;
+        } catch (IOException | RuntimeException e) {
+            closeData(channel);
+            throw new IOException("TLS on the data connection failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void closeData(ByteChannel channel) {
         try {
             channel.close();
         } catch (IOException ignored) {

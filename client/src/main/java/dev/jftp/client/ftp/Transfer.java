@@ -1,7 +1,7 @@
 package dev.jftp.client.ftp;
 
 import java.io.IOException;
-import java.nio.channels.SocketChannel;
+import java.nio.channels.ByteChannel;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -18,7 +18,7 @@ public final class Transfer {
     private final TransferListener listener;
     private final AtomicLong bytes = new AtomicLong();
     private final long startedNanos = System.nanoTime();
-    private volatile SocketChannel channel;
+    private volatile ByteChannel channel;
     private volatile FtpClient client;
     private volatile boolean cancelled;
     private volatile String cutReason;
@@ -83,7 +83,7 @@ public final class Transfer {
         listener.progressed(this);
     }
 
-    void attach(SocketChannel dataChannel, FtpClient owner) {
+    void attach(ByteChannel dataChannel, FtpClient owner) {
         this.client = owner;
         this.channel = dataChannel;
         listener.started(this);
@@ -134,7 +134,7 @@ public final class Transfer {
     }
 
     private void closeChannel() {
-        SocketChannel c = channel;
+        ByteChannel c = channel;
         if (c != null) {
             try {
                 c.close();

@@ -15,15 +15,26 @@ import java.util.Locale;
  * @param host     host name or address
  * @param port     port, or -1 for the default
  * @param path     the directory to start in or the file to fetch, or null
+ * @param implicitTls true for an {@code ftps://} URL: implicit FTPS (TLS from the first byte, port 990 by default)
  */
-public record Destination(String user, char[] password, String host, int port, String path) {
+public record Destination(String user, char[] password, String host, int port, String path, boolean implicitTls) {
+    /** The usual port of implicit FTPS. */
+    public static final int IMPLICIT_TLS_PORT = 990;
+
+    public Destination(String user, char[] password, String host, int port, String path) {
+        this(user, password, host, port, path, false);
+    }
 
     public static Destination parse(String text) throws ClientException {
         if (text.regionMatches(true, 0, "ftp://", 0, 6)) {
             return parseUrl(text.substring(6));
         }
+        if (text.regionMatches(true, 0, "ftps://", 0, 7)) {
+            Destination d = parseUrl(text.substring(7));
+            return new Destination(d.user, d.password, d.host, d.port, d.path, true);
+        }
         if (text.contains("://")) {
-            throw new ClientException("Only ftp:// URLs are understood, not \"" + text + "\"");
+            throw new ClientException("Only ftp:// and ftps:// URLs are understood, not \"" + text + "\"");
         }
         String user = null;
         String rest = text;

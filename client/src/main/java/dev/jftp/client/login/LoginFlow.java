@@ -98,9 +98,23 @@ public final class LoginFlow {
         }
     }
 
+    /** The certificate checker's own words where it refused, else the TLS error. */
+    private static String tlsProblem(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.security.cert.CertificateException) {
+                return t.getMessage();
+            }
+        }
+        return e.getMessage();
+    }
+
     private static FtpClient open(String host, int port, FtpClient.Settings settings) throws ClientException, IOException {
         try {
             return FtpClient.connect(host, port, settings);
+        } catch (dev.jftp.client.ftp.TlsRefusedException e) {
+            throw new ClientException(e.getMessage());
+        } catch (javax.net.ssl.SSLException e) {
+            throw new ClientException("TLS with " + host + " port " + port + " failed: " + tlsProblem(e));
         } catch (UnknownHostException e) {
             throw new ClientException("Could not resolve hostname " + host + ": Name or service not known");
         } catch (ConnectionLostException e) {

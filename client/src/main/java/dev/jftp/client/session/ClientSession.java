@@ -11,14 +11,18 @@ import dev.jftp.client.ftp.TransferListener;
 import dev.jftp.client.glob.Glob;
 import dev.jftp.client.glob.LocalGlob;
 import dev.jftp.client.glob.RemoteGlob;
+import dev.jftp.client.ftp.TlsOptions;
 import dev.jftp.client.login.LoginFlow;
 import dev.jftp.client.login.PasswordLookup;
+import dev.jftp.client.tls.CertificateChecker;
+import dev.jftp.client.tls.KnownHosts;
 import dev.jftp.client.transfer.DataCopy;
 import dev.jftp.client.transfer.ProgressMeter;
 import dev.jftp.client.transfer.TransferContext;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import javax.net.ssl.SSLContext;
 
 /**
  * The client's state between commands (connection, local directory, settings) and the place where
@@ -114,7 +118,7 @@ public final class ClientSession implements AutoCloseable {
     public void connect(String newHost, int newPort, String newUser, char[] knownPassword) throws IOException, ClientException {
         String name = newUser != null ? newUser : passwords.defaultUser(newHost);
         LoginFlow.Connected connected = LoginFlow.connect(newHost, newPort, name, knownPassword, passwords,
-                io::readPassword, io.canAskPassword(), io.err(), settings.ftpSettings(this::showDialogue));
+                io::readPassword, io.canAskPassword(), io.err(), settings.ftpSettings(this::showDialogue, tlsOptions(newHost, newPort)));
         ftp = connected.ftp();
         host = newHost;
         port = newPort;
@@ -128,6 +132,23 @@ public final class ClientSession implements AutoCloseable {
             io.err().println("Connected to " + newHost + ".");
             io.err().flush();
         }
+    }
+
+    /** FTPS as the settings ask for it, with the certificate checked for this host and port; null for plain FTP. */
+    private TlsOptions tlsOptions(String newHost, int newPort) {
+        if (settings.tls == ClientSettings.TlsMode.OFF) {
+            return null;
+        }
+        SSLContext context;
+        if (settings.insecure) {
+            context = CertificateChecker.insecureContext();
+        } else {
+            Path file = settings.knownHosts != null ? settings.knownHosts
+                    : Path.of(System.getProperty("user.home"), ".jftp", "known_hosts");
+            context = CertificateChecker.context(new CertificateChecker(new KnownHosts(file), newHost, newPort,
+                    settings.askAboutCertificates ? io::askLine : null, io.err()));
+        }
+        return new TlsOptions(settings.tls == ClientSettings.TlsMode.IMPLICIT, context, settings.tlsProtocols);
     }
 
     private void showDialogue(String line) {

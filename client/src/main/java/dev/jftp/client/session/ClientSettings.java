@@ -19,11 +19,23 @@ public final class ClientSettings {
     public boolean quiet;
     /** lumask, or null to leave file modes to the process. */
     public Integer umask;
+    /** FTPS: none, explicit (--tls: AUTH TLS) or implicit (ftps://). */
+    public TlsMode tls = TlsMode.OFF;
+    /** --insecure: any certificate is taken. */
+    public boolean insecure;
+    /** Whether an unknown certificate may be put to the person (not in batch mode, not without a terminal). */
+    public boolean askAboutCertificates;
+    /** Where accepted certificates are kept; null for ~/.jftp/known_hosts. */
+    public java.nio.file.Path knownHosts;
+    /** TLS versions to offer; empty for the JDK's defaults (TLS 1.3 and 1.2). */
+    public java.util.List<String> tlsProtocols = java.util.List.of();
     public Duration connectTimeout = Duration.ofSeconds(30);
     public Duration replyTimeout = Duration.ofSeconds(120);
     public Duration dataTimeout = Duration.ofSeconds(120);
 
-    FtpClient.Settings ftpSettings(java.util.function.Consumer<String> dialogue) {
-        return new FtpClient.Settings(connectTimeout, replyTimeout, dataTimeout, passive, verbose ? dialogue : null);
+    public enum TlsMode { OFF, EXPLICIT, IMPLICIT }
+
+    FtpClient.Settings ftpSettings(java.util.function.Consumer<String> dialogue, dev.jftp.client.ftp.TlsOptions tlsOptions) {
+        return new FtpClient.Settings(connectTimeout, replyTimeout, dataTimeout, passive, verbose ? dialogue : null, tlsOptions);
     }
 }

@@ -34,7 +34,12 @@ final class SessionCommands {
             return;
         }
         Destination d = Destination.parse(f.operands().get(0));
-        int port = d.port() > 0 ? d.port() : DEFAULT_PORT;
+        if (d.implicitTls()) {
+            s.settings().tls = ClientSettings.TlsMode.IMPLICIT;
+        } else if (s.settings().tls == ClientSettings.TlsMode.IMPLICIT) {
+            s.settings().tls = ClientSettings.TlsMode.EXPLICIT; // TLS asked for once stays: AUTH TLS on a plain port
+        }
+        int port = d.port() > 0 ? d.port() : d.implicitTls() ? Destination.IMPLICIT_TLS_PORT : DEFAULT_PORT;
         if (f.operands().size() == 2) {
             try {
                 port = Integer.parseInt(f.operands().get(1));

@@ -23,6 +23,11 @@ public interface UserIo {
     /** Asks for a password without echo; null when there is no terminal to ask at. */
     char[] readPassword(String prompt) throws IOException;
 
+    /** Asks a question with echo (a certificate to accept); null when there is nobody to ask. */
+    default String askLine(String prompt) throws IOException {
+        return null;
+    }
+
     /** Runs a local program (for ! and lls) in {@code dir}; returns its exit status. */
     int runLocal(List<String> command, Path dir) throws IOException;
 }

@@ -49,6 +49,19 @@ public final class JLineUserIo implements UserIo {
 
     /** Reads with a null mask: nothing is echoed, not even stars; the line stays out of the history. */
     @Override
+    public String askLine(String prompt) {
+        Object before = reader.getVariable(LineReader.DISABLE_HISTORY);
+        reader.setVariable(LineReader.DISABLE_HISTORY, true);
+        try {
+            return reader.readLine(prompt);
+        } catch (UserInterruptException | EndOfFileException e) {
+            return null;
+        } finally {
+            reader.setVariable(LineReader.DISABLE_HISTORY, before == null ? false : before);
+        }
+    }
+
+    @Override
     public char[] readPassword(String prompt) {
         Object before = reader.getVariable(LineReader.DISABLE_HISTORY);
         reader.setVariable(LineReader.DISABLE_HISTORY, true);

@@ -55,6 +55,16 @@ public final class StreamUserIo implements UserIo {
         return width;
     }
 
+    /** Asks through the same prompt as passwords (the tests type answers there); null when it cannot ask. */
+    @Override
+    public String askLine(String question) throws IOException {
+        if (!canAsk) {
+            return null;
+        }
+        char[] answer = prompt.ask(question);
+        return answer == null ? null : new String(answer);
+    }
+
     @Override
     public boolean canAskPassword() {
         return canAsk;

@@ -4,7 +4,7 @@ import dev.jftp.client.ftp.Transfer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.SocketChannel;
+import java.nio.channels.ByteChannel;
 
 /**
  * The copy loops between a data connection and a file. Binary downloads read into one large direct
@@ -26,7 +26,7 @@ public final class DataCopy {
     private final ByteBuffer wireBuffer = ByteBuffer.allocateDirect(2 * BUFFER_SIZE);
 
     /** Receives until the server closes the data connection, writing from {@code position}; returns the bytes received. */
-    public long receive(SocketChannel in, FileChannel out, long position, Transfer transfer) throws IOException {
+    public long receive(ByteChannel in, FileChannel out, long position, Transfer transfer) throws IOException {
         ByteBuffer b = buffer;
         b.clear();
         long written = 0;
@@ -52,7 +52,7 @@ public final class DataCopy {
     }
 
     /** Sends {@code [position, end)} of the file; returns the bytes sent. */
-    public long send(FileChannel in, long position, long end, SocketChannel out, Transfer transfer) throws IOException {
+    public long send(FileChannel in, long position, long end, ByteChannel out, Transfer transfer) throws IOException {
         long at = position;
         int idle = 0;
         while (at < end) {
@@ -71,7 +71,7 @@ public final class DataCopy {
     }
 
     /** ASCII download: CRLF on the wire becomes LF; returns the bytes written to the file. */
-    public long receiveAscii(SocketChannel in, FileChannel out, Transfer transfer) throws IOException {
+    public long receiveAscii(ByteChannel in, FileChannel out, Transfer transfer) throws IOException {
         ByteBuffer b = buffer;
         long written = 0;
         boolean pendingCr = false;
@@ -120,7 +120,7 @@ public final class DataCopy {
     }
 
     /** ASCII upload: a LF without a CR before it goes out as CRLF; returns the bytes read from the file. */
-    public long sendAscii(FileChannel in, SocketChannel out, Transfer transfer) throws IOException {
+    public long sendAscii(FileChannel in, ByteChannel out, Transfer transfer) throws IOException {
         ByteBuffer b = buffer;
         ByteBuffer wire = wireBuffer;
         long read = 0;
