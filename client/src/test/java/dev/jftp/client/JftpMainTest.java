@@ -247,7 +247,7 @@ class JftpMainTest {
         assertThat(err.toString()).isEqualTo("Connection to 127.0.0.1 port " + closedPort + " refused\n");
         err.getBuffer().setLength(0);
         assertThat(jftp("", "http://example.org/")).isEqualTo(1);
-        assertThat(err.toString()).isEqualTo("jftp: Only ftp:// URLs are understood, not \"http://example.org/\"\n");
+        assertThat(err.toString()).isEqualTo("jftp: Only ftp:// and ftps:// URLs are understood, not \"http://example.org/\"\n");
     }
 
     @Test
