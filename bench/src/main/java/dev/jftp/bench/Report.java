@@ -383,15 +383,15 @@ final class Report {
                     Results.find(rows, s, step).filter(r -> r.pssKb() > 0 && r.value() > 0).ifPresent(r -> bars.add(new Bar(s,
                             (base.get().pssKb() / base.get().value()) / (r.pssKb() / r.value()))));
                 }
-                groups.put("memory per session at " + Results.find(rows, "vsftpd", step).get().label() + " (less is better)", bars);
+                groups.put("memory at " + Results.find(rows, "vsftpd", step).get().label() + " (vsftpd's ÷ server's)", bars);
             }
 
             int barHeight = 18;
             int groupGap = 16;
             int left = 330;
-            int right = 60;
+            int right = 190;
             int top = 70;
-            int plotWidth = 620;
+            int plotWidth = 700;
             int height = top + 60;
             for (List<Bar> bars : groups.values()) {
                 height += Math.max(1, bars.size()) * barHeight + groupGap;
@@ -410,11 +410,11 @@ final class Report {
             g.drawString(facts.getOrDefault("machine", ""), 20, 48);
 
             double minLog = Math.log(1.0 / 128);
-            double maxLog = Math.log(16);
+            double maxLog = Math.log(128);
             int axisBottom = height - 40;
             java.util.function.DoubleToIntFunction x = r -> left + (int) Math.round(
-                    (Math.log(Math.max(Math.min(r, 16), 1.0 / 128)) - minLog) / (maxLog - minLog) * plotWidth);
-            for (double tick = 1.0 / 128; tick <= 16.0001; tick *= 2) {
+                    (Math.log(Math.max(Math.min(r, 128), 1.0 / 128)) - minLog) / (maxLog - minLog) * plotWidth);
+            for (double tick = 1.0 / 128; tick <= 128.0001; tick *= 2) {
                 int tx = x.applyAsInt(tick);
                 g.setColor(tick == 1.0 ? Color.BLACK : new Color(225, 225, 225));
                 g.setStroke(new BasicStroke(tick == 1.0 ? 2f : 1f));
