@@ -71,7 +71,7 @@ public final class FtpSession implements Runnable {
      * Transfers and listings stay with the session thread, so the reader is free to see ABOR and
      * STAT while they run; so do AUTH and anything not named here.
      */
-    private static final Set<String> RUN_BY_READER = Set.of("USER", "PASS", "ACCT", "QUIT", "PWD", "XPWD", "CWD", "XCWD",
+    private static final Set<String> RUN_BY_READER = Set.of("USER", "ACCT", "QUIT", "PWD", "XPWD", "CWD", "XCWD",
             "CDUP", "XCUP", "TYPE", "MODE", "STRU", "PASV", "EPSV", "PORT", "EPRT", "REST", "NOOP", "SYST", "FEAT", "OPTS",
             "SIZE", "MDTM", "MLST", "DELE", "MKD", "XMKD", "RMD", "XRMD", "RNFR", "RNTO", "ALLO", "HELP");
     private volatile boolean closing;

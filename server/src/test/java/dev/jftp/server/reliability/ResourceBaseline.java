@@ -49,7 +49,12 @@ final class ResourceBaseline {
         try (DirectoryStream<Path> dir = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
             for (Path p : dir) {
                 try {
-                    result.put(Integer.parseInt(p.getFileName().toString()), Files.readSymbolicLink(p).toString());
+                    String target = Files.readSymbolicLink(p).toString();
+                    // The JDK starts its virtual-thread pollers (an epoll instance each) lazily, once,
+                    // on first need; they are the JVM's, not a session's, and never go away.
+                    if (!target.equals("anon_inode:[eventpoll]")) {
+                        result.put(Integer.parseInt(p.getFileName().toString()), target);
+                    }
                 } catch (IOException closedMeanwhile) {
                     // the directory stream's own descriptor, or one closed while listing
                 }
@@ -69,7 +74,8 @@ final class ResourceBaseline {
     private static boolean isJdkPoolWorker(Thread t) {
         String n = t.getName();
         return n.startsWith("ForkJoinPool") || n.startsWith("process reaper") || n.equals("VirtualThread-unblocker")
-                || n.equals("Attach Listener") || n.startsWith("junit-") || n.startsWith("Read-Poller") || n.startsWith("Write-Poller");
+                || n.equals("Attach Listener") || n.startsWith("junit-") || n.startsWith("Read-Poller") || n.startsWith("Write-Poller")
+                || n.equals("MasterPoller"); // the JDK's lazily started virtual-thread pollers
     }
 
     /** Virtual threads of jftpd sessions (named ftp-session-N and ftp-reader-N) alive now. */
