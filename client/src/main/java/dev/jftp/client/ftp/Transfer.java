@@ -136,6 +136,15 @@ public final class Transfer {
     private void closeChannel() {
         ByteChannel c = channel;
         if (c != null) {
+            if (cancelled && upload && c instanceof java.nio.channels.SocketChannel socket) {
+                // A reset, not an orderly close: the server must never take a cancelled upload's end
+                // for the end of the file, even if it sees the data connection before the ABOR.
+                try {
+                    socket.setOption(java.net.StandardSocketOptions.SO_LINGER, 0);
+                } catch (IOException | RuntimeException e) {
+                    // closing below still ends the transfer
+                }
+            }
             try {
                 c.close();
             } catch (IOException e) {

@@ -75,6 +75,8 @@ public final class FtpSession implements Runnable {
             "CDUP", "XCUP", "TYPE", "MODE", "STRU", "PASV", "EPSV", "PORT", "EPRT", "REST", "NOOP", "SYST", "FEAT", "OPTS",
             "SIZE", "MDTM", "MLST", "DELE", "MKD", "XMKD", "RMD", "XRMD", "RNFR", "RNTO", "ALLO", "HELP");
     private volatile boolean closing;
+    /** Set by {@link #shutdown()}: the server is stopping. */
+    private volatile boolean shuttingDown;
     /** Released by {@link #shutdown()}; waits of the session (a failed login's delay) end early on it. */
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** Set by the reader when the client closed or broke the control connection. */
@@ -608,7 +610,10 @@ public final class FtpSession implements Runnable {
             return bytes;
         } catch (IOException e) {
             log.debug("session {}: transfer of {} ended by {}", id, description, e.toString());
-            if (running.aborted()[0] || closing) {
+            if (shuttingDown) {
+                // RFC 959 section 4.2: 421 tells the client the service, not just this transfer, is going away.
+                reply(ReplyCode.SERVICE_NOT_AVAILABLE, "Server shutting down; transfer aborted");
+            } else if (running.aborted()[0] || closing) {
                 reply(ReplyCode.TRANSFER_ABORTED, "Connection closed; transfer aborted");
             } else if (e instanceof DataTlsException) {
                 log.info("session {}: data connection for {} refused: {}", id, description, e.getMessage());
@@ -700,6 +705,7 @@ public final class FtpSession implements Runnable {
 
     /** Closes the control connection now (server shutdown). */
     public void shutdown() {
+        shuttingDown = true;
         closing = true;
         RunningTransfer t = transfer;
         if (t != null) {
