@@ -54,6 +54,7 @@ final class TransferCommands {
             if (offset > size) {
                 throw new FtpReplyException(ReplyCode.INVALID_RESTART_POINT, "Restart offset " + offset + " is past the end of the file (" + size + " bytes)");
             }
+            s.handOverUnlessQuick(size - offset, offset);
             long started = System.nanoTime();
             long bytes = s.transfer(argument + " (" + size + " bytes)", (connection, progress) ->
                     connection.sendFile(file, offset, s.ascii, progress));

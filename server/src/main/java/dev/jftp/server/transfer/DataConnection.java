@@ -51,6 +51,11 @@ public final class DataConnection implements Closeable {
         channel.socket().setTcpNoDelay(true);
     }
 
+    /** The socket's send buffer (SO_SNDBUF) in bytes, as the kernel sizes it now. */
+    public int sendBufferSize() throws IOException {
+        return channel.socket().getSendBufferSize();
+    }
+
     /**
      * PROT P: runs the TLS handshake as server and checks that it resumed {@code session}'s TLS
      * session; from then on every transfer method goes through TLS.

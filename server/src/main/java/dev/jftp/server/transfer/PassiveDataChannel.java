@@ -21,6 +21,8 @@ public final class PassiveDataChannel implements DataChannel {
 
     private final ServerSocketChannel listener;
     private final InetAddress expectedPeer;
+    /** The client's connection once {@link #acceptIfWaiting} took it, until {@link #open} hands it out. */
+    private DataConnection accepted;
 
     private PassiveDataChannel(ServerSocketChannel listener, InetAddress expectedPeer) {
         this.listener = listener;
@@ -36,8 +38,39 @@ public final class PassiveDataChannel implements DataChannel {
         return listener.socket().getLocalPort();
     }
 
+    /**
+     * The client's data connection if it has already been made, else null; never waits. A later
+     * {@link #open} returns the same connection.
+     */
+    public DataConnection acceptIfWaiting() throws IOException {
+        if (accepted != null || !listener.isOpen()) {
+            return accepted;
+        }
+        listener.configureBlocking(false);
+        try {
+            SocketChannel channel;
+            while ((channel = listener.accept()) != null) { // an accepted channel is in blocking mode
+                if (fromExpectedPeer(channel)) {
+                    accepted = new DataConnection(channel);
+                    listener.close();
+                    return accepted;
+                }
+            }
+            return null;
+        } finally {
+            if (listener.isOpen()) {
+                listener.configureBlocking(true);
+            }
+        }
+    }
+
     @Override
     public DataConnection open(Duration timeout) throws IOException {
+        if (accepted != null) {
+            DataConnection connection = accepted;
+            accepted = null;
+            return connection;
+        }
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             long remaining = (deadline - System.nanoTime()) / 1_000_000;
@@ -47,14 +80,22 @@ public final class PassiveDataChannel implements DataChannel {
             listener.socket().setSoTimeout((int) Math.min(Integer.MAX_VALUE, remaining));
             Socket socket = listener.socket().accept();
             SocketChannel channel = socket.getChannel();
-            InetAddress peer = ((InetSocketAddress) channel.getRemoteAddress()).getAddress();
-            if (sameHost(peer, expectedPeer)) {
+            if (fromExpectedPeer(channel)) {
                 close();
                 return new DataConnection(channel);
             }
-            log.warn("refused data connection from {}: the control connection is from {}", peer.getHostAddress(), expectedPeer.getHostAddress());
-            channel.close();
         }
+    }
+
+    /** True for a connection from the client; any other is closed (port stealing, see above). */
+    private boolean fromExpectedPeer(SocketChannel channel) throws IOException {
+        InetAddress peer = ((InetSocketAddress) channel.getRemoteAddress()).getAddress();
+        if (sameHost(peer, expectedPeer)) {
+            return true;
+        }
+        log.warn("refused data connection from {}: the control connection is from {}", peer.getHostAddress(), expectedPeer.getHostAddress());
+        channel.close();
+        return false;
     }
 
     static boolean sameHost(InetAddress a, InetAddress b) {
@@ -81,6 +122,10 @@ public final class PassiveDataChannel implements DataChannel {
     public void close() {
         try {
             listener.close();
+            if (accepted != null) {
+                accepted.close(); // taken from the client but never used
+                accepted = null;
+            }
         } catch (IOException e) {
             log.debug("closing passive listener: {}", e.toString());
         }
