@@ -41,28 +41,20 @@ final class AccessCommands {
         if (name == null) {
             throw new FtpReplyException(ReplyCode.BAD_SEQUENCE, "Login with USER first");
         }
-        s.pendingUser = null;
-        Optional<LoginThrottle.Turn> turn;
-        try {
-            turn = s.server().loginThrottle().awaitTurn(s.clientAddress(), s::isClosing);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-        }
-        if (turn.isEmpty()) {
-            return; // the client left while waiting: nothing to check, nobody to answer
-        }
-        Optional<User> user;
-        LoginThrottle.Turn ours = turn.get();
-        try {
-            user = s.server().authenticator().authenticate(name, password.toCharArray());
+        // A login verified a moment ago (scripts, parallel connections) needs neither the slow hash nor
+        // a turn, so it may run on the reader thread; anything else waits for its turn and may serve a
+        // failure delay, which only the worker may do: the reader must stay free to see the
+        // client leave.
+        Optional<User> user = s.server().authenticator().authenticateRemembered(name, password.toCharArray());
+        if (user.isEmpty()) {
+            s.requireWorker();
+            s.pendingUser = null;
+            user = checkInTurn(s, name, password);
             if (user.isEmpty()) {
-                refuse(s, name); // serves the failure delay holding the turn: the next guess waits for it
                 return;
             }
-        } finally {
-            ours.close();
         }
+        s.pendingUser = null;
         User u = user.get();
         try {
             if (!Files.isDirectory(u.home())) { // createDirectories fails (an exception) inside for a home that exists
@@ -79,6 +71,30 @@ final class AccessCommands {
         s.failedLogins = 0;
         log.info("session {}: {} logged in{}", s.id(), u.name(), u.anonymous() ? " (anonymous)" : "");
         s.reply(ReplyCode.LOGGED_IN, u.anonymous() ? "Anonymous access granted, restrictions apply" : "User " + u.name() + " logged in");
+    }
+
+    /**
+     * The full password check, one at a time per client address; a wrong password is refused here
+     * (after its delay). Empty when refused, or when the client left while waiting for its turn.
+     */
+    private static Optional<User> checkInTurn(FtpSession s, String name, String password) throws IOException {
+        Optional<LoginThrottle.Turn> turn;
+        try {
+            turn = s.server().loginThrottle().awaitTurn(s.clientAddress(), s::isClosing);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+        if (turn.isEmpty()) {
+            return Optional.empty(); // the client left while waiting: nothing to check, nobody to answer
+        }
+        try (LoginThrottle.Turn ours = turn.get()) {
+            Optional<User> user = s.server().authenticator().authenticate(name, password.toCharArray());
+            if (user.isEmpty()) {
+                refuse(s, name); // serves the failure delay holding the turn: the next guess waits for it
+            }
+            return user;
+        }
     }
 
     /** A wrong password: wait (longer after each failure from this address), then 530, or 421 and close. */

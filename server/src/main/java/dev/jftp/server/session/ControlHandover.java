@@ -6,7 +6,7 @@ import java.util.concurrent.CountDownLatch;
 /**
  * How the reader thread lends the control connection to AUTH. After AUTH TLS and the 234 reply the
  * next bytes are a TLS handshake (RFC 4217 section 4), which the reader must not take for a command
- * line: on reading an AUTH line the reader stops, and waits here until the session thread has run
+ * line: on reading an AUTH line the reader stops, and waits here until the worker has run
  * the command. It then goes on reading either through TLS, or (AUTH refused) as before.
  */
 final class ControlHandover {
@@ -59,7 +59,7 @@ final class ControlHandover {
         }
     }
 
-    /** Reader side: waits for the session thread to run AUTH. */
+    /** Reader side: waits for the worker to run AUTH. */
     Outcome await() throws InterruptedException {
         decided.await();
         return outcome;

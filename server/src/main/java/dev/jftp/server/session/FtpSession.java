@@ -39,14 +39,13 @@ import org.slf4j.LoggerFactory;
 /**
  * One control connection, from the 220 greeting to the close.
  *
- * <p>Two virtual threads serve it. The reader reads command lines and queues them; the session
- * thread takes them one at a time and runs their handlers, transfers included. While a transfer
- * runs, the reader still sees the control connection, so ABOR stops the transfer at once and STAT
- * reports its progress (RFC 959 section 4.1.3); every other command waits its turn, which is the
- * order RFC 959 asks for.
- *
- * <p>A quick command that arrives while the session thread has nothing to do (the usual case) is
- * run by the reader itself, which saves a thread wake-up per command; see {@link #dispatch}.
+ * <p>The session's own virtual thread is its reader: it reads command lines and runs the quick
+ * ones itself (see {@link #dispatch}). Transfers, listings, AUTH and a login that must wait go to a
+ * second virtual thread, the worker, started the first time one is needed; it runs them one at a
+ * time. While it runs a transfer the reader still sees the control connection, so ABOR stops the
+ * transfer at once and STAT reports its progress (RFC 959 section 4.1.3); every other command waits
+ * its turn, which is the order RFC 959 asks for. A session of quick commands only (a login, a
+ * check, small downloads) thus runs on one thread, with no wake-up of another per command.
  */
 public final class FtpSession implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(FtpSession.class);
@@ -65,17 +64,24 @@ public final class FtpSession implements Runnable {
     /** Implicit FTPS: TLS from the first byte, before the greeting. */
     private final boolean implicitTls;
     private final BlockingQueue<ControlEvent> inbox = new ArrayBlockingQueue<>(QUEUE_LIMIT);
-    /** Events given to the session thread and not yet finished by it (see dispatch). */
+    /** Events given to the worker and not yet finished by it (see dispatch). */
     private final AtomicInteger queued = new AtomicInteger();
     /**
      * Commands the reader may run itself (see dispatch): quick ones that open no data connection.
-     * Transfers and listings stay with the session thread, so the reader is free to see ABOR and
+     * Transfers and listings stay with the worker, so the reader is free to see ABOR and
      * STAT while they run; so do AUTH and anything not named here.
      */
     private static final Set<String> RUN_BY_READER = Set.of("USER", "ACCT", "QUIT", "PWD", "XPWD", "CWD", "XCWD",
             "CDUP", "XCUP", "TYPE", "MODE", "STRU", "PASV", "EPSV", "PORT", "EPRT", "REST", "NOOP", "SYST", "FEAT", "OPTS",
             "SIZE", "MDTM", "MLST", "DELE", "MKD", "XMKD", "RMD", "XRMD", "RNFR", "RNTO", "ALLO", "HELP");
     private volatile boolean closing;
+    /**
+     * Runs what the reader hands over (transfers, listings, AUTH, a login that must wait); started the
+     * first time it is needed, so that a session of quick commands only (a login, a check) costs one
+     * thread. Set by the reader only.
+     */
+    private volatile Thread worker;
+    private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
     /** Set by {@link #shutdown()}: the server is stopping. */
     private volatile boolean shuttingDown;
     /** Released by {@link #shutdown()}; waits of the session (a failed login's delay) end early on it. */
@@ -83,7 +89,7 @@ public final class FtpSession implements Runnable {
     /** Set by the reader when the client closed or broke the control connection. */
     private volatile boolean controlEnded;
 
-    // Session state: touched by one thread at a time, the session thread or the reader (see dispatch).
+    // Session state: touched by one thread at a time, the worker or the reader (see dispatch).
     User user;
     FileSystemView files;
     VirtualPath cwd = VirtualPath.ROOT;
@@ -188,8 +194,9 @@ public final class FtpSession implements Runnable {
     @Override
     public void run() {
         long started = System.nanoTime();
-        log.info("session {} start from {}", id, clientAddress.getHostAddress());
-        Thread reader = null;
+        // At DEBUG: the end line names the client too, and each log line wakes the appender's thread
+        // (a login used to log three: start, login, end).
+        log.debug("session {} start from {}", id, clientAddress.getHostAddress());
         try {
             socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, server.config().idleTimeout().toMillis()));
             // Clients send ABOR as TCP urgent data (RFC 959 section 4.1.3; Python's ftplib sends the whole
@@ -200,42 +207,12 @@ public final class FtpSession implements Runnable {
                 secureControl(new byte[0]);
             }
             reply(ReplyCode.SERVICE_READY, "jftpd ready");
-            reader = Thread.ofVirtual().name("ftp-reader-" + id).start(this::readLoop);
-            while (!closing) {
-                ControlEvent event = inbox.take();
-                switch (event) {
-                    case Line(ControlLine.Text text) -> execute(Command.parse(text.text()));
-                    case Line(ControlLine.TooLong tooLong) -> {
-                        log.info("session {}: command line over {} bytes refused", id, tooLong.limit());
-                        reply(ReplyCode.SYNTAX_ERROR, "Command line too long (limit " + tooLong.limit() + " bytes)");
-                    }
-                    case Line(ControlLine.InvalidEncoding bad) -> {
-                        log.info("session {}: command line is not valid UTF-8", id);
-                        reply(ReplyCode.BAD_ARGUMENTS, "Command line is not valid UTF-8 (RFC 2640)");
-                    }
-                    case Line(ControlLine.EndOfStream end) -> closing = true;
-                    case Auth(ControlLine.Text text, ControlHandover handover) -> {
-                        pendingHandover = handover;
-                        try {
-                            execute(Command.parse(text.text()));
-                        } finally {
-                            pendingHandover = null;
-                            handover.unchangedUnlessDecided();
-                        }
-                    }
-                    case Closed c -> closing = true;
-                    case IdleTimeout t -> {
-                        log.info("session {}: idle timeout", id);
-                        reply(ReplyCode.SERVICE_NOT_AVAILABLE, "Idle timeout (" + server.config().idleTimeout().toSeconds() + " s): closing control connection");
-                        closing = true;
-                    }
-                    case LineTimeout t -> {
-                        log.info("session {}: command line not completed within {} s", id, server.config().idleTimeout().toSeconds());
-                        reply(ReplyCode.SERVICE_NOT_AVAILABLE, "Command line not completed within " + server.config().idleTimeout().toSeconds() + " s: closing control connection");
-                        closing = true;
-                    }
-                }
-                queued.updateAndGet(n -> Math.max(0, n - 1)); // (shutdown's Closed was never counted)
+            readLoop();
+            Thread w = worker;
+            if (w != null) {
+                w.join(); // it runs what the reader queued last, then ends the session
+            } else {
+                runQueued(); // the reader's last event (end of stream, idle timeout...), with no worker to run it
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -244,20 +221,93 @@ public final class FtpSession implements Runnable {
         } catch (RuntimeException e) {
             log.error("session {}: unexpected failure", id, e);
         } finally {
-            closing = true;
-            RunningTransfer t = transfer;
-            if (t != null) {
-                t.abort();
-            }
-            closeDataChannel();
-            closeTls();
-            closeQuietly();
-            if (reader != null) {
-                reader.interrupt();
-            }
-            log.info("session {} end ({} {}s)", id, user == null ? "not logged in" : user.name(),
-                    String.format("%.1f", (System.nanoTime() - started) / 1e9));
+            endSession();
+            long tenths = (System.nanoTime() - started) / 100_000_000;
+            log.info("session {} from {} end ({} {}.{}s)", id, clientAddress.getHostAddress(),
+                    user == null ? "not logged in" : user.name(), tenths / 10, tenths % 10);
         }
+    }
+
+    /** The worker's loop: runs what the reader hands over, one event at a time, until the session closes. */
+    private void workLoop() {
+        try {
+            while (!closing) {
+                runEvent(inbox.take());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            log.debug("session {}: control connection failed: {}", id, e.toString());
+        } catch (RuntimeException e) {
+            log.error("session {}: unexpected failure", id, e);
+        } finally {
+            endSession(); // closes the control connection, which also ends the reader
+        }
+    }
+
+    /** Runs the events left in the inbox on this thread; for a session that never needed a worker. */
+    private void runQueued() throws IOException {
+        ControlEvent event;
+        while (!closing && (event = inbox.poll()) != null) {
+            runEvent(event);
+        }
+    }
+
+    private void runEvent(ControlEvent event) throws IOException {
+        switch (event) {
+            case Line(ControlLine.Text text) -> execute(Command.parse(text.text()));
+            case Line(ControlLine.TooLong tooLong) -> {
+                log.info("session {}: command line over {} bytes refused", id, tooLong.limit());
+                reply(ReplyCode.SYNTAX_ERROR, "Command line too long (limit " + tooLong.limit() + " bytes)");
+            }
+            case Line(ControlLine.InvalidEncoding bad) -> {
+                log.info("session {}: command line is not valid UTF-8", id);
+                reply(ReplyCode.BAD_ARGUMENTS, "Command line is not valid UTF-8 (RFC 2640)");
+            }
+            case Line(ControlLine.EndOfStream end) -> closing = true;
+            case Auth(ControlLine.Text text, ControlHandover handover) -> {
+                pendingHandover = handover;
+                try {
+                    execute(Command.parse(text.text()));
+                } finally {
+                    pendingHandover = null;
+                    handover.unchangedUnlessDecided();
+                }
+            }
+            case Closed c -> closing = true;
+            case IdleTimeout t -> {
+                log.info("session {}: idle timeout", id);
+                reply(ReplyCode.SERVICE_NOT_AVAILABLE, "Idle timeout (" + server.config().idleTimeout().toSeconds() + " s): closing control connection");
+                closing = true;
+            }
+            case LineTimeout t -> {
+                log.info("session {}: command line not completed within {} s", id, server.config().idleTimeout().toSeconds());
+                reply(ReplyCode.SERVICE_NOT_AVAILABLE, "Command line not completed within " + server.config().idleTimeout().toSeconds() + " s: closing control connection");
+                closing = true;
+            }
+        }
+        queued.updateAndGet(n -> Math.max(0, n - 1)); // (shutdown's Closed was never counted)
+    }
+
+    /** Stops what still runs and closes the connections; once, by whichever of the two threads ends first. */
+    private void endSession() {
+        if (!ended.compareAndSet(false, true)) {
+            return;
+        }
+        closing = true;
+        RunningTransfer t = transfer;
+        if (t != null) {
+            t.abort();
+        }
+        closeDataChannel();
+        // An AUTH that will never run now would leave the reader waiting for its handover for ever.
+        for (ControlEvent left; (left = inbox.poll()) != null; ) {
+            if (left instanceof Auth auth) {
+                auth.handover().ended();
+            }
+        }
+        closeTls();
+        closeQuietly();
     }
 
     /** Reads lines until the connection ends; handles ABOR and STAT at once while a transfer runs. */
@@ -269,7 +319,7 @@ public final class FtpSession implements Runnable {
             reader = new ControlLineReader(input);
             input.reader = reader;
         } catch (IOException e) {
-            offer(new Closed());
+            offerLast(new Closed());
             return;
         }
         try {
@@ -283,7 +333,7 @@ public final class FtpSession implements Runnable {
                     if (t != null) {
                         t.abort(); // the session ends now; nothing may be kept half-done
                     }
-                    offer(new LineTimeout());
+                    offerLast(new LineTimeout());
                     return;
                 } catch (SocketTimeoutException idle) {
                     RunningTransfer running = transfer;
@@ -299,13 +349,13 @@ public final class FtpSession implements Runnable {
                     if (!inbox.isEmpty()) {
                         continue; // busy, not idle
                     }
-                    offer(new IdleTimeout());
+                    offerLast(new IdleTimeout());
                     return;
                 }
                 if (line instanceof ControlLine.EndOfStream) {
                     controlEnded = true;
                     stopTransfer(); // the client is gone: an upload must not be kept half-done
-                    offer(new Line(line));
+                    offerLast(new Line(line));
                     return;
                 }
                 if (line instanceof ControlLine.Text text && Command.parse(text.text()).verb().equals("AUTH")) {
@@ -338,7 +388,7 @@ public final class FtpSession implements Runnable {
                 }
                 dispatch(line);
             }
-            inbox.offer(new Closed()); // a QUIT ran here: wake the session thread so that it ends too
+            offerLast(new Closed()); // a QUIT ran here: wake the worker, if any, so that it ends too
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // the session ended while AUTH was pending
         } catch (IOException e) {
@@ -347,7 +397,7 @@ public final class FtpSession implements Runnable {
                 log.debug("session {}: control read failed: {}", id, e.toString());
             }
             stopTransfer();
-            offer(new Closed());
+            offerLast(new Closed());
         }
     }
 
@@ -412,8 +462,12 @@ public final class FtpSession implements Runnable {
         }
     }
 
+    /** Hands an event to the worker, starting it the first time one is needed. Called by the reader only. */
     private void offer(ControlEvent event) {
         queued.incrementAndGet();
+        if (worker == null) {
+            worker = Thread.ofVirtual().name("ftp-session-" + id + "-worker").start(this::workLoop);
+        }
         try {
             inbox.put(event);
         } catch (InterruptedException e) {
@@ -423,23 +477,37 @@ public final class FtpSession implements Runnable {
     }
 
     /**
-     * Runs a command that moves no data right here on the reader thread when the session thread has
+     * The reader's last event. A session that never needed a worker does not start one for it: the
+     * reader's own thread runs it once the read loop has ended (see run).
+     */
+    private void offerLast(ControlEvent event) {
+        if (worker != null) {
+            offer(event);
+        } else {
+            inbox.offer(event); // never full: only the worker takes, and there is none
+        }
+    }
+
+    /**
+     * Runs a command that moves no data right here on the reader thread when the worker has
      * nothing queued or running, else queues it. Handing each command from the reader to the session
      * thread cost a wake-up of another virtual thread per command, and often of a second carrier
      * thread. The session state stays confined to one thread at a time: the reader runs a command
-     * only while {@link #queued} is 0, that is when the session thread has finished everything it was
+     * only while {@link #queued} is 0, that is when the worker has finished everything it was
      * given (the counter also orders the two threads' writes), and only the reader gives it work.
      */
     private void dispatch(ControlLine line) throws IOException {
         if (line instanceof ControlLine.Text text && transfer == null && queued.get() == 0) {
             Command command = Command.parse(text.text());
-            if (RUN_BY_READER.contains(command.verb()) || (command.verb().equals("RETR") && mayBeQuickTransfer())) {
+            String verb = command.verb();
+            // PASS and a RETR that may be quick start here and hand themselves over when they must wait.
+            if (RUN_BY_READER.contains(verb) || verb.equals("PASS") || (verb.equals("RETR") && mayBeQuickTransfer())) {
                 onReader = true;
                 try {
                     execute(command);
                     return;
                 } catch (NotQuick handOver) {
-                    // the handler changed nothing yet: the session thread runs the command from the start
+                    // the handler changed nothing yet: the worker runs the command from the start
                 } finally {
                     onReader = false;
                 }
@@ -457,13 +525,13 @@ public final class FtpSession implements Runnable {
     }
 
     /**
-     * Called by a transfer handler before it starts. On the session thread it returns at once. On the
+     * Called by a transfer handler before it starts. On the worker it returns at once. On the
      * reader thread (see dispatch) the transfer goes on only when it cannot block, since no one
      * watches the control connection for ABOR, STAT or a stall meanwhile: at most
      * {@link #QUICK_TRANSFER_LIMIT} bytes, over a data connection the client has already made, that
      * fit in half of that socket's send buffer, so that the kernel takes them in one write whether
      * the client reads or not. Otherwise it restores the REST offset the handler took and hands the
-     * command to the session thread. A small download then costs no wake-up of a second thread:
+     * command to the worker. A small download then costs no wake-up of a second thread:
      * 20-25% less CPU per file in the benchmark's 1000 x 4 KiB figure.
      */
     void handOverUnlessQuick(long bytes, long restartOffsetTaken) throws IOException {
@@ -480,15 +548,26 @@ public final class FtpSession implements Runnable {
         throw NotQuick.INSTANCE;
     }
 
+    /**
+     * Called by a handler about to do something that may wait (see dispatch): on the reader thread
+     * it hands the command, from its start, to the worker; the handler must not have
+     * changed the session's state yet.
+     */
+    void requireWorker() {
+        if (onReader) {
+            throw NotQuick.INSTANCE;
+        }
+    }
+
     /** Largest transfer the reader thread may run itself (see handOverUnlessQuick). */
     static final long QUICK_TRANSFER_LIMIT = 64 * 1024;
 
-    /** Thrown by handOverUnlessQuick: the command must run on the session thread. */
+    /** Thrown by handOverUnlessQuick and requireWorker: the command must run on the worker. */
     private static final class NotQuick extends RuntimeException {
         static final NotQuick INSTANCE = new NotQuick();
 
         private NotQuick() {
-            super("transfer handed to the session thread", null, false, false);
+            super("transfer handed to the worker", null, false, false);
         }
     }
 

@@ -146,9 +146,10 @@ final class TransferCommands {
 
     /** {@code bytes} is what the transfer returned: the bytes moved, or -1 when it failed (then what it moved before). */
     static void log(FtpSession s, String verb, VirtualPath path, long bytes, long startedNanos) {
-        double seconds = (System.nanoTime() - startedNanos) / 1e9;
+        long millis = (System.nanoTime() - startedNanos) / 1_000_000;
+        String seconds = millis / 1000 + "." + (millis % 1000 + 1000 + "").substring(1); // "%.3f" without a Formatter per file
         xferlog.info("{} session={} user={} client={} path={} bytes={} seconds={} status={}", verb, s.id(), s.userName(),
-                s.clientAddress().getHostAddress(), path, bytes >= 0 ? bytes : s.lastTransferBytes, String.format("%.3f", seconds),
+                s.clientAddress().getHostAddress(), path, bytes >= 0 ? bytes : s.lastTransferBytes, seconds,
                 bytes < 0 ? "failed" : "ok");
     }
 

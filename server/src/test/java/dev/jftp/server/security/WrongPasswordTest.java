@@ -73,6 +73,26 @@ class WrongPasswordTest {
     }
 
     @Test
+    void aLoginVerifiedBeforeIsNotHeldUpByAGuessServingItsDelay() throws Exception {
+        Duration delay = Duration.ofSeconds(3);
+        try (ServerUnderTest server = ServerUnderTest.start(root, c -> c.withLoginFailureDelay(delay))) {
+            try (ControlConnection first = connect(server)) {
+                assertThat(login(first, ServerUnderTest.USER, ServerUnderTest.PASSWORD).reply()).startsWith("230");
+            }
+            try (ControlConnection guesser = connect(server); ControlConnection known = connect(server)) {
+                assertThat(guesser.command("USER " + ServerUnderTest.USER)).startsWith("331");
+                long guessed = System.nanoTime();
+                guesser.send("PASS wrong"); // takes the address's turn and keeps it through its delay
+                // The remembered login needs no turn: it is answered while the guess still waits.
+                assertThat(login(known, ServerUnderTest.USER, ServerUnderTest.PASSWORD).reply()).startsWith("230");
+                assertThat(guesser.socket().getInputStream().available()).as("the guess is still unanswered").isZero();
+                assertThat(guesser.reply()).isEqualTo("530 Login incorrect");
+                assertThat(Duration.ofNanos(System.nanoTime() - guessed)).isGreaterThanOrEqualTo(delay);
+            }
+        }
+    }
+
+    @Test
     void theThirdFailureInASessionIsAnsweredWith421AndTheConnectionClosed() throws Exception {
         try (ServerUnderTest server = ServerUnderTest.start(root, c -> c.withLoginFailureDelay(Duration.ofMillis(1)));
              ControlConnection c = connect(server)) {
