@@ -183,9 +183,10 @@ public final class Bench {
         }
     }
 
-    /** An option naming a file, or null when bench/run did not pass it (a peer it skipped). */
+    /** An option naming a file, or null when bench/run did not pass it (a peer it skipped) or passed it empty. */
     private static Path path(Map<String, String> opts, String name) {
-        return opts.containsKey(name) ? Path.of(opts.get(name)) : null;
+        String value = opts.get(name);
+        return value == null || value.isEmpty() ? null : Path.of(value);
     }
 
     /** The peers bench/run could not prepare: {@code --skip-NAME REASON}. */

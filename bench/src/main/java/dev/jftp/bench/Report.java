@@ -86,7 +86,10 @@ final class Report {
             }
         }
         for (Map.Entry<String, String> f : facts.entrySet()) {
-            if (f.getKey().startsWith("failure_") || f.getKey().equals("client_skipped")) {
+            if (f.getKey().startsWith("failure_")) {
+                md.append("- ").append(label(facts, f.getKey().substring("failure_".length()))).append(" not measured: ")
+                        .append(f.getValue()).append('\n');
+            } else if (f.getKey().equals("client_skipped")) {
                 md.append("- ").append(f.getKey()).append(": ").append(f.getValue()).append('\n');
             }
         }
