@@ -465,6 +465,9 @@ final class Report {
             g.drawString("Ratio to vsftpd (higher is better, log scale) - " + facts.getOrDefault("date", "").replaceAll("T.*", ""), 20, 28);
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
             g.drawString(facts.getOrDefault("machine", ""), 20, 48);
+            if (rows.stream().noneMatch(r -> r.server().equals("vsftpd"))) {
+                g.drawString("vsftpd was not measured in this run: no ratios to draw (see REPORT.md for the figures)", 20, 64);
+            }
 
             double minLog = Math.log(1.0 / 128);
             double maxLog = Math.log(128);

@@ -181,7 +181,7 @@ final class Servers {
      * virtual user (the file bench/run makes with pure-pw) mapped to the system user jftpbench and
      * holding jftpbench's own /etc/shadow hash, so it checks the same hash as vsftpd; PureDB rather
      * than its "-l unix" because that refuses a user whose shell is not in /etc/shells (nologin).
-     * The home ends in "/./": the session is chrooted to the data root, as vsftpd's.
+     * Its home is the data root, where sessions start, as vsftpd's (neither is chrooted).
      */
     static Spec pureftpd(Bench.Options o, int port) {
         Bench.PureFtpd p = o.pureftpd();
@@ -189,7 +189,6 @@ final class Servers {
                 "--bind", "127.0.0.1," + port,
                 "--login", "puredb:" + p.db(),
                 "--noanonymous",
-                "--chrooteveryone",
                 "--dontresolve",
                 "--syslogfacility", "none", // no log line per session or transfer (vsftpd: xferlog_enable=NO)
                 "--pidfile", o.work().resolve("pure-ftpd.pid").toString(),
