@@ -34,10 +34,25 @@ public final class Bench {
     private Bench() {
     }
 
-    /** Everything a run needs; see bench/run for where each comes from. */
+    /** Every server the driver knows, in the order of a full run; each has its own port, basePort + its index here. */
+    static final List<String> ALL_SERVERS = List.of("vsftpd", "jftpd", "apache", "pureftpd", "pyftpdlib");
+
+    /** Pure-FTPd, unpacked from its Debian package by bench/run; {@code db} is the PureDB file bench/run made with pure-pw. */
+    record PureFtpd(Path binary, Path libs, String version, Path db, String hash) {
+    }
+
+    /** pyftpdlib, unpacked from its Debian package by bench/run, started by {@code launcher} with {@code python}. */
+    record Pyftpdlib(Path python, String pythonVersion, Path sitePackages, Path launcher, String version) {
+    }
+
+    /**
+     * Everything a run needs; see bench/run for where each comes from. {@code skipped}: the peers
+     * bench/run could not prepare (not fetched, not runnable), with the reason, for the report.
+     */
     record Options(Path data, Path work, Path results, Path java, Path benchJar, Path jftpdJar, List<String> jftpdJavaOpts,
                    Path vsftpdBinary, Path vsftpdLibs, String vsftpdUser, String vsftpdPam, String vsftpdHash,
-                   String vsftpdVersion, String password, boolean quick, int runs, List<String> servers,
+                   String vsftpdVersion, PureFtpd pureftpd, Pyftpdlib pyftpdlib, Map<String, String> skipped,
+                   String password, boolean quick, int runs, List<String> servers,
                    Set<String> figures, Path jftpClient, Path readme, int basePort) {
         Path root() {
             return data.resolve("root");
@@ -74,6 +89,11 @@ public final class Bench {
         boolean wants(String figure) {
             return figures.isEmpty() || figures.contains(figure);
         }
+
+        /** A server's own port, whichever servers run: the same server is always on the same port. */
+        int port(String server) {
+            return basePort + ALL_SERVERS.indexOf(server);
+        }
     }
 
     static final int SMALL_SIZE = 4096;
@@ -108,11 +128,17 @@ public final class Bench {
                         results.toAbsolutePath(), Path.of(ProcessHandle.current().info().command().orElse("java")),
                         Path.of(opts.get("bench-jar")).toAbsolutePath(), Path.of(opts.get("jftpd-jar")).toAbsolutePath(),
                         split(System.getenv().getOrDefault("JFTPD_JAVA_OPTS", "")),
-                        Path.of(opts.get("vsftpd-bin")), Path.of(opts.get("vsftpd-libs")), opts.get("vsftpd-user"),
+                        path(opts, "vsftpd-bin"), path(opts, "vsftpd-libs"), opts.get("vsftpd-user"),
                         opts.get("vsftpd-pam"), opts.getOrDefault("vsftpd-hash", "unknown hash"),
-                        opts.getOrDefault("vsftpd-version", ""), opts.get("password"), quick,
+                        opts.getOrDefault("vsftpd-version", ""),
+                        new PureFtpd(path(opts, "pureftpd-bin"), path(opts, "pureftpd-libs"), opts.getOrDefault("pureftpd-version", ""),
+                                path(opts, "pureftpd-db"), opts.getOrDefault("pureftpd-hash", "unknown hash")),
+                        new Pyftpdlib(Path.of(opts.getOrDefault("python", "python3")), opts.getOrDefault("python-version", "?"),
+                                path(opts, "pyftpdlib-path"),
+                                path(opts, "pyftpdlib-launcher"), opts.getOrDefault("pyftpdlib-version", "")),
+                        skipped(opts), opts.get("password"), quick,
                         Integer.parseInt(opts.getOrDefault("runs", quick ? "1" : "3")),
-                        split(opts.getOrDefault("servers", "vsftpd,jftpd,apache").replace(',', ' ')),
+                        split(opts.getOrDefault("servers", String.join(",", ALL_SERVERS)).replace(',', ' ')),
                         Set.copyOf(split(opts.getOrDefault("figures", "").replace(',', ' '))),
                         opts.containsKey("jftp") ? Path.of(opts.get("jftp")) : null, readme,
                         Integer.parseInt(opts.getOrDefault("base-port", "22121")));
@@ -128,7 +154,7 @@ public final class Bench {
      */
     static void drive(Map<String, String> opts) throws Exception {
         Servers.Spec spec = new Servers.Spec("server", "server", "", opts.get("user"), opts.get("password"),
-                opts.getOrDefault("upload-dir", "up-jftpd"), List.of(), Map.of(), Path.of("/dev/null"));
+                opts.getOrDefault("upload-dir", "up-jftpd"), null, List.of(), Map.of(), Path.of("/dev/null"));
         Servers.drivenPid = Long.parseLong(opts.getOrDefault("pid", "-1"));
         Servers.Running s = new Servers.Running(spec, null,
                 new java.net.InetSocketAddress("127.0.0.1", Integer.parseInt(opts.get("port"))),
@@ -157,11 +183,33 @@ public final class Bench {
         }
     }
 
+    /** An option naming a file, or null when bench/run did not pass it (a peer it skipped) or passed it empty. */
+    private static Path path(Map<String, String> opts, String name) {
+        String value = opts.get(name);
+        return value == null || value.isEmpty() ? null : Path.of(value);
+    }
+
+    /** The peers bench/run could not prepare: {@code --skip-NAME REASON}. */
+    private static Map<String, String> skipped(Map<String, String> opts) {
+        Map<String, String> result = new java.util.TreeMap<>();
+        for (Map.Entry<String, String> e : opts.entrySet()) {
+            if (e.getKey().startsWith("skip-")) {
+                result.put(e.getKey().substring(5), e.getValue());
+            }
+        }
+        return result;
+    }
+
     private static List<String> split(String s) {
         return s.isBlank() ? List.of() : Arrays.asList(s.trim().split("\\s+"));
     }
 
     static void run(Options o) throws Exception {
+        for (String name : o.servers()) {
+            if (!ALL_SERVERS.contains(name)) {
+                throw new IllegalArgumentException("unknown server " + name + " (known: " + String.join(", ", ALL_SERVERS) + ")");
+            }
+        }
         Files.createDirectories(o.work());
         Results results = new Results(o.results());
         results.reset();
@@ -175,6 +223,9 @@ public final class Bench {
         results.fact("small_count", Integer.toString(o.smallCount()));
         results.fact("login_seconds", String.format(Locale.ROOT, "%.0f", o.loginSeconds()));
         results.fact("jftpd_java_opts", String.join(" ", o.jftpdJavaOpts()));
+        if (o.servers().contains("pyftpdlib") && !o.skipped().containsKey("pyftpdlib")) {
+            results.fact("python", "Python " + o.pyftpdlib().pythonVersion());
+        }
         System.out.println("bench: preparing data in " + o.root());
         prepareData(o);
         Path big = o.root().resolve(o.bigName());
@@ -185,18 +236,25 @@ public final class Bench {
             measureCeiling(o, big);
         }
 
-        int port = o.basePort();
         for (String name : o.servers()) {
+            if (o.skipped().containsKey(name)) {
+                System.out.println("bench: " + name + " skipped: " + o.skipped().get(name));
+                results.fact("failure_" + name, "skipped: " + o.skipped().get(name));
+                continue;
+            }
+            int port = o.port(name);
             Servers.Spec spec = switch (name) {
                 case "vsftpd" -> Servers.vsftpd(o, port);
                 case "jftpd" -> Servers.jftpd(o, port);
                 case "apache" -> Servers.apache(o, port);
+                case "pureftpd" -> Servers.pureftpd(o, port);
+                case "pyftpdlib" -> Servers.pyftpdlib(o, port);
                 default -> throw new IllegalArgumentException("unknown server " + name);
             };
             results.fact("label_" + name, spec.label());
             results.fact("hashing_" + name, spec.hashing());
             Path uploads = o.root().resolve(spec.uploadDir());
-            resetUploads(uploads, name.equals("vsftpd") ? o.vsftpdUser() : null);
+            resetUploads(uploads, spec.systemUser());
             System.out.println("bench: " + spec.label() + " on 127.0.0.1:" + port);
             try (Servers.Running s = Servers.start(spec, port)) {
                 // Ctrl-C or kill of the driver must not leave the server running
@@ -210,7 +268,6 @@ public final class Bench {
                 results.fact("failure_" + name, e.toString());
             }
             resetUploads(uploads, null);
-            port++;
             Thread.sleep(10_000); // let the machine settle after a server's largest concurrency step
         }
         if (o.wants("ceiling")) {

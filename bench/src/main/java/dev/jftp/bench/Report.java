@@ -27,7 +27,12 @@ final class Report {
     static final String README_BEGIN = "<!-- bench:begin (bench/run writes this part) -->";
     static final String README_END = "<!-- bench:end -->";
 
-    private static final List<String> SERVERS = List.of("sendfile", "vsftpd", "jftpd", "apache");
+    private static final List<String> SERVERS = List.of("sendfile", "vsftpd", "jftpd", "pureftpd", "pyftpdlib", "apache");
+    /** The servers jftpd is measured against: "the best peer" of issue 5 is the best of these in the same run. */
+    private static final List<String> PEERS = List.of("vsftpd", "pureftpd", "pyftpdlib", "apache");
+    /** Names for servers the run has no label for (skipped before they were started). */
+    private static final Map<String, String> NAMES = Map.of("sendfile", "raw sendfile ceiling", "vsftpd", "vsftpd",
+            "jftpd", "jftpd", "pureftpd", "Pure-FTPd", "pyftpdlib", "pyftpdlib", "apache", "Apache FtpServer");
     private static final List<String> MAIN_FIGURES = List.of("retr", "stor", "small_down", "small_up", "login", "list");
 
     private Report() {
@@ -48,26 +53,27 @@ final class Report {
                 .append(facts.getOrDefault("runs", "?")).append(" run(s).\n");
         md.append("- ").append(facts.getOrDefault("java", "")).append(" runs the load generator, jftpd")
                 .append(facts.getOrDefault("jftpd_java_opts", "").isBlank() ? "" : " (with " + facts.get("jftpd_java_opts") + ")")
-                .append(" and Apache FtpServer.\n\n");
+                .append(" and Apache FtpServer")
+                .append(facts.containsKey("python") ? "; " + facts.get("python") + " runs pyftpdlib" : "").append(".\n\n");
         md.append("## Figures (ratio to vsftpd in parentheses; for LIST, vsftpd's time divided by the server's)\n\n");
         md.append(mainTable).append('\n');
         md.append("![ratios to vsftpd](chart.png)\n\n");
         md.append("## Server CPU time and peak memory during the best run\n\n");
         md.append(costTable(rows, facts)).append('\n');
-        md.append("CPU is user + system time of all the server's processes (vsftpd forks two per session), measured with "
+        md.append("CPU is user + system time of all the server's processes (vsftpd and Pure-FTPd fork two per session), measured with "
                 + facts.getOrDefault("cpu_method", "?") + "; peak memory is the PSS of all its processes summed, sampled every 50 ms (for a server of one process, its VmHWM, reset before each run, when higher). PSS counts a page shared by n processes as 1/n in each, so vsftpd's many processes are not counted n times over.\n\n");
         md.append("## Concurrent sessions (each logged in and answering NOOP)\n\n");
         md.append(concurrencyTable(rows, facts)).append('\n');
         md.append("RSS and PSS are summed over the server's process tree while every session is open. PSS splits shared pages among the"
-                + " processes sharing them, so it is the fair memory figure for a forking server; for the Java servers RSS and PSS agree.\n\n");
+                + " processes sharing them, so it is the fair memory figure for a forking server; for the servers of one process RSS and PSS agree.\n\n");
         md.append("## Targets (issue 5)\n\n");
-        md.append(targets(rows)).append('\n');
+        md.append(targets(rows, facts)).append('\n');
         md.append("## Is the load generator the bottleneck? (same server, same file, curl 7.88)\n\n");
         md.append(curlTable(rows)).append('\n');
         md.append("## The jftp client against curl (on jftpd, same file, same disk)\n\n");
         md.append(clientTable(rows, facts)).append('\n');
         md.append("## Password hashing\n\n");
-        for (String s : List.of("vsftpd", "jftpd", "apache")) {
+        for (String s : SERVERS) {
             if (facts.containsKey("hashing_" + s)) {
                 md.append("- ").append(label(facts, s)).append(": ").append(facts.get("hashing_" + s)).append('\n');
             }
@@ -80,7 +86,10 @@ final class Report {
             }
         }
         for (Map.Entry<String, String> f : facts.entrySet()) {
-            if (f.getKey().startsWith("failure_") || f.getKey().equals("client_skipped")) {
+            if (f.getKey().startsWith("failure_")) {
+                md.append("- ").append(label(facts, f.getKey().substring("failure_".length()))).append(" not measured: ")
+                        .append(f.getValue()).append('\n');
+            } else if (f.getKey().equals("client_skipped")) {
                 md.append("- ").append(f.getKey()).append(": ").append(f.getValue()).append('\n');
             }
         }
@@ -95,7 +104,7 @@ final class Report {
     }
 
     static String label(Map<String, String> facts, String server) {
-        return server.equals("sendfile") ? "raw sendfile ceiling" : facts.getOrDefault("label_" + server, server);
+        return server.equals("sendfile") ? NAMES.get(server) : facts.getOrDefault("label_" + server, NAMES.getOrDefault(server, server));
     }
 
     private static List<String> presentServers(List<Results.Row> rows) {
@@ -172,7 +181,23 @@ final class Report {
             }
             sb.append('\n');
         }
+        String missing = notMeasured(facts);
+        if (!missing.isEmpty()) {
+            sb.append("\nNot measured in this run: ").append(missing).append(".\n");
+        }
         return sb.toString();
+    }
+
+    /** The servers that were asked for but skipped or failed, with the reason. */
+    static String notMeasured(Map<String, String> facts) {
+        List<String> result = new ArrayList<>();
+        for (Map.Entry<String, String> f : facts.entrySet()) {
+            if (f.getKey().startsWith("failure_")) {
+                String server = f.getKey().substring("failure_".length());
+                result.add(label(facts, server) + " (" + f.getValue() + ")");
+            }
+        }
+        return String.join("; ", result);
     }
 
     static List<String> concurrencySteps(List<Results.Row> rows) {
@@ -231,48 +256,77 @@ final class Report {
         return Results.find(rows, server, figure).map(Results.Row::value).orElse(Double.NaN);
     }
 
-    /** The best peer's value (vsftpd or Apache FtpServer), higher better. */
-    private static double bestPeer(List<Results.Row> rows, String figure) {
-        double v = value(rows, "vsftpd", figure);
-        double a = value(rows, "apache", figure);
-        boolean higher = Results.find(rows, "vsftpd", figure).or(() -> Results.find(rows, "apache", figure))
-                .map(Results.Row::higherIsBetter).orElse(true);
-        if (Double.isNaN(v)) {
-            return a;
-        }
-        if (Double.isNaN(a)) {
-            return v;
-        }
-        return higher ? Math.max(v, a) : Math.min(v, a);
+    /** The best peer for a figure in this run, and its value. */
+    record Best(String server, double value) {
     }
 
-    static String targets(List<Results.Row> rows) {
-        StringBuilder sb = new StringBuilder("| target | measured | met |\n|---|---|---|\n");
-        target(sb, "RETR ≥ 1.0× the best peer", value(rows, "jftpd", "retr") / bestPeer(rows, "retr"), 1.0);
+    /** The best of the peers measured on {@code figure} (higher or lower, as the figure wants); empty if none was. */
+    static Optional<Best> bestPeer(List<Results.Row> rows, String figure) {
+        Best best = null;
+        for (String peer : PEERS) {
+            Optional<Results.Row> r = Results.find(rows, peer, figure);
+            if (r.isEmpty() || r.get().value() <= 0) {
+                continue;
+            }
+            boolean better = best == null || (r.get().higherIsBetter() ? r.get().value() > best.value() : r.get().value() < best.value());
+            if (better) {
+                best = new Best(peer, r.get().value());
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    /** jftpd against the best peer on a figure, naming that peer and its figure. */
+    private static void targetBestPeer(StringBuilder sb, List<Results.Row> rows, Map<String, String> facts, String what, String figure) {
+        Optional<Best> best = bestPeer(rows, figure);
+        Optional<Results.Row> ours = Results.find(rows, "jftpd", figure);
+        if (best.isEmpty() || ours.isEmpty()) {
+            sb.append("| ").append(what).append(" | not measured in this run | – | – |\n");
+            return;
+        }
+        Results.Row r = ours.get();
+        double ratio = r.higherIsBetter() ? r.value() / best.get().value() : best.get().value() / r.value();
+        sb.append("| ").append(what).append(" | ").append(ratioText(ratio)).append(" (").append(format(r.value(), r.unit()))
+                .append(" against ").append(format(best.get().value(), r.unit())).append(") | ")
+                .append(label(facts, best.get().server())).append(" | ").append(ratio >= 1.0 ? "yes" : "**no**").append(" |\n");
+    }
+
+    static String targets(List<Results.Row> rows, Map<String, String> facts) {
+        StringBuilder sb = new StringBuilder("| target | measured | best peer | met |\n|---|---|---|---|\n");
+        targetBestPeer(sb, rows, facts, "RETR ≥ 1.0× the best peer", "retr");
         target(sb, "RETR ≥ 0.9× the raw sendfile ceiling", value(rows, "jftpd", "retr") / value(rows, "sendfile", "retr"), 0.9);
-        target(sb, "STOR ≥ 1.0× the best peer", value(rows, "jftpd", "stor") / bestPeer(rows, "stor"), 1.0);
-        target(sb, "small files down ≥ 1.0× the best peer", value(rows, "jftpd", "small_down") / bestPeer(rows, "small_down"), 1.0);
-        target(sb, "small files up ≥ 1.0× the best peer", value(rows, "jftpd", "small_up") / bestPeer(rows, "small_up"), 1.0);
+        targetBestPeer(sb, rows, facts, "STOR ≥ 1.0× the best peer", "stor");
+        targetBestPeer(sb, rows, facts, "small files down ≥ 1.0× the best peer", "small_down");
+        targetBestPeer(sb, rows, facts, "small files up ≥ 1.0× the best peer", "small_up");
         target(sb, "small files down ≥ 50× Apache FtpServer", value(rows, "jftpd", "small_down") / value(rows, "apache", "small_down"), 50);
         target(sb, "small files up ≥ 50× Apache FtpServer", value(rows, "jftpd", "small_up") / value(rows, "apache", "small_up"), 50);
-        target(sb, "logins/s ≥ 1.0× the best peer (with PBKDF2 600,000 stored hashes)", value(rows, "jftpd", "login") / bestPeer(rows, "login"), 1.0);
+        targetBestPeer(sb, rows, facts, "logins/s ≥ 1.0× the best peer (with PBKDF2 600,000 stored hashes)", "login");
         Optional<Results.Row> c10k = Results.find(rows, "jftpd", "conc_10000");
         if (c10k.isPresent()) {
             Results.Row r = c10k.get();
             boolean met = r.value() >= 10_000 && r.rssKb() <= 512 * 1024;
-            sb.append(String.format(Locale.ROOT, "| 10,000 sessions held, RSS ≤ 512 MiB | %,d held, %.0f MiB | %s |%n", (long) r.value(),
+            sb.append(String.format(Locale.ROOT, "| 10,000 sessions held, RSS ≤ 512 MiB | %,d held, %.0f MiB | – | %s |%n", (long) r.value(),
                     r.rssKb() / 1024.0, met ? "yes" : "**no**"));
         } else {
-            sb.append("| 10,000 sessions held, RSS ≤ 512 MiB | not measured in this run | – |\n");
+            sb.append("| 10,000 sessions held, RSS ≤ 512 MiB | not measured in this run | – | – |\n");
         }
         Optional<Results.Row> list = Results.find(rows, "jftpd", "list");
         list.ifPresent(r -> sb.append(String.format(Locale.ROOT,
-                "| LIST of 100,000 entries streams: memory does not grow with the directory | %s | %s |%n",
+                "| LIST of 100,000 entries streams: memory does not grow with the directory | %s | – | %s |%n",
                 r.note().replaceAll("^[^;]*; ", ""), r.rssKb() - listStartKb(r) < 32 * 1024 ? "yes (grew < 32 MiB)" : "**check**")));
         double get = value(rows, "jftpd", "client_get") / value(rows, "jftpd", "curl_get_file");
         double put = value(rows, "jftpd", "client_put") / value(rows, "jftpd", "curl_put");
         target(sb, "jftp get within 5% of curl (on jftpd)", get, 0.95);
         target(sb, "jftp put within 5% of curl (on jftpd)", put, 0.95);
+        List<String> peers = PEERS.stream().filter(p -> rows.stream().anyMatch(r -> r.server().equals(p)))
+                .map(p -> label(facts, p)).toList();
+        sb.append("\nThe best peer is the best of the peers measured in this run: ")
+                .append(peers.isEmpty() ? "none" : String.join(", ", peers)).append('.');
+        String missing = notMeasured(facts);
+        if (!missing.isEmpty()) {
+            sb.append(" Not measured: ").append(missing).append('.');
+        }
+        sb.append('\n');
         return sb.toString();
     }
 
@@ -284,10 +338,10 @@ final class Report {
 
     private static void target(StringBuilder sb, String what, double ratio, double needed) {
         if (Double.isNaN(ratio) || Double.isInfinite(ratio)) {
-            sb.append("| ").append(what).append(" | not measured in this run | – |\n");
+            sb.append("| ").append(what).append(" | not measured in this run | – | – |\n");
             return;
         }
-        sb.append("| ").append(what).append(" | ").append(ratioText(ratio)).append(" | ").append(ratio >= needed ? "yes" : "**no**").append(" |\n");
+        sb.append("| ").append(what).append(" | ").append(ratioText(ratio)).append(" | – | ").append(ratio >= needed ? "yes" : "**no**").append(" |\n");
     }
 
     static String curlTable(List<Results.Row> rows) {
@@ -358,6 +412,9 @@ final class Report {
         record Bar(String server, double ratio) {
         }
 
+        /** The bars of each group, in this order; vsftpd is the 1× line. */
+        private static final List<String> CHART_SERVERS = List.of("jftpd", "pureftpd", "pyftpdlib", "apache", "sendfile");
+
         static void draw(List<Results.Row> rows, Map<String, String> facts, Path file) throws IOException {
             System.setProperty("java.awt.headless", "true");
             Map<String, List<Bar>> groups = new LinkedHashMap<>();
@@ -367,7 +424,7 @@ final class Report {
                     continue;
                 }
                 List<Bar> bars = new ArrayList<>();
-                for (String s : List.of("jftpd", "apache", "sendfile")) {
+                for (String s : CHART_SERVERS) {
                     ratio(rows, s, figure).ifPresent(v -> bars.add(new Bar(s, v)));
                 }
                 groups.put(any.get().label() + (figure.equals("list") ? " (speed)" : ""), bars);
@@ -379,7 +436,7 @@ final class Report {
                     continue;
                 }
                 List<Bar> bars = new ArrayList<>();
-                for (String s : List.of("jftpd", "apache")) {
+                for (String s : CHART_SERVERS.stream().filter(s -> !s.equals("sendfile")).toList()) {
                     Results.find(rows, s, step).filter(r -> r.pssKb() > 0 && r.value() > 0).ifPresent(r -> bars.add(new Bar(s,
                             (base.get().pssKb() / base.get().value()) / (r.pssKb() / r.value()))));
                 }
@@ -408,6 +465,9 @@ final class Report {
             g.drawString("Ratio to vsftpd (higher is better, log scale) - " + facts.getOrDefault("date", "").replaceAll("T.*", ""), 20, 28);
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
             g.drawString(facts.getOrDefault("machine", ""), 20, 48);
+            if (rows.stream().noneMatch(r -> r.server().equals("vsftpd"))) {
+                g.drawString("vsftpd was not measured in this run: no ratios to draw (see REPORT.md for the figures)", 20, 64);
+            }
 
             double minLog = Math.log(1.0 / 128);
             double maxLog = Math.log(128);
@@ -425,8 +485,8 @@ final class Report {
             }
             g.drawString("vsftpd = 1×", x.applyAsInt(1.0) + 4, top - 8);
 
-            Map<String, Color> colors = Map.of("jftpd", new Color(31, 119, 180), "apache", new Color(255, 127, 14),
-                    "sendfile", new Color(127, 127, 127));
+            Map<String, Color> colors = Map.of("jftpd", new Color(31, 119, 180), "pureftpd", new Color(44, 160, 44),
+                    "pyftpdlib", new Color(148, 103, 189), "apache", new Color(255, 127, 14), "sendfile", new Color(127, 127, 127));
             int y = top;
             g.setStroke(new BasicStroke(1f));
             for (Map.Entry<String, List<Bar>> group : groups.entrySet()) {
@@ -438,7 +498,7 @@ final class Report {
                     g.setColor(colors.get(bar.server()));
                     g.fillRect(Math.min(x0, x1), y + 2, Math.max(2, Math.abs(x1 - x0)), barHeight - 4);
                     g.setColor(Color.BLACK);
-                    String t = label(facts, bar.server()).replaceAll(" [0-9.]+$", "") + " " + ratioText(bar.ratio());
+                    String t = label(facts, bar.server()).replaceAll(" [0-9][^ ]*$", "") + " " + ratioText(bar.ratio());
                     int tx = x1 >= x0 ? x1 + 4 : x1 - 4 - g.getFontMetrics().stringWidth(t);
                     if (tx < left) {
                         tx = x0 + 4;

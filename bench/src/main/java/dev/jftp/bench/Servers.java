@@ -16,9 +16,13 @@ final class Servers {
     private Servers() {
     }
 
-    /** One server under test. {@code ftpUser} logs in with {@code password}; uploads go to {@code uploadDir}. */
+    /**
+     * One server under test. {@code ftpUser} logs in with {@code password}; uploads go to {@code uploadDir}
+     * (under the data root), which must belong to {@code systemUser} when the sessions run as that
+     * system user (null: the server writes as root, as it was started).
+     */
     record Spec(String name, String label, String hashing, String ftpUser, String password, String uploadDir,
-                List<String> command, Map<String, String> env, Path log) {
+                String systemUser, List<String> command, Map<String, String> env, Path log) {
     }
 
     /** A started server: its process (the root of its process tree) and address. */
@@ -144,7 +148,7 @@ final class Servers {
                 "") ;
         Files.writeString(conf, config);
         return new Spec("vsftpd", "vsftpd " + o.vsftpdVersion(), "PAM pam_unix against /etc/shadow (" + o.vsftpdHash() + ")",
-                o.vsftpdUser(), o.password(), "up-vsftpd",
+                o.vsftpdUser(), o.password(), "up-vsftpd", o.vsftpdUser(),
                 List.of(o.vsftpdBinary().toString(), conf.toString()),
                 Map.of("LD_LIBRARY_PATH", o.vsftpdLibs().toString()), o.work().resolve("vsftpd.log"));
     }
@@ -158,7 +162,7 @@ final class Servers {
                 "--root", o.root().toString(), "--user", USER + ":" + o.password(),
                 "--max-sessions", "20000", "--max-sessions-per-ip", "20000"));
         return new Spec("jftpd", "jftpd", "PBKDF2-HMAC-SHA256, 600,000 iterations (the default), with its cache of verified logins",
-                USER, o.password(), "up-jftpd", cmd, Map.of(), o.work().resolve("jftpd.log"));
+                USER, o.password(), "up-jftpd", null, cmd, Map.of(), o.work().resolve("jftpd.log"));
     }
 
     static Spec apache(Bench.Options o, int port) {
@@ -166,6 +170,49 @@ final class Servers {
                 "--port", Integer.toString(port), "--root", o.root().toString(), "--user", USER, "--password", o.password(),
                 "--max-logins", "20000");
         return new Spec("apache", "Apache FtpServer " + ApacheFtpLauncher.version(), "plain text (ClearTextPasswordEncryptor)",
-                USER, o.password(), "up-apache", cmd, Map.of(), o.work().resolve("apache.log"));
+                USER, o.password(), "up-apache", null, cmd, Map.of(), o.work().resolve("apache.log"));
+    }
+
+    /** Above the 10,000 sessions of the largest concurrency step. */
+    static final int PURE_FTPD_MAX_CLIENTS = 12_000;
+
+    /**
+     * Pure-FTPd in the foreground (no -B), standalone on its own port. Its one user is a PureDB
+     * virtual user (the file bench/run makes with pure-pw) mapped to the system user jftpbench and
+     * holding jftpbench's own /etc/shadow hash, so it checks the same hash as vsftpd; PureDB rather
+     * than its "-l unix" because that refuses a user whose shell is not in /etc/shells (nologin).
+     * Its home is the data root, where sessions start, as vsftpd's (neither is chrooted).
+     */
+    static Spec pureftpd(Bench.Options o, int port) {
+        Bench.PureFtpd p = o.pureftpd();
+        List<String> cmd = List.of(p.binary().toString(),
+                "--bind", "127.0.0.1," + port,
+                "--login", "puredb:" + p.db(),
+                "--noanonymous",
+                "--dontresolve",
+                "--syslogfacility", "none", // no log line per session or transfer (vsftpd: xferlog_enable=NO)
+                "--pidfile", o.work().resolve("pure-ftpd.pid").toString(),
+                // it allows at most half as many clients as passive ports: 30,000 ports for 12,000 clients
+                "--maxclientsnumber", Integer.toString(PURE_FTPD_MAX_CLIENTS),
+                "--maxclientsperip", Integer.toString(PURE_FTPD_MAX_CLIENTS),
+                "--passiveportrange", "30000:59999",
+                "--umask", "133:022",
+                // a listing stops at 10,000 entries by default: the LIST figure asks for 100,000
+                "--limitrecursion", "200000:5");
+        return new Spec("pureftpd", "Pure-FTPd " + p.version(),
+                "PureDB virtual user holding the system user's /etc/shadow hash (" + p.hash() + "), checked with crypt()",
+                o.vsftpdUser(), o.password(), "up-pureftpd", o.vsftpdUser(), cmd,
+                p.libs() == null ? Map.of() : Map.of("LD_LIBRARY_PATH", p.libs().toString()), o.work().resolve("pureftpd.log"));
+    }
+
+    /** pyftpdlib's default single-process FTPServer, started by bench/src/main/python/pyftpdlib_launcher.py. */
+    static Spec pyftpdlib(Bench.Options o, int port) {
+        Bench.Pyftpdlib p = o.pyftpdlib();
+        List<String> cmd = List.of(p.python().toString(), p.launcher().toString(),
+                "--port", Integer.toString(port), "--root", o.root().toString(), "--user", USER, "--password", o.password(),
+                "--passive-ports", "61000-64999", "--max-cons", "20000");
+        return new Spec("pyftpdlib", "pyftpdlib " + p.version(), "plain text (DummyAuthorizer)",
+                USER, o.password(), "up-pyftpdlib", null, cmd,
+                Map.of("PYTHONPATH", p.sitePackages().toString(), "PYTHONDONTWRITEBYTECODE", "1"), o.work().resolve("pyftpdlib.log"));
     }
 }
