@@ -58,6 +58,7 @@ public final class FtpSession implements Runnable {
     private final Socket socket;
     private final long id = IDS.incrementAndGet();
     private final InetAddress clientAddress;
+    private final InetAddress localAddress;
     /** Replaced by the TLS stream once TLS is up; guarded by writeLock. */
     private OutputStream out;
     private final Object writeLock = new Object();
@@ -166,6 +167,7 @@ public final class FtpSession implements Runnable {
         this.socket = socket;
         this.implicitTls = implicitTls;
         this.clientAddress = ((InetSocketAddress) socket.getRemoteSocketAddress()).getAddress();
+        this.localAddress = socket.getLocalAddress(); // a system call each time it is asked (PASV asks every time)
         // Each reply goes out in one write of its whole text (see write()): a buffered stream would
         // only copy it, and hold 8 KiB for every idle session.
         this.out = socket.getOutputStream();
@@ -180,7 +182,7 @@ public final class FtpSession implements Runnable {
     }
 
     public InetAddress localAddress() {
-        return socket.getLocalAddress();
+        return localAddress;
     }
 
     ServerContext server() {

@@ -6,9 +6,9 @@ import dev.jftp.server.filesystem.VirtualPath;
 import dev.jftp.server.protocol.GlobPattern;
 import dev.jftp.server.protocol.ListingFormat;
 import dev.jftp.server.security.Permission;
+import dev.jftp.server.transfer.DataConnection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.file.DirectoryStream;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -96,17 +96,17 @@ final class ListingCommands {
     private static void send(FtpSession s, String description, EntrySource source, ListingRequest request,
             java.util.function.Function<FileEntry, String> format) throws FtpReplyException, IOException {
         s.transfer(description, (connection, progress) -> {
-            Writer w = connection.listingWriter();
-            long[] count = {0};
-            source.each(request, e -> {
-                String line = format.apply(e);
-                w.write(line);
-                w.write("\r\n");
-                progress.add(line.length() + 2);
-                count[0]++;
-            });
-            w.flush();
-            return count[0];
+            try (DataConnection.LineOutput out = connection.lineOutput()) {
+                long[] count = {0};
+                source.each(request, e -> {
+                    String line = format.apply(e);
+                    out.line(line);
+                    progress.add(line.length() + 2);
+                    count[0]++;
+                });
+                out.flush();
+                return count[0];
+            }
         });
     }
 

@@ -57,7 +57,7 @@ final class TransferCommands {
             s.handOverUnlessQuick(size - offset, offset);
             long started = System.nanoTime();
             long bytes = s.transfer(argument + " (" + size + " bytes)", (connection, progress) ->
-                    connection.sendFile(file, offset, s.ascii, progress));
+                    connection.sendFile(file, offset, size, s.ascii, progress));
             log(s, "RETR", path, bytes, started);
         }
     }

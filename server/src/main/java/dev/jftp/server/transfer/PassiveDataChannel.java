@@ -29,9 +29,20 @@ public final class PassiveDataChannel implements DataChannel {
         this.expectedPeer = expectedPeer;
     }
 
-    /** Listens on {@code bindAddress} on a port from {@code ports}. */
+    /**
+     * Listens on {@code bindAddress} on a port from {@code ports}. The listener starts in
+     * non-blocking mode: most clients connect before they send RETR, and then the connection is
+     * taken without a wait (and without switching modes, two system calls each way).
+     */
     public static PassiveDataChannel listen(InetAddress bindAddress, PassivePortRange ports, InetAddress expectedPeer) throws IOException {
-        return new PassiveDataChannel(ports.bind(bindAddress), expectedPeer);
+        ServerSocketChannel listener = ports.bind(bindAddress);
+        try {
+            listener.configureBlocking(false);
+        } catch (IOException e) {
+            listener.close();
+            throw e;
+        }
+        return new PassiveDataChannel(listener, expectedPeer);
     }
 
     public int port() {
@@ -43,34 +54,28 @@ public final class PassiveDataChannel implements DataChannel {
      * {@link #open} returns the same connection.
      */
     public DataConnection acceptIfWaiting() throws IOException {
-        if (accepted != null || !listener.isOpen()) {
+        if (accepted != null || !listener.isOpen() || listener.isBlocking()) {
             return accepted;
         }
-        listener.configureBlocking(false);
-        try {
-            SocketChannel channel;
-            while ((channel = listener.accept()) != null) { // an accepted channel is in blocking mode
-                if (fromExpectedPeer(channel)) {
-                    accepted = new DataConnection(channel);
-                    listener.close();
-                    return accepted;
-                }
-            }
-            return null;
-        } finally {
-            if (listener.isOpen()) {
-                listener.configureBlocking(true);
+        SocketChannel channel;
+        while ((channel = listener.accept()) != null) { // an accepted channel is in blocking mode
+            if (fromExpectedPeer(channel)) {
+                accepted = new DataConnection(channel);
+                listener.close();
+                return accepted;
             }
         }
+        return null;
     }
 
     @Override
     public DataConnection open(Duration timeout) throws IOException {
-        if (accepted != null) {
+        if (acceptIfWaiting() != null) {
             DataConnection connection = accepted;
             accepted = null;
             return connection;
         }
+        listener.configureBlocking(true); // for the timed wait below
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             long remaining = (deadline - System.nanoTime()) / 1_000_000;
