@@ -2,10 +2,11 @@ package dev.jftp.server.ftps;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jftp.protocol.tls.ClientTlsDataChannel;
 import dev.jftp.server.security.SelfSignedCertificate;
 import dev.jftp.server.server.TlsConfig;
 import java.io.IOException;
-import java.net.Socket;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,10 +113,10 @@ class FtpsCommandsTest {
     }
 
     private static String nlstInClear(RawFtp ftp) throws IOException {
-        try (Socket data = ftp.openPassive()) {
+        try (SocketChannel data = ftp.openPassive()) {
             ftp.write("NLST");
             assertThat(ftp.reply().code()).isEqualTo(150);
-            String listing = new String(data.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String listing = new String(data.socket().getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(ftp.reply().code()).isEqualTo(226);
             return listing;
         }
@@ -147,12 +148,12 @@ class FtpsCommandsTest {
                 tls.epsv();
                 assertThat(tls.send("NLST").code()).isEqualTo(521);
                 tls.expect(200, "PROT P");
-                Socket data = tls.openPassive();
+                SocketChannel data = tls.openPassive();
                 tls.write("NLST");
                 assertThat(tls.reply().code()).isEqualTo(150);
-                EngineTlsConnection protectedData = new EngineTlsConnection(data, context, RawFtp.HOST, tls.port);
+                ClientTlsDataChannel protectedData = tls.protect(data, context);
                 protectedData.handshake();
-                assertThat(new String(protectedData.readAll(), StandardCharsets.UTF_8)).isEqualTo("a.txt\r\n");
+                assertThat(new String(RawFtp.readAll(protectedData), StandardCharsets.UTF_8)).isEqualTo("a.txt\r\n");
                 protectedData.close();
                 assertThat(tls.reply().code()).isEqualTo(226);
             }
@@ -168,12 +169,12 @@ class FtpsCommandsTest {
                 assertThat(ftp.reply().code()).isEqualTo(220);
                 assertThat(ftp.send("AUTH TLS").code()).isEqualTo(503);
                 ftp.loginProtected(FtpsTestServer.USER, FtpsTestServer.PASSWORD);
-                Socket data = ftp.openPassive();
+                SocketChannel data = ftp.openPassive();
                 ftp.write("NLST");
                 assertThat(ftp.reply().code()).isEqualTo(150);
-                EngineTlsConnection tls = new EngineTlsConnection(data, context, RawFtp.HOST, server.implicitPort());
+                ClientTlsDataChannel tls = ftp.protect(data, context);
                 tls.handshake();
-                assertThat(new String(tls.readAll(), StandardCharsets.UTF_8)).isEqualTo("a.txt\r\n");
+                assertThat(new String(RawFtp.readAll(tls), StandardCharsets.UTF_8)).isEqualTo("a.txt\r\n");
                 tls.close();
                 assertThat(ftp.reply().code()).isEqualTo(226);
             }

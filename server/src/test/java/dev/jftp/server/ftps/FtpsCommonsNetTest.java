@@ -56,7 +56,7 @@ class FtpsCommonsNetTest {
      * resume under the plain socket's real port, the data port, and finds none. Here the plain
      * socket reports the control port, which is where JSSE cached the control session. That leans on
      * how JSSE keys its cache, which is fine for a test; a real client uses an SSLEngine made with
-     * the control host and port instead (see {@link EngineTlsConnection}). Closing a data
+     * the control host and port instead (see {@link dev.jftp.protocol.tls.ClientTlsDataChannel}). Closing a data
      * connection first reads to the server's close_notify, which takes in the TLS 1.3 ticket the
      * server sent after the handshake: JSSE spends one ticket per resumption.
      */

@@ -2,6 +2,7 @@ package dev.jftp.server.ftps;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jftp.protocol.tls.ClientTlsDataChannel;
 import dev.jftp.server.security.SelfSignedCertificate;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,12 +57,12 @@ class FtpsHandshakeFailureTest {
 
     private static void assertStillServes(RawFtp ftp, SSLContext context) throws IOException {
         ftp.expect(257, "PWD");
-        Socket data = ftp.openPassive();
+        SocketChannel data = ftp.openPassive();
         ftp.write("NLST");
         assertThat(ftp.reply().code()).isEqualTo(150);
-        EngineTlsConnection tls = new EngineTlsConnection(data, context, RawFtp.HOST, ftp.port);
+        ClientTlsDataChannel tls = ftp.protect(data, context);
         tls.handshake();
-        assertThat(new String(tls.readAll(), StandardCharsets.UTF_8)).isEqualTo("file.txt\r\n");
+        assertThat(new String(RawFtp.readAll(tls), StandardCharsets.UTF_8)).isEqualTo("file.txt\r\n");
         tls.close();
         assertThat(ftp.reply().code()).isEqualTo(226);
     }
@@ -165,7 +167,7 @@ class FtpsHandshakeFailureTest {
             Files.writeString(server.root.resolve("file.txt"), "x");
             SSLContext context = server.clientContext();
             try (RawFtp ftp = goodSession(server, context)) {
-                try (Socket data = ftp.openPassive()) {
+                try (SocketChannel data = ftp.openPassive()) {
                     ftp.write("NLST");
                     assertThat(ftp.reply().code()).isEqualTo(150);
                     assertThat(ftp.reply().code()).isEqualTo(425);

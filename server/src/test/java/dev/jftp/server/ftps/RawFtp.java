@@ -1,5 +1,6 @@
 package dev.jftp.server.ftps;
 
+import dev.jftp.protocol.tls.ClientTlsDataChannel;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -7,6 +8,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -157,13 +160,35 @@ final class RawFtp implements Closeable {
         return Integer.parseInt(m.group(1));
     }
 
-    /** Connects a plain data socket to the EPSV port. */
-    Socket openPassive() throws IOException {
+    /**
+     * Connects a plain data connection to the EPSV port: a channel, which a
+     * {@link dev.jftp.protocol.tls.ClientTlsDataChannel} runs over; {@code socket()} for streams.
+     */
+    SocketChannel openPassive() throws IOException {
         int dataPort = epsv();
-        Socket data = new Socket();
-        data.connect(new InetSocketAddress(HOST, dataPort), 10_000);
-        data.setSoTimeout(20_000);
+        SocketChannel data = SocketChannel.open();
+        try {
+            data.socket().connect(new InetSocketAddress(HOST, dataPort), 10_000);
+            data.socket().setSoTimeout(20_000);
+        } catch (IOException e) {
+            data.close();
+            throw e;
+        }
         return data;
+    }
+
+    /** Everything a protected data connection carries, to the server's close_notify. */
+    static byte[] readAll(ClientTlsDataChannel data) throws IOException {
+        return Channels.newInputStream(data).readAllBytes();
+    }
+
+    /** TLS on a data connection, resuming this control connection's session. */
+    ClientTlsDataChannel protect(SocketChannel data, SSLContext context, String... protocols) {
+        return new ClientTlsDataChannel(data, context, HOST, port, parameters -> {
+            if (protocols.length > 0) {
+                parameters.setProtocols(protocols);
+            }
+        });
     }
 
     @Override
