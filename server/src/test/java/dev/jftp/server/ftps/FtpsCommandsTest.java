@@ -3,7 +3,6 @@ package dev.jftp.server.ftps;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jftp.protocol.tls.ClientTlsDataChannel;
-import dev.jftp.server.security.SelfSignedCertificate;
 import dev.jftp.server.server.TlsConfig;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
@@ -12,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLContext;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,26 +19,17 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class FtpsCommandsTest {
     @TempDir
-    static Path shared;
-    static SelfSignedCertificate.PemPair pem;
-
-    @TempDir
     Path dir;
-
-    @BeforeAll
-    static void certificate() throws IOException {
-        pem = FtpsTestServer.certificate(shared);
-    }
 
     @Test
     void featListsAuthTlsPbszAndProtOnlyWhenTlsIsConfigured() throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, pem, UnaryOperator.identity());
+        try (FtpsTestServer server = FtpsTestServer.start(dir, UnaryOperator.identity());
              RawFtp ftp = new RawFtp(server.port())) {
             ftp.reply();
             RawFtp.Reply feat = ftp.expect(211, "FEAT");
             assertThat(feat.lines()).contains(" AUTH TLS", " PBSZ", " PROT");
         }
-        try (FtpsTestServer server = FtpsTestServer.start(dir.resolve("plain"), pem, tls -> TlsConfig.NONE);
+        try (FtpsTestServer server = FtpsTestServer.start(dir.resolve("plain"), tls -> TlsConfig.NONE);
              RawFtp ftp = new RawFtp(server.port())) {
             ftp.reply();
             RawFtp.Reply feat = ftp.expect(211, "FEAT");
@@ -54,7 +43,7 @@ class FtpsCommandsTest {
 
     @Test
     void securityCommandsOutOfOrderOrWithBadArgumentsGetTheirRfcReplies() throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, pem, UnaryOperator.identity());
+        try (FtpsTestServer server = FtpsTestServer.start(dir, UnaryOperator.identity());
              RawFtp ftp = new RawFtp(server.port())) {
             SSLContext context = server.clientContext();
             ftp.reply();
@@ -87,7 +76,7 @@ class FtpsCommandsTest {
 
     @Test
     void authSslIsAcceptedAsAuthTls() throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, pem, UnaryOperator.identity());
+        try (FtpsTestServer server = FtpsTestServer.start(dir, UnaryOperator.identity());
              RawFtp ftp = new RawFtp(server.port())) {
             ftp.reply();
             assertThat(ftp.send("AUTH SSL").code()).isEqualTo(234);
@@ -99,7 +88,7 @@ class FtpsCommandsTest {
 
     @Test
     void clearDataConnectionsStillWorkWithProtCWhenTlsIsNotRequired() throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, pem, UnaryOperator.identity());
+        try (FtpsTestServer server = FtpsTestServer.start(dir, UnaryOperator.identity());
              RawFtp ftp = new RawFtp(server.port())) {
             Files.writeString(server.root.resolve("a.txt"), "a");
             ftp.reply();
@@ -124,7 +113,7 @@ class FtpsCommandsTest {
 
     @Test
     void tlsRequiredRefusesClearLoginsButAnonymousAndClearDataOnTlsSessions() throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, pem, tls -> tls.withRequired(true), c -> c.withAnonymous(true))) {
+        try (FtpsTestServer server = FtpsTestServer.start(dir, tls -> tls.withRequired(true), c -> c.withAnonymous(true))) {
             Files.writeString(server.root.resolve("a.txt"), "a");
             try (RawFtp clear = new RawFtp(server.port())) {
                 clear.reply();
@@ -162,7 +151,7 @@ class FtpsCommandsTest {
 
     @Test
     void implicitFtpsGreetsOverTlsAndServesProtectedData() throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, pem, tls -> tls.withImplicitPort(0))) {
+        try (FtpsTestServer server = FtpsTestServer.start(dir, tls -> tls.withImplicitPort(0))) {
             Files.writeString(server.root.resolve("a.txt"), "a");
             SSLContext context = server.clientContext();
             try (RawFtp ftp = RawFtp.implicit(server.implicitPort(), context)) {

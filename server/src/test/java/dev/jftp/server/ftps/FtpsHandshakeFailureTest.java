@@ -3,7 +3,6 @@ package dev.jftp.server.ftps;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jftp.protocol.tls.ClientTlsDataChannel;
-import dev.jftp.server.security.SelfSignedCertificate;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import javax.net.ssl.SSLContext;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,19 +29,10 @@ class FtpsHandshakeFailureTest {
     private static final byte[] GARBAGE = "GET / HTTP/1.1\r\nHost: example\r\n\r\n".repeat(20).getBytes(StandardCharsets.US_ASCII);
 
     @TempDir
-    static Path shared;
-    static SelfSignedCertificate.PemPair pem;
-
-    @TempDir
     Path dir;
 
-    @BeforeAll
-    static void certificate() throws IOException {
-        pem = FtpsTestServer.certificate(shared);
-    }
-
     private FtpsTestServer start() throws IOException {
-        return FtpsTestServer.start(dir, pem, tls -> tls.withImplicitPort(0).withHandshakeTimeout(Duration.ofMillis(500)));
+        return FtpsTestServer.start(dir, tls -> tls.withImplicitPort(0).withHandshakeTimeout(Duration.ofMillis(500)));
     }
 
     /** A logged-in TLS session that must keep working while others misbehave. */

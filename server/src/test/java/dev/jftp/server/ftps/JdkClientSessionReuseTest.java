@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jftp.protocol.tls.ClientTlsDataChannel;
-import dev.jftp.server.security.SelfSignedCertificate;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -18,7 +17,6 @@ import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,16 +32,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(120)
 class JdkClientSessionReuseTest {
     @TempDir
-    static Path shared;
-    static SelfSignedCertificate.PemPair pem;
-
-    @TempDir
     Path dir;
-
-    @BeforeAll
-    static void certificate() throws IOException {
-        pem = FtpsTestServer.certificate(shared);
-    }
 
     /** Opens a passive data connection for {@code command} and runs the client side of TLS as a resumption. */
     private static ClientTlsDataChannel protectedData(RawFtp ftp, SSLContext context, String command, String protocol) throws IOException {
@@ -59,7 +48,7 @@ class JdkClientSessionReuseTest {
     @ParameterizedTest
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void anEngineMadeWithTheControlHostAndPortResumesTheControlSessionForEveryTransfer(String protocol) throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, pem, UnaryOperator.identity());
+        try (FtpsTestServer server = FtpsTestServer.start(dir, UnaryOperator.identity());
              RawFtp ftp = new RawFtp(server.port())) {
             SSLContext context = server.clientContext();
             assertThat(ftp.reply().code()).isEqualTo(220);
@@ -98,7 +87,7 @@ class JdkClientSessionReuseTest {
     @ParameterizedTest
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void aLayeredSslSocketDoesNotResumeAndIsRefusedWith425(String protocol) throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, pem, UnaryOperator.identity());
+        try (FtpsTestServer server = FtpsTestServer.start(dir, UnaryOperator.identity());
              RawFtp ftp = new RawFtp(server.port())) {
             SSLContext context = server.clientContext();
             ftp.reply();
@@ -127,7 +116,7 @@ class JdkClientSessionReuseTest {
     @ParameterizedTest
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void aDataConnectionResumingAnotherControlConnectionsSessionIsRefused(String protocol) throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, pem, UnaryOperator.identity());
+        try (FtpsTestServer server = FtpsTestServer.start(dir, UnaryOperator.identity());
              RawFtp victim = new RawFtp(server.port());
              RawFtp stranger = new RawFtp(server.port())) {
             SSLContext victimContext = server.clientContext();
@@ -160,7 +149,7 @@ class JdkClientSessionReuseTest {
     @ParameterizedTest
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void aborOfAProtectedDownloadAnswers426Then226AndLaterTransfersStillResume(String protocol) throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, pem, UnaryOperator.identity());
+        try (FtpsTestServer server = FtpsTestServer.start(dir, UnaryOperator.identity());
              RawFtp ftp = new RawFtp(server.port())) {
             SSLContext context = server.clientContext();
             byte[] big = new byte[48 * 1024 * 1024];
@@ -188,7 +177,7 @@ class JdkClientSessionReuseTest {
     @ParameterizedTest
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void activeModeDataConnectionsAreProtectedWithTheServerAsTlsServer(String protocol) throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, pem, UnaryOperator.identity());
+        try (FtpsTestServer server = FtpsTestServer.start(dir, UnaryOperator.identity());
              RawFtp ftp = new RawFtp(server.port());
              ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress(RawFtp.HOST, 0), 1)) {
             SSLContext context = server.clientContext();
@@ -215,7 +204,7 @@ class JdkClientSessionReuseTest {
 
     @Test
     void anUploadCutWithoutCloseNotifyIsNotTakenForComplete() throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, pem, UnaryOperator.identity());
+        try (FtpsTestServer server = FtpsTestServer.start(dir, UnaryOperator.identity());
              RawFtp ftp = new RawFtp(server.port())) {
             SSLContext context = server.clientContext();
             Files.writeString(server.root.resolve("kept.txt"), "the good old content");
@@ -233,7 +222,7 @@ class JdkClientSessionReuseTest {
 
     @Test
     void aHandshakeSentRightBehindTheAuthLineIsNotLost() throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, pem, UnaryOperator.identity());
+        try (FtpsTestServer server = FtpsTestServer.start(dir, UnaryOperator.identity());
              RawFtp ftp = new RawFtp(server.port())) {
             SSLContext context = server.clientContext();
             ftp.reply();
