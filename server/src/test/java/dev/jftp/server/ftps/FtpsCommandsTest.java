@@ -2,7 +2,6 @@ package dev.jftp.server.ftps;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jftp.protocol.tls.ClientTlsDataChannel;
 import dev.jftp.server.server.TlsConfig;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
@@ -137,14 +136,7 @@ class FtpsCommandsTest {
                 tls.epsv();
                 assertThat(tls.send("NLST").code()).isEqualTo(521);
                 tls.expect(200, "PROT P");
-                SocketChannel data = tls.openPassive();
-                tls.write("NLST");
-                assertThat(tls.reply().code()).isEqualTo(150);
-                ClientTlsDataChannel protectedData = tls.protect(data, context);
-                protectedData.handshake();
-                assertThat(new String(RawFtp.readAll(protectedData), StandardCharsets.UTF_8)).isEqualTo("a.txt\r\n");
-                protectedData.close();
-                assertThat(tls.reply().code()).isEqualTo(226);
+                assertThat(tls.readProtected("NLST", context)).isEqualTo("a.txt\r\n");
             }
         }
     }
@@ -158,14 +150,7 @@ class FtpsCommandsTest {
                 assertThat(ftp.reply().code()).isEqualTo(220);
                 assertThat(ftp.send("AUTH TLS").code()).isEqualTo(503);
                 ftp.loginProtected(FtpsTestServer.USER, FtpsTestServer.PASSWORD);
-                SocketChannel data = ftp.openPassive();
-                ftp.write("NLST");
-                assertThat(ftp.reply().code()).isEqualTo(150);
-                ClientTlsDataChannel tls = ftp.protect(data, context);
-                tls.handshake();
-                assertThat(new String(RawFtp.readAll(tls), StandardCharsets.UTF_8)).isEqualTo("a.txt\r\n");
-                tls.close();
-                assertThat(ftp.reply().code()).isEqualTo(226);
+                assertThat(ftp.readProtected("NLST", context)).isEqualTo("a.txt\r\n");
             }
             // the normal port still speaks clear text first
             try (RawFtp ftp = new RawFtp(server.port())) {
