@@ -3,7 +3,6 @@ package dev.jftp.server.ftps;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jftp.server.testing.ExternalCommand;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,14 +23,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 class FtpsCurlTest {
     private static final Duration CURL_TIME = Duration.ofSeconds(60);
 
+    /** The server's root is made in here. */
     @TempDir
     Path dir;
+    /** Where curl runs. */
+    @TempDir
     Path work;
 
     @BeforeEach
-    void peer() throws IOException {
+    void peer() {
         ExternalCommand.assumeInstalled("curl", "curl");
-        work = Files.createDirectories(dir.resolve("work"));
     }
 
     private ExternalCommand.Result curl(String... args) throws Exception {

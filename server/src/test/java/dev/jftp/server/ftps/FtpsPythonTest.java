@@ -70,14 +70,16 @@ class FtpsPythonTest {
             ftp.quit()
             """;
 
+    /** The server's root is made in here. */
     @TempDir
     Path dir;
+    /** Where python3 runs. */
+    @TempDir
     Path work;
 
     @BeforeEach
     void peer() throws IOException {
         ExternalCommand.assumeInstalled("python3", "python3");
-        work = Files.createDirectories(dir.resolve("work"));
         Files.writeString(work.resolve("client.py"), SCRIPT, StandardCharsets.UTF_8);
     }
 
