@@ -76,7 +76,7 @@ public final class ControlConnection implements Closeable {
     /**
      * Starts TLS on this connection (after 234 to AUTH TLS, or at once for implicit FTPS), with
      * host name verification. The socket is made with the host as given and the connected port:
-     * JSSE files the session under them, where {@link TlsDataConnection} finds it.
+     * JSSE files the session under them, where {@link dev.jftp.protocol.tls.ClientTlsDataChannel} finds it.
      */
     void startTls(TlsOptions options) throws IOException {
         SSLSocket tls = (SSLSocket) options.context().getSocketFactory().createSocket(socket, peerName, socket.getPort(), true);

@@ -1,6 +1,7 @@
 package dev.jftp.client.ftp;
 
 import dev.jftp.protocol.FtpTime;
+import dev.jftp.protocol.tls.ClientTlsDataChannel;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -515,7 +516,7 @@ public final class FtpClient implements Closeable {
         ScheduledFuture<?> watchdog = StallWatchdog.watch(transfer, settings.dataTimeout());
         try {
             moved = body.run(channel, transfer);
-            if (channel instanceof TlsDataConnection tls) {
+            if (channel instanceof ClientTlsDataChannel tls) {
                 tls.finish();
             }
         } catch (IOException e) {
@@ -576,7 +577,11 @@ public final class FtpClient implements Closeable {
         }
         try {
             channel.socket().setSoTimeout((int) settings.dataTimeout().toMillis());
-            TlsDataConnection protectedChannel = new TlsDataConnection(channel, tls, control.peerName(), control.remotePort());
+            ClientTlsDataChannel protectedChannel = new ClientTlsDataChannel(channel, tls.context(), control.peerName(), control.remotePort(),
+                    parameters -> {
+                        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                        tls.restrict(parameters);
+                    });
             protectedChannel.handshake();
             return protectedChannel;
         } catch (IOException | RuntimeException e) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.jftp.server.testing.ExternalCommand;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -16,10 +17,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The real curl against the real bin/jftpd: list, upload, byte-exact download, resume, wrong password, active mode. */
@@ -28,25 +29,13 @@ class CurlIT {
     /** curl's exit status for "The remote server denied curl to login" (CURLE_LOGIN_DENIED). */
     private static final int CURLE_LOGIN_DENIED = 67;
 
-    @TempDir
-    static Path work;
-    static Path root;
+    @RegisterExtension
+    static final JftpdForClient jftpd = new JftpdForClient("curl", "curl", "alice:secret");
     static Path local;
-    static JftpdProcess jftpd;
 
     @BeforeAll
-    static void startServer() throws IOException {
-        ExternalCommand.assumeInstalled("curl", "curl");
-        root = Files.createDirectories(work.resolve("root"));
-        local = Files.createDirectories(work.resolve("local"));
-        jftpd = JftpdProcess.start(work, "--bind", "127.0.0.1", "--port", "0", "--root", root.toString(), "--user", "alice:secret");
-    }
-
-    @AfterAll
-    static void stopServer() throws InterruptedException {
-        if (jftpd != null) {
-            jftpd.close();
-        }
+    static void localDirectory() throws IOException {
+        local = Files.createDirectories(jftpd.work().resolve("local"));
     }
 
     private static String url(String path) {
@@ -68,7 +57,7 @@ class CurlIT {
 
     @Test
     void listsTheRootAndASubdirectoryInLongAndNameOnlyForm() throws IOException {
-        Path dir = Files.createDirectories(root.resolve("listing"));
+        Path dir = Files.createDirectories(jftpd.root().resolve("listing"));
         TestData.writeText(dir.resolve("notes.txt"), 3, "n");
         TestData.writeBinary(dir.resolve("data.bin"), 1234, 1);
         Files.createDirectories(dir.resolve("inner"));
@@ -95,7 +84,7 @@ class CurlIT {
 
         ExternalCommand.Result upload = curlOk("--ftp-create-dirs", "-T", source.toString(), url("transfers/deep/upload.bin"));
         assertThat(upload.stderr()).contains("> MKD transfers", "> TYPE I", "> STOR upload.bin", "< 226");
-        assertThat(root.resolve("transfers/deep/upload.bin")).hasSameBinaryContentAs(source);
+        assertThat(jftpd.root().resolve("transfers/deep/upload.bin")).hasSameBinaryContentAs(source);
 
         Path target = local.resolve("download.bin");
         ExternalCommand.Result download = curlOk("-o", target.toString(), url("transfers/deep/upload.bin"));
@@ -105,7 +94,7 @@ class CurlIT {
 
     @Test
     void resumesADownloadWithContinueAt() throws IOException {
-        Path served = TestData.writeBinary(root.resolve("resume-down.bin"), 2 * 1024 * 1024 + 5, 3);
+        Path served = TestData.writeBinary(jftpd.root().resolve("resume-down.bin"), 2 * 1024 * 1024 + 5, 3);
         byte[] all = Files.readAllBytes(served);
         Path partial = Files.write(local.resolve("resume-down.bin"), Arrays.copyOf(all, 700_001));
 
@@ -119,18 +108,18 @@ class CurlIT {
     void resumesAnUploadWithContinueAt() throws IOException {
         Path source = TestData.writeBinary(local.resolve("resume-up.bin"), 1024 * 1024 + 3, 4);
         byte[] all = Files.readAllBytes(source);
-        Files.write(root.resolve("resume-up.bin"), Arrays.copyOf(all, 300_000));
+        Files.write(jftpd.root().resolve("resume-up.bin"), Arrays.copyOf(all, 300_000));
 
         ExternalCommand.Result resumed = curlOk("-C", "-", "-T", source.toString(), url("resume-up.bin"));
 
         // curl asks for the size, then appends the rest (RFC 959 APPE).
         assertThat(resumed.stderr()).contains("> SIZE resume-up.bin", "< 213 300000", "> APPE resume-up.bin", "< 226");
-        assertThat(root.resolve("resume-up.bin")).hasSameBinaryContentAs(source);
+        assertThat(jftpd.root().resolve("resume-up.bin")).hasSameBinaryContentAs(source);
     }
 
     @Test
     void aRangeDownloadStopsTheTransferWithAbor() throws Exception {
-        Path served = TestData.writeBinary(root.resolve("ranged.bin"), 20 * 1024 * 1024, 8);
+        Path served = TestData.writeBinary(jftpd.root().resolve("ranged.bin"), 20 * 1024 * 1024, 8);
         byte[] all = Files.readAllBytes(served);
         Path part = local.resolve("ranged-part.bin");
 
@@ -140,8 +129,8 @@ class CurlIT {
         assertThat(ranged.stderr()).contains("> REST 1000", "> RETR ranged.bin", "> ABOR", "< 426");
         assertThat(Files.readAllBytes(part)).isEqualTo(Arrays.copyOfRange(all, 1000, 5000));
         // The transfer log says it failed, and how far it got.
-        Matcher logged = jftpd.awaitStderr(Pattern.compile("RETR session=\\d+ user=alice client=127\\.0\\.0\\.1 path=/ranged\\.bin bytes=(\\d+) seconds=\\S+ status=failed"), Duration.ofSeconds(10));
-        assertThat(logged).as(jftpd.stderr()).isNotNull();
+        Matcher logged = jftpd.process().awaitStderr(Pattern.compile("RETR session=\\d+ user=alice client=127\\.0\\.0\\.1 path=/ranged\\.bin bytes=(\\d+) seconds=\\S+ status=failed"), Duration.ofSeconds(10));
+        assertThat(logged).as(jftpd.process().stderr()).isNotNull();
         assertThat(Long.parseLong(logged.group(1))).isBetween(4000L, (long) all.length - 1000);
         // The server goes on serving the whole file afterwards.
         Path whole = local.resolve("ranged-whole.bin");
@@ -167,7 +156,7 @@ class CurlIT {
         ExternalCommand.Result upload = curlOk("--ftp-port", "127.0.0.1", "-T", source.toString(), url("active/active.bin"), "--ftp-create-dirs");
         assertThat(upload.stderr()).containsAnyOf("> EPRT |1|127.0.0.1|", "> PORT 127,0,0,1,");
         assertThat(upload.stderr()).doesNotContain("> EPSV", "> PASV");
-        assertThat(root.resolve("active/active.bin")).hasSameBinaryContentAs(source);
+        assertThat(jftpd.root().resolve("active/active.bin")).hasSameBinaryContentAs(source);
 
         Path target = local.resolve("active-down.bin");
         curlOk("--ftp-port", "127.0.0.1", "-o", target.toString(), url("active/active.bin"));
@@ -186,7 +175,7 @@ class CurlIT {
 
         ExternalCommand.Result upload = curlOk("--ftp-create-dirs", "-T", source.toString(), url(dir + file));
         assertThat(upload.stderr()).contains("> MKD dîr with spâces", "> STOR ünï côdé.bin");
-        assertThat(root.resolve("dîr with spâces/ünï côdé.bin")).hasSameBinaryContentAs(source);
+        assertThat(jftpd.root().resolve("dîr with spâces/ünï côdé.bin")).hasSameBinaryContentAs(source);
 
         ExternalCommand.Result names = curlOk("--list-only", url(dir));
         assertThat(names.stdout().lines()).containsExactly("ünï côdé.bin");
@@ -226,16 +215,16 @@ class CurlIT {
 
     @Test
     void deletesRenamesAndMakesDirectoriesWithQuote() throws IOException {
-        Files.createDirectories(root.resolve("quote"));
-        TestData.writeText(root.resolve("quote/victim.txt"), 2, "v");
-        TestData.writeText(root.resolve("quote/old.txt"), 2, "o");
+        Files.createDirectories(jftpd.root().resolve("quote"));
+        TestData.writeText(jftpd.root().resolve("quote/victim.txt"), 2, "v");
+        TestData.writeText(jftpd.root().resolve("quote/old.txt"), 2, "o");
 
         curlOk("-Q", "DELE quote/victim.txt", "-Q", "RNFR quote/old.txt", "-Q", "RNTO quote/new.txt", "-Q", "MKD quote/made", url("quote/"));
 
-        assertThat(root.resolve("quote/victim.txt")).doesNotExist();
-        assertThat(root.resolve("quote/old.txt")).doesNotExist();
-        assertThat(Files.readString(root.resolve("quote/new.txt"))).isEqualTo(TestData.text(2, "o"));
-        assertThat(root.resolve("quote/made")).isDirectory();
+        assertThat(jftpd.root().resolve("quote/victim.txt")).doesNotExist();
+        assertThat(jftpd.root().resolve("quote/old.txt")).doesNotExist();
+        assertThat(Files.readString(jftpd.root().resolve("quote/new.txt"))).isEqualTo(TestData.text(2, "o"));
+        assertThat(jftpd.root().resolve("quote/made")).isDirectory();
 
         // A DELE of a missing file is an error curl reports (exit 21, CURLE_QUOTE_ERROR).
         ExternalCommand.Result missing = curl("-Q", "DELE quote/victim.txt", url("quote/"));

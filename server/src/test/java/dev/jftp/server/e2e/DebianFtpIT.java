@@ -2,17 +2,16 @@ package dev.jftp.server.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jftp.server.testing.ExternalCommand;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Debian's stock {@code ftp} command (tnftp on Debian 12) against the real bin/jftpd, driven as a
@@ -20,24 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class DebianFtpIT {
-    @TempDir
-    static Path work;
-    static Path root;
-    static JftpdProcess jftpd;
-
-    @BeforeAll
-    static void startServer() throws IOException {
-        ExternalCommand.assumeInstalled("ftp", "ftp");
-        root = Files.createDirectories(work.resolve("root"));
-        jftpd = JftpdProcess.start(work, "--bind", "127.0.0.1", "--port", "0", "--root", root.toString(), "--user", "deb:ian");
-    }
-
-    @AfterAll
-    static void stopServer() throws InterruptedException {
-        if (jftpd != null) {
-            jftpd.close();
-        }
-    }
+    @RegisterExtension
+    static final JftpdForClient jftpd = new JftpdForClient("ftp", "ftp", "deb:ian");
 
     @Test
     void passiveSession() throws IOException {
@@ -50,8 +33,8 @@ class DebianFtpIT {
     }
 
     private void runSession(String dirName, List<String> modeFlags) throws IOException {
-        Path dir = Files.createDirectories(root.resolve(dirName));
-        Path local = Files.createDirectories(work.resolve("local-" + dirName));
+        Path dir = Files.createDirectories(jftpd.root().resolve(dirName));
+        Path local = Files.createDirectories(jftpd.work().resolve("local-" + dirName));
         Path notes = TestData.writeText(dir.resolve("notes.txt"), 300, "notes");
         Path data = TestData.writeBinary(dir.resolve("data.bin"), 1024 * 1024 + 7, 20);
         TestData.writeBinary(dir.resolve("victim.bin"), 100, 21);
@@ -118,8 +101,8 @@ class DebianFtpIT {
 
     @Test
     void resumesWithRegetAndMovesFilesByWildcard() throws IOException {
-        Path dir = Files.createDirectories(root.resolve("wild"));
-        Path local = Files.createDirectories(work.resolve("local-wild"));
+        Path dir = Files.createDirectories(jftpd.root().resolve("wild"));
+        Path local = Files.createDirectories(jftpd.work().resolve("local-wild"));
         Path big = TestData.writeBinary(dir.resolve("big.bin"), 3 * 1024 * 1024, 23);
         Files.write(local.resolve("big.bin"), java.util.Arrays.copyOf(Files.readAllBytes(big), 1_000_003));
         for (int i = 1; i <= 3; i++) {
@@ -166,7 +149,7 @@ class DebianFtpIT {
                 "pwd",
                 "bye",
                 "");
-        ExternalCommand.Result result = ExternalCommand.in(work).stdin(commands).timeout(Duration.ofSeconds(60)).run("ftp", "-n", "-v");
+        ExternalCommand.Result result = ExternalCommand.in(jftpd.work()).stdin(commands).timeout(Duration.ofSeconds(60)).run("ftp", "-n", "-v");
 
         assertThat(result.stdout()).as(result.describe()).contains("530 Login incorrect", "230 User deb logged in", "Remote directory: /", "221 Goodbye");
     }

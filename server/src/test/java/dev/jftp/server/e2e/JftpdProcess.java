@@ -2,6 +2,7 @@ package dev.jftp.server.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jftp.server.testing.ExternalCommand;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

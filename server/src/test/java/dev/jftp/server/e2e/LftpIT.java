@@ -2,6 +2,7 @@ package dev.jftp.server.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jftp.server.testing.ExternalCommand;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,33 +11,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** lftp against the real bin/jftpd: mirror both ways (MLSD, MFMT), ls, get, put, rm, mkdir, mv. */
 @Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class LftpIT {
-    @TempDir
-    static Path work;
-    static Path root;
-    static JftpdProcess jftpd;
-
-    @BeforeAll
-    static void startServer() throws IOException {
-        ExternalCommand.assumeInstalled("lftp", "lftp");
-        root = Files.createDirectories(work.resolve("root"));
-        jftpd = JftpdProcess.start(work, "--bind", "127.0.0.1", "--port", "0", "--root", root.toString(), "--user", "lf:tp");
-    }
-
-    @AfterAll
-    static void stopServer() throws InterruptedException {
-        if (jftpd != null) {
-            jftpd.close();
-        }
-    }
+    @RegisterExtension
+    static final JftpdForClient jftpd = new JftpdForClient("lftp", "lftp", "lf:tp");
 
     @Test
     void passiveSession() throws IOException {
@@ -49,8 +32,8 @@ class LftpIT {
     }
 
     private void runSession(String dirName, String passiveMode) throws IOException {
-        Path dir = Files.createDirectories(root.resolve(dirName));
-        Path local = Files.createDirectories(work.resolve("local-" + dirName));
+        Path dir = Files.createDirectories(jftpd.root().resolve(dirName));
+        Path local = Files.createDirectories(jftpd.work().resolve("local-" + dirName));
         // A server-side tree to mirror down, with a file time in the past that must survive.
         Path remoteTree = dir.resolve("tree");
         TestData.writeBinary(remoteTree.resolve("d1/d2/deep.bin"), 600_001, 30);

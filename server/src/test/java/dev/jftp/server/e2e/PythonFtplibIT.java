@@ -2,17 +2,16 @@ package dev.jftp.server.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jftp.server.testing.ExternalCommand;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Python's standard ftplib against the real bin/jftpd, in passive and in active mode. */
 @Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -67,24 +66,8 @@ class PythonFtplibIT {
             print("QUIT", ftp.quit())
             """;
 
-    @TempDir
-    static Path work;
-    static Path root;
-    static JftpdProcess jftpd;
-
-    @BeforeAll
-    static void startServer() throws IOException {
-        ExternalCommand.assumeInstalled("python3", "python3");
-        root = Files.createDirectories(work.resolve("root"));
-        jftpd = JftpdProcess.start(work, "--bind", "127.0.0.1", "--port", "0", "--root", root.toString(), "--user", "py:thon pass");
-    }
-
-    @AfterAll
-    static void stopServer() throws InterruptedException {
-        if (jftpd != null) {
-            jftpd.close();
-        }
-    }
+    @RegisterExtension
+    static final JftpdForClient jftpd = new JftpdForClient("python3", "python3", "py:thon pass");
 
     @Test
     void passiveSession() throws IOException {
@@ -97,9 +80,9 @@ class PythonFtplibIT {
     }
 
     private void runSession(String mode) throws IOException {
-        Path home = Files.createDirectories(root.resolve(mode));
-        Path local = Files.createDirectories(work.resolve("local-" + mode));
-        Path script = Files.writeString(work.resolve("session.py"), SCRIPT, StandardCharsets.UTF_8);
+        Path home = Files.createDirectories(jftpd.root().resolve(mode));
+        Path local = Files.createDirectories(jftpd.work().resolve("local-" + mode));
+        Path script = Files.writeString(jftpd.work().resolve("session.py"), SCRIPT, StandardCharsets.UTF_8);
         Path upload = TestData.writeBinary(local.resolve("up.bin"), 2 * 1024 * 1024 + 11, 10);
         Path given = TestData.writeBinary(home.resolve("given.bin"), 777_777, 11);
         TestData.writeBinary(home.resolve("victim.bin"), 10, 12);

@@ -2,16 +2,14 @@ package dev.jftp.server.ftps;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jftp.server.security.SelfSignedCertificate;
 import dev.jftp.server.server.TlsConfig;
 import java.io.IOException;
-import java.net.Socket;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLContext;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,26 +18,17 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class FtpsCommandsTest {
     @TempDir
-    static Path shared;
-    static SelfSignedCertificate.PemPair pem;
-
-    @TempDir
     Path dir;
-
-    @BeforeAll
-    static void certificate() throws IOException {
-        pem = FtpsTestServer.certificate(shared);
-    }
 
     @Test
     void featListsAuthTlsPbszAndProtOnlyWhenTlsIsConfigured() throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, pem, UnaryOperator.identity());
+        try (FtpsTestServer server = FtpsTestServer.start(dir, UnaryOperator.identity());
              RawFtp ftp = new RawFtp(server.port())) {
             ftp.reply();
             RawFtp.Reply feat = ftp.expect(211, "FEAT");
             assertThat(feat.lines()).contains(" AUTH TLS", " PBSZ", " PROT");
         }
-        try (FtpsTestServer server = FtpsTestServer.start(dir.resolve("plain"), pem, tls -> TlsConfig.NONE);
+        try (FtpsTestServer server = FtpsTestServer.start(dir.resolve("plain"), tls -> TlsConfig.NONE);
              RawFtp ftp = new RawFtp(server.port())) {
             ftp.reply();
             RawFtp.Reply feat = ftp.expect(211, "FEAT");
@@ -53,7 +42,7 @@ class FtpsCommandsTest {
 
     @Test
     void securityCommandsOutOfOrderOrWithBadArgumentsGetTheirRfcReplies() throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, pem, UnaryOperator.identity());
+        try (FtpsTestServer server = FtpsTestServer.start(dir, UnaryOperator.identity());
              RawFtp ftp = new RawFtp(server.port())) {
             SSLContext context = server.clientContext();
             ftp.reply();
@@ -86,7 +75,7 @@ class FtpsCommandsTest {
 
     @Test
     void authSslIsAcceptedAsAuthTls() throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, pem, UnaryOperator.identity());
+        try (FtpsTestServer server = FtpsTestServer.start(dir, UnaryOperator.identity());
              RawFtp ftp = new RawFtp(server.port())) {
             ftp.reply();
             assertThat(ftp.send("AUTH SSL").code()).isEqualTo(234);
@@ -98,7 +87,7 @@ class FtpsCommandsTest {
 
     @Test
     void clearDataConnectionsStillWorkWithProtCWhenTlsIsNotRequired() throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, pem, UnaryOperator.identity());
+        try (FtpsTestServer server = FtpsTestServer.start(dir, UnaryOperator.identity());
              RawFtp ftp = new RawFtp(server.port())) {
             Files.writeString(server.root.resolve("a.txt"), "a");
             ftp.reply();
@@ -112,10 +101,10 @@ class FtpsCommandsTest {
     }
 
     private static String nlstInClear(RawFtp ftp) throws IOException {
-        try (Socket data = ftp.openPassive()) {
+        try (SocketChannel data = ftp.openPassive()) {
             ftp.write("NLST");
             assertThat(ftp.reply().code()).isEqualTo(150);
-            String listing = new String(data.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String listing = new String(data.socket().getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(ftp.reply().code()).isEqualTo(226);
             return listing;
         }
@@ -123,7 +112,7 @@ class FtpsCommandsTest {
 
     @Test
     void tlsRequiredRefusesClearLoginsButAnonymousAndClearDataOnTlsSessions() throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, pem, tls -> tls.withRequired(true), c -> c.withAnonymous(true))) {
+        try (FtpsTestServer server = FtpsTestServer.start(dir, tls -> tls.withRequired(true), c -> c.withAnonymous(true))) {
             Files.writeString(server.root.resolve("a.txt"), "a");
             try (RawFtp clear = new RawFtp(server.port())) {
                 clear.reply();
@@ -147,35 +136,21 @@ class FtpsCommandsTest {
                 tls.epsv();
                 assertThat(tls.send("NLST").code()).isEqualTo(521);
                 tls.expect(200, "PROT P");
-                Socket data = tls.openPassive();
-                tls.write("NLST");
-                assertThat(tls.reply().code()).isEqualTo(150);
-                EngineTlsConnection protectedData = new EngineTlsConnection(data, context, RawFtp.HOST, tls.port);
-                protectedData.handshake();
-                assertThat(new String(protectedData.readAll(), StandardCharsets.UTF_8)).isEqualTo("a.txt\r\n");
-                protectedData.close();
-                assertThat(tls.reply().code()).isEqualTo(226);
+                assertThat(tls.readProtected("NLST", context)).isEqualTo("a.txt\r\n");
             }
         }
     }
 
     @Test
     void implicitFtpsGreetsOverTlsAndServesProtectedData() throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, pem, tls -> tls.withImplicitPort(0))) {
+        try (FtpsTestServer server = FtpsTestServer.start(dir, tls -> tls.withImplicitPort(0))) {
             Files.writeString(server.root.resolve("a.txt"), "a");
             SSLContext context = server.clientContext();
             try (RawFtp ftp = RawFtp.implicit(server.implicitPort(), context)) {
                 assertThat(ftp.reply().code()).isEqualTo(220);
                 assertThat(ftp.send("AUTH TLS").code()).isEqualTo(503);
                 ftp.loginProtected(FtpsTestServer.USER, FtpsTestServer.PASSWORD);
-                Socket data = ftp.openPassive();
-                ftp.write("NLST");
-                assertThat(ftp.reply().code()).isEqualTo(150);
-                EngineTlsConnection tls = new EngineTlsConnection(data, context, RawFtp.HOST, server.implicitPort());
-                tls.handshake();
-                assertThat(new String(tls.readAll(), StandardCharsets.UTF_8)).isEqualTo("a.txt\r\n");
-                tls.close();
-                assertThat(ftp.reply().code()).isEqualTo(226);
+                assertThat(ftp.readProtected("NLST", context)).isEqualTo("a.txt\r\n");
             }
             // the normal port still speaks clear text first
             try (RawFtp ftp = new RawFtp(server.port())) {

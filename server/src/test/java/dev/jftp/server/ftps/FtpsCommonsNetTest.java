@@ -3,7 +3,6 @@ package dev.jftp.server.ftps;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.jftp.server.security.SelfSignedCertificate;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -23,7 +22,6 @@ import org.apache.commons.net.ftp.FTP;
 import org.apache.commons.net.ftp.FTPFile;
 import org.apache.commons.net.ftp.FTPReply;
 import org.apache.commons.net.ftp.FTPSClient;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,16 +36,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 @Timeout(120)
 class FtpsCommonsNetTest {
     @TempDir
-    static Path shared;
-    static SelfSignedCertificate.PemPair pem;
-
-    @TempDir
     Path dir;
-
-    @BeforeAll
-    static void certificate() throws IOException {
-        pem = FtpsTestServer.certificate(shared);
-    }
 
     /**
      * FTPSClient with passive data connections that resume the control connection's session.
@@ -56,7 +45,7 @@ class FtpsCommonsNetTest {
      * resume under the plain socket's real port, the data port, and finds none. Here the plain
      * socket reports the control port, which is where JSSE cached the control session. That leans on
      * how JSSE keys its cache, which is fine for a test; a real client uses an SSLEngine made with
-     * the control host and port instead (see {@link EngineTlsConnection}). Closing a data
+     * the control host and port instead (see {@link dev.jftp.protocol.tls.ClientTlsDataChannel}). Closing a data
      * connection first reads to the server's close_notify, which takes in the TLS 1.3 ticket the
      * server sent after the handshake: JSSE spends one ticket per resumption.
      */
@@ -164,7 +153,7 @@ class FtpsCommonsNetTest {
     @ParameterizedTest
     @CsvSource({"false,TLSv1.3", "false,TLSv1.2", "true,TLSv1.3", "true,TLSv1.2"})
     void listUploadDownloadAndResumeAreByteExact(boolean implicit, String protocol) throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, pem, tls -> tls.withImplicitPort(0))) {
+        try (FtpsTestServer server = FtpsTestServer.start(dir, tls -> tls.withImplicitPort(0))) {
             ResumingFtpsClient ftp = new ResumingFtpsClient(implicit, server.clientContext(), protocol);
             try {
                 login(ftp, implicit ? server.implicitPort() : server.port());
@@ -202,7 +191,7 @@ class FtpsCommonsNetTest {
 
     @Test
     void stockFtpsClientDoesNotResumeTheSessionAndIsRefused425() throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, pem, UnaryOperator.identity())) {
+        try (FtpsTestServer server = FtpsTestServer.start(dir, UnaryOperator.identity())) {
             Files.writeString(server.root.resolve("a.txt"), "a");
             FTPSClient ftp = new FTPSClient(false, server.clientContext());
             try {

@@ -2,8 +2,7 @@ package dev.jftp.server.ftps;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jftp.server.security.SelfSignedCertificate;
-import java.io.IOException;
+import dev.jftp.server.testing.ExternalCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,7 +11,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,29 +23,22 @@ import org.junit.jupiter.params.provider.ValueSource;
 class FtpsCurlTest {
     private static final Duration CURL_TIME = Duration.ofSeconds(60);
 
-    @TempDir
-    static Path shared;
-    static SelfSignedCertificate.PemPair pem;
-
+    /** The server's root is made in here. */
     @TempDir
     Path dir;
+    /** Where curl runs. */
+    @TempDir
     Path work;
 
-    @BeforeAll
-    static void certificate() throws IOException {
-        pem = FtpsTestServer.certificate(shared);
-    }
-
     @BeforeEach
-    void peer() throws IOException {
-        Peer.assumeInstalled("curl");
-        work = Files.createDirectories(dir.resolve("work"));
+    void peer() {
+        ExternalCommand.assumeInstalled("curl", "curl");
     }
 
-    private Peer.Result curl(String... args) throws Exception {
+    private ExternalCommand.Result curl(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("curl", "--silent", "--show-error", "--max-time", "50"));
         command.addAll(Arrays.asList(args));
-        return Peer.run(work, CURL_TIME, command);
+        return ExternalCommand.in(work).timeout(CURL_TIME).run(command);
     }
 
     private static String login() {
@@ -57,7 +48,7 @@ class FtpsCurlTest {
     @ParameterizedTest
     @ValueSource(strings = {"1.3", "1.2"})
     void explicitListUploadDownloadAndResumeAreByteExact(String tlsVersion) throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, pem, UnaryOperator.identity())) {
+        try (FtpsTestServer server = FtpsTestServer.start(dir, UnaryOperator.identity())) {
             String base = "ftp://" + login() + "@127.0.0.1:" + server.port() + "/";
             String[] tls = {"--ssl-reqd", "-k", "--tlsv" + tlsVersion, "--tls-max", tlsVersion};
             byte[] content = new byte[5 * 1024 * 1024 + 3];
@@ -65,59 +56,59 @@ class FtpsCurlTest {
             Path local = work.resolve("local.bin");
             Files.write(local, content);
 
-            Peer.Result upload = curl(concat(tls, "-T", local.toString(), base + "up.bin"));
-            assertThat(upload.exitCode()).as(upload.both()).isZero();
+            ExternalCommand.Result upload = curl(concat(tls, "-T", local.toString(), base + "up.bin"));
+            assertThat(upload.exit()).as(upload.describe()).isZero();
             assertThat(Files.readAllBytes(server.root.resolve("up.bin"))).isEqualTo(content);
 
-            Peer.Result list = curl(concat(tls, base));
-            assertThat(list.exitCode()).as(list.both()).isZero();
+            ExternalCommand.Result list = curl(concat(tls, base));
+            assertThat(list.exit()).as(list.describe()).isZero();
             assertThat(list.stdout()).contains("up.bin").contains(Integer.toString(content.length));
 
-            Peer.Result download = curl(concat(tls, "-o", "down.bin", base + "up.bin"));
-            assertThat(download.exitCode()).as(download.both()).isZero();
+            ExternalCommand.Result download = curl(concat(tls, "-o", "down.bin", base + "up.bin"));
+            assertThat(download.exit()).as(download.describe()).isZero();
             assertThat(Files.readAllBytes(work.resolve("down.bin"))).isEqualTo(content);
 
             // resume a download: the local part is kept, the rest comes with REST
             Files.write(work.resolve("partial.bin"), Arrays.copyOf(content, 1_000_000));
-            Peer.Result resumeDown = curl(concat(tls, "-C", "-", "-o", "partial.bin", base + "up.bin"));
-            assertThat(resumeDown.exitCode()).as(resumeDown.both()).isZero();
+            ExternalCommand.Result resumeDown = curl(concat(tls, "-C", "-", "-o", "partial.bin", base + "up.bin"));
+            assertThat(resumeDown.exit()).as(resumeDown.describe()).isZero();
             assertThat(Files.readAllBytes(work.resolve("partial.bin"))).isEqualTo(content);
 
             // resume an upload: the server has a part, curl sends the rest
             Files.write(server.root.resolve("half.bin"), Arrays.copyOf(content, 2_000_000));
-            Peer.Result resumeUp = curl(concat(tls, "-C", "-", "-T", local.toString(), base + "half.bin"));
-            assertThat(resumeUp.exitCode()).as(resumeUp.both()).isZero();
+            ExternalCommand.Result resumeUp = curl(concat(tls, "-C", "-", "-T", local.toString(), base + "half.bin"));
+            assertThat(resumeUp.exit()).as(resumeUp.describe()).isZero();
             assertThat(Files.readAllBytes(server.root.resolve("half.bin"))).isEqualTo(content);
         }
     }
 
     @Test
     void implicitFtpsUrlListsAndDownloads() throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, pem, tls -> tls.withImplicitPort(0))) {
+        try (FtpsTestServer server = FtpsTestServer.start(dir, tls -> tls.withImplicitPort(0))) {
             byte[] content = new byte[300_000];
             new Random(990).nextBytes(content);
             Files.write(server.root.resolve("file.bin"), content);
             String base = "ftps://" + login() + "@127.0.0.1:" + server.implicitPort() + "/";
             // the certificate checked for real this time: it names 127.0.0.1
-            Peer.Result list = curl("--cacert", server.certificateFile.toString(), base);
-            assertThat(list.exitCode()).as(list.both()).isZero();
+            ExternalCommand.Result list = curl("--cacert", server.certificateFile.toString(), base);
+            assertThat(list.exit()).as(list.describe()).isZero();
             assertThat(list.stdout()).contains("file.bin");
-            Peer.Result download = curl("-k", "-o", "file.bin", base + "file.bin");
-            assertThat(download.exitCode()).as(download.both()).isZero();
+            ExternalCommand.Result download = curl("-k", "-o", "file.bin", base + "file.bin");
+            assertThat(download.exit()).as(download.describe()).isZero();
             assertThat(Files.readAllBytes(work.resolve("file.bin"))).isEqualTo(content);
         }
     }
 
     @Test
     void tlsRequiredRefusesAClearTextLogin() throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, pem, tls -> tls.withRequired(true))) {
+        try (FtpsTestServer server = FtpsTestServer.start(dir, tls -> tls.withRequired(true))) {
             Files.writeString(server.root.resolve("a.txt"), "a");
             String url = "ftp://" + login() + "@127.0.0.1:" + server.port() + "/";
-            Peer.Result clear = curl("-v", url);
-            assertThat(clear.exitCode()).as(clear.both()).isNotZero();
+            ExternalCommand.Result clear = curl("-v", url);
+            assertThat(clear.exit()).as(clear.describe()).isNotZero();
             assertThat(clear.stderr()).contains("530").doesNotContain("PASS " + FtpsTestServer.PASSWORD);
-            Peer.Result secure = curl("--ssl-reqd", "-k", url);
-            assertThat(secure.exitCode()).as(secure.both()).isZero();
+            ExternalCommand.Result secure = curl("--ssl-reqd", "-k", url);
+            assertThat(secure.exit()).as(secure.describe()).isZero();
             assertThat(secure.stdout()).contains("a.txt");
         }
     }

@@ -2,6 +2,7 @@ package dev.jftp.server.ftps;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jftp.server.testing.ExternalCommand;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,15 +66,15 @@ class FtpsJftpdIT {
         throw new AssertionError("jftpd did not start: " + Files.readString(stderr, StandardCharsets.UTF_8));
     }
 
-    private Peer.Result curl(String... args) throws Exception {
+    private ExternalCommand.Result curl(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("curl", "--silent", "--show-error", "--max-time", "50"));
         command.addAll(List.of(args));
-        return Peer.run(dir, Duration.ofSeconds(60), command);
+        return ExternalCommand.in(dir).timeout(Duration.ofSeconds(60)).run(command);
     }
 
     @Test
     void selfSignedRequiredTlsServesCurlExplicitAndImplicit() throws Exception {
-        Peer.assumeInstalled("curl");
+        ExternalCommand.assumeInstalled("curl", "curl");
         Files.createDirectories(dir.resolve("root"));
         Files.writeString(dir.resolve("root").resolve("hello.txt"), "hello over TLS\n");
         Running first = start("first");
@@ -81,16 +82,16 @@ class FtpsJftpdIT {
         try {
             assertThat(Files.readString(first.stderr())).contains("made a self-signed TLS certificate");
 
-            Peer.Result explicit = curl("--ssl-reqd", "--cacert", certificate, "ftp://alice:secret@127.0.0.1:" + first.port() + "/hello.txt");
-            assertThat(explicit.exitCode()).as(explicit.both()).isZero();
+            ExternalCommand.Result explicit = curl("--ssl-reqd", "--cacert", certificate, "ftp://alice:secret@127.0.0.1:" + first.port() + "/hello.txt");
+            assertThat(explicit.exit()).as(explicit.describe()).isZero();
             assertThat(explicit.stdout()).isEqualTo("hello over TLS\n");
 
-            Peer.Result implicit = curl("-k", "ftps://alice:secret@127.0.0.1:" + first.implicitPort() + "/");
-            assertThat(implicit.exitCode()).as(implicit.both()).isZero();
+            ExternalCommand.Result implicit = curl("-k", "ftps://alice:secret@127.0.0.1:" + first.implicitPort() + "/");
+            assertThat(implicit.exit()).as(implicit.describe()).isZero();
             assertThat(implicit.stdout()).contains("hello.txt");
 
-            Peer.Result clear = curl("ftp://alice:secret@127.0.0.1:" + first.port() + "/hello.txt");
-            assertThat(clear.exitCode()).as(clear.both()).isNotZero();
+            ExternalCommand.Result clear = curl("ftp://alice:secret@127.0.0.1:" + first.port() + "/hello.txt");
+            assertThat(clear.exit()).as(clear.describe()).isNotZero();
         } finally {
             first.stop();
         }

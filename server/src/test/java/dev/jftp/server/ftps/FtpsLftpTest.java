@@ -2,15 +2,13 @@ package dev.jftp.server.ftps;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jftp.server.security.SelfSignedCertificate;
-import java.io.IOException;
+import dev.jftp.server.testing.ExternalCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,37 +20,28 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(180)
 class FtpsLftpTest {
     @TempDir
-    static Path shared;
-    static SelfSignedCertificate.PemPair pem;
-
-    @TempDir
     Path dir;
 
-    @BeforeAll
-    static void certificate() throws IOException {
-        pem = FtpsTestServer.certificate(shared);
-    }
-
-    private Peer.Result lftp(Path work, int port, String commands) throws Exception {
-        return Peer.run(work, Duration.ofSeconds(120), List.of("lftp", "-u", FtpsTestServer.USER + "," + FtpsTestServer.PASSWORD,
+    private ExternalCommand.Result lftp(Path work, int port, String commands) throws Exception {
+        return ExternalCommand.in(work).timeout(Duration.ofSeconds(120)).run(List.of("lftp", "-u", FtpsTestServer.USER + "," + FtpsTestServer.PASSWORD,
                 "-p", Integer.toString(port), "-e",
-                "set ssl:ca-file " + pem.certificate() + "; set ftp:ssl-force true; set ftp:ssl-protect-data true; "
+                "set ssl:ca-file " + FtpsTestServer.certificate().certificate() + "; set ftp:ssl-force true; set ftp:ssl-protect-data true; "
                         + "set net:max-retries 1; set net:timeout 30; " + commands + "; bye",
                 "127.0.0.1"));
     }
 
     @Test
     void listsDownloadsAndUploadsOverProtectedDataConnections() throws Exception {
-        Peer.assumeInstalled("lftp");
+        ExternalCommand.assumeInstalled("lftp", "lftp");
         Path work = Files.createDirectories(dir.resolve("work"));
-        try (FtpsTestServer server = FtpsTestServer.start(dir, pem, UnaryOperator.identity())) {
+        try (FtpsTestServer server = FtpsTestServer.start(dir, UnaryOperator.identity())) {
             byte[] content = new byte[2_000_000];
             new Random(1).nextBytes(content);
             Files.write(server.root.resolve("file.bin"), content);
             Files.write(work.resolve("up.bin"), content);
 
-            Peer.Result downloads = lftp(work, server.port(), "ls; get file.bin -o down.bin; ls");
-            assertThat(downloads.exitCode()).as(downloads.both()).isZero();
+            ExternalCommand.Result downloads = lftp(work, server.port(), "ls; get file.bin -o down.bin; ls");
+            assertThat(downloads.exit()).as(downloads.describe()).isZero();
             assertThat(downloads.stdout()).contains("file.bin");
             assertThat(downloads.stderr()).doesNotContain("Fatal error");
             assertThat(Files.readAllBytes(work.resolve("down.bin"))).isEqualTo(content);
@@ -61,8 +50,8 @@ class FtpsLftpTest {
             // the server sent, and under TLS 1.3 that includes the session ticket sent after the
             // handshake, so the kernel resets the connection and may drop the upload's tail (the
             // TLS 1.3 FTPS upload problem ProFTPD met too). README.md says so.
-            Peer.Result upload = lftp(work, server.port(), "set ssl:priority NORMAL:-VERS-TLS1.3; put up.bin -o up.bin");
-            assertThat(upload.exitCode()).as(upload.both()).isZero();
+            ExternalCommand.Result upload = lftp(work, server.port(), "set ssl:priority NORMAL:-VERS-TLS1.3; put up.bin -o up.bin");
+            assertThat(upload.exit()).as(upload.describe()).isZero();
             assertThat(Files.readAllBytes(server.root.resolve("up.bin"))).isEqualTo(content);
         }
     }

@@ -2,7 +2,7 @@ package dev.jftp.server.ftps;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jftp.server.security.SelfSignedCertificate;
+import dev.jftp.server.testing.ExternalCommand;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,7 +12,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -71,43 +70,36 @@ class FtpsPythonTest {
             ftp.quit()
             """;
 
-    @TempDir
-    static Path shared;
-    static SelfSignedCertificate.PemPair pem;
-
+    /** The server's root is made in here. */
     @TempDir
     Path dir;
+    /** Where python3 runs. */
+    @TempDir
     Path work;
-
-    @BeforeAll
-    static void certificate() throws IOException {
-        pem = FtpsTestServer.certificate(shared);
-    }
 
     @BeforeEach
     void peer() throws IOException {
-        Peer.assumeInstalled("python3");
-        work = Files.createDirectories(dir.resolve("work"));
+        ExternalCommand.assumeInstalled("python3", "python3");
         Files.writeString(work.resolve("client.py"), SCRIPT, StandardCharsets.UTF_8);
     }
 
-    private Peer.Result python(FtpsTestServer server, String mode, String version) throws Exception {
-        return Peer.run(work, Duration.ofSeconds(90), List.of("python3", "client.py", Integer.toString(server.port()), mode, version,
+    private ExternalCommand.Result python(FtpsTestServer server, String mode, String version) throws Exception {
+        return ExternalCommand.in(work).timeout(Duration.ofSeconds(90)).run(List.of("python3", "client.py", Integer.toString(server.port()), mode, version,
                 server.certificateFile.toString()));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"1.3", "1.2"})
     void ftpTlsThatPassesTheControlSessionTransfersByteExactWithProtP(String version) throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, pem, UnaryOperator.identity())) {
+        try (FtpsTestServer server = FtpsTestServer.start(dir, UnaryOperator.identity())) {
             byte[] content = new byte[4 * 1024 * 1024 + 1];
             new Random(3).nextBytes(content);
             Files.write(work.resolve("local.bin"), content);
             Files.write(server.root.resolve("half.bin"), Arrays.copyOf(content, 2_000_000));
 
-            Peer.Result run = python(server, "reuse", version);
-            assertThat(run.exitCode()).as(run.both()).isZero();
-            assertThat(run.stdout()).as(run.both())
+            ExternalCommand.Result run = python(server, "reuse", version);
+            assertThat(run.exit()).as(run.describe()).isZero();
+            assertThat(run.stdout()).as(run.describe())
                     .contains("protocol TLSv" + version)
                     .contains("names half.bin,up.bin")
                     .contains("list 2")
@@ -121,11 +113,11 @@ class FtpsPythonTest {
 
     @Test
     void stockFtpTlsDoesNotResumeTheSessionSoItsProtectedDataConnectionIsRefused() throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, pem, UnaryOperator.identity())) {
+        try (FtpsTestServer server = FtpsTestServer.start(dir, UnaryOperator.identity())) {
             Files.write(work.resolve("local.bin"), new byte[1000]);
-            Peer.Result run = python(server, "stock", "1.3");
-            assertThat(run.exitCode()).as(run.both()).isZero();
-            assertThat(run.stdout()).as(run.both())
+            ExternalCommand.Result run = python(server, "stock", "1.3");
+            assertThat(run.exit()).as(run.describe()).isZero();
+            assertThat(run.stdout()).as(run.describe())
                     .contains("error SSLError")
                     .contains("reply 425")
                     .contains("resume the control connection's TLS session")

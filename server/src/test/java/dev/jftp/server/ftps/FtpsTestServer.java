@@ -23,13 +23,14 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /** An in-process jftpd with FTPS (self-signed certificate made by the production code) on a temp root. */
-final class FtpsTestServer implements AutoCloseable {
-    static final String USER = "alice";
-    static final String PASSWORD = "secret";
+public final class FtpsTestServer implements AutoCloseable {
+    public static final String USER = "alice";
+    public static final String PASSWORD = "secret";
+    private static SelfSignedCertificate.PemPair sharedCertificate;
 
-    final Path root;
-    final Path certificateFile;
-    final FtpServer server;
+    public final Path root;
+    public final Path certificateFile;
+    public final FtpServer server;
 
     private FtpsTestServer(Path root, Path certificateFile, FtpServer server) {
         this.root = root;
@@ -37,17 +38,31 @@ final class FtpsTestServer implements AutoCloseable {
         this.server = server;
     }
 
-    /** A self-signed certificate and key in {@code dir}, made once. */
-    static SelfSignedCertificate.PemPair certificate(Path dir) throws IOException {
-        return SelfSignedCertificate.ensure(dir.resolve("tls"), List.of());
+    /**
+     * One self-signed certificate and key for all FTPS tests of this JVM, made by the production
+     * code on first use (keytool takes seconds on a busy machine) and deleted when the JVM exits.
+     */
+    public static synchronized SelfSignedCertificate.PemPair certificate() throws IOException {
+        if (sharedCertificate == null) {
+            Path dir = Files.createTempDirectory("jftp-ftps-test-");
+            Path tls = dir.resolve("tls");
+            SelfSignedCertificate.PemPair made = SelfSignedCertificate.ensure(tls, List.of());
+            // deleteOnExit deletes in the reverse order of the calls: the files, then their directories.
+            for (Path path : List.of(dir, tls, made.certificate(), made.key())) {
+                path.toFile().deleteOnExit();
+            }
+            sharedCertificate = made;
+        }
+        return sharedCertificate;
     }
 
-    static FtpsTestServer start(Path dir, SelfSignedCertificate.PemPair pem, UnaryOperator<TlsConfig> tls) throws IOException {
-        return start(dir, pem, tls, UnaryOperator.identity());
+    /** A server with explicit FTPS on {@link #certificate()}, as {@code tls} adjusts it, serving {@code dir}/root. */
+    public static FtpsTestServer start(Path dir, UnaryOperator<TlsConfig> tls) throws IOException {
+        return start(dir, tls, UnaryOperator.identity());
     }
 
-    static FtpsTestServer start(Path dir, SelfSignedCertificate.PemPair pem, UnaryOperator<TlsConfig> tls,
-            UnaryOperator<ServerConfig> more) throws IOException {
+    public static FtpsTestServer start(Path dir, UnaryOperator<TlsConfig> tls, UnaryOperator<ServerConfig> more) throws IOException {
+        SelfSignedCertificate.PemPair pem = certificate();
         Path root = dir.resolve("root");
         Files.createDirectories(root);
         var accounts = Map.of(USER, new Account(new User(USER, root, Permission.ALL, false),
@@ -62,20 +77,20 @@ final class FtpsTestServer implements AutoCloseable {
         return new FtpsTestServer(root, pem.certificate(), FtpServer.start(config));
     }
 
-    int port() {
+    public int port() {
         return server.port();
     }
 
-    int implicitPort() {
+    public int implicitPort() {
         return server.implicitTlsPort();
     }
 
     /** A client SSLContext that trusts exactly this server's certificate. */
-    SSLContext clientContext() throws Exception {
+    public SSLContext clientContext() throws Exception {
         return clientContext(certificateFile);
     }
 
-    static SSLContext clientContext(Path certificateFile) throws Exception {
+    public static SSLContext clientContext(Path certificateFile) throws Exception {
         KeyStore trusted = KeyStore.getInstance("PKCS12");
         trusted.load(null, null);
         try (InputStream in = Files.newInputStream(certificateFile)) {

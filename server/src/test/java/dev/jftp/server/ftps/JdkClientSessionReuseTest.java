@@ -3,9 +3,12 @@ package dev.jftp.server.ftps;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.jftp.server.security.SelfSignedCertificate;
+import dev.jftp.protocol.tls.ClientTlsDataChannel;
 import java.io.IOException;
-import java.net.Socket;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +17,6 @@ import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,24 +32,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(120)
 class JdkClientSessionReuseTest {
     @TempDir
-    static Path shared;
-    static SelfSignedCertificate.PemPair pem;
-
-    @TempDir
     Path dir;
 
-    @BeforeAll
-    static void certificate() throws IOException {
-        pem = FtpsTestServer.certificate(shared);
-    }
-
     /** Opens a passive data connection for {@code command} and runs the client side of TLS as a resumption. */
-    private static EngineTlsConnection protectedData(RawFtp ftp, SSLContext context, String command, String protocol) throws IOException {
-        Socket data = ftp.openPassive();
+    private static ClientTlsDataChannel protectedData(RawFtp ftp, SSLContext context, String command, String protocol) throws IOException {
+        SocketChannel data = ftp.openPassive();
         ftp.write(command);
         RawFtp.Reply opening = ftp.reply();
         assertThat(opening.code()).as(command + ": " + opening).isEqualTo(150);
-        EngineTlsConnection tls = new EngineTlsConnection(data, context, RawFtp.HOST, ftp.port, protocol);
+        ClientTlsDataChannel tls = ftp.protect(data, context, protocol);
         tls.handshake();
         return tls;
     }
@@ -55,7 +48,7 @@ class JdkClientSessionReuseTest {
     @ParameterizedTest
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void anEngineMadeWithTheControlHostAndPortResumesTheControlSessionForEveryTransfer(String protocol) throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, pem, UnaryOperator.identity());
+        try (FtpsTestServer server = FtpsTestServer.start(dir, UnaryOperator.identity());
              RawFtp ftp = new RawFtp(server.port())) {
             SSLContext context = server.clientContext();
             assertThat(ftp.reply().code()).isEqualTo(220);
@@ -65,27 +58,27 @@ class JdkClientSessionReuseTest {
             byte[] content = new byte[3 * 1024 * 1024 + 17];
             new Random(4217).nextBytes(content);
 
-            EngineTlsConnection upload = protectedData(ftp, context, "STOR up.bin", protocol);
-            assertThat(upload.engine().getSession().getProtocol()).isEqualTo(protocol);
-            upload.write(content);
+            ClientTlsDataChannel upload = protectedData(ftp, context, "STOR up.bin", protocol);
+            assertThat(upload.session().getProtocol()).isEqualTo(protocol);
+            upload.write(ByteBuffer.wrap(content));
             upload.finish();
             assertThat(ftp.reply().code()).isEqualTo(226);
             assertThat(Files.readAllBytes(server.root.resolve("up.bin"))).isEqualTo(content);
 
             for (int round = 0; round < 3; round++) {
-                EngineTlsConnection download = protectedData(ftp, context, "RETR up.bin", protocol);
-                assertThat(download.readAll()).isEqualTo(content);
+                ClientTlsDataChannel download = protectedData(ftp, context, "RETR up.bin", protocol);
+                assertThat(RawFtp.readAll(download)).isEqualTo(content);
                 download.close();
                 assertThat(ftp.reply().code()).isEqualTo(226);
 
-                EngineTlsConnection listing = protectedData(ftp, context, "NLST", protocol);
-                assertThat(new String(listing.readAll(), StandardCharsets.UTF_8)).isEqualTo("up.bin\r\n");
+                ClientTlsDataChannel listing = protectedData(ftp, context, "NLST", protocol);
+                assertThat(new String(RawFtp.readAll(listing), StandardCharsets.UTF_8)).isEqualTo("up.bin\r\n");
                 listing.close();
                 assertThat(ftp.reply().code()).isEqualTo(226);
             }
             ftp.expect(350, "REST 1000");
-            EngineTlsConnection resumed = protectedData(ftp, context, "RETR up.bin", protocol);
-            assertThat(resumed.readAll()).isEqualTo(java.util.Arrays.copyOfRange(content, 1000, content.length));
+            ClientTlsDataChannel resumed = protectedData(ftp, context, "RETR up.bin", protocol);
+            assertThat(RawFtp.readAll(resumed)).isEqualTo(java.util.Arrays.copyOfRange(content, 1000, content.length));
             resumed.close();
             assertThat(ftp.reply().code()).isEqualTo(226);
         }
@@ -94,18 +87,18 @@ class JdkClientSessionReuseTest {
     @ParameterizedTest
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void aLayeredSslSocketDoesNotResumeAndIsRefusedWith425(String protocol) throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, pem, UnaryOperator.identity());
+        try (FtpsTestServer server = FtpsTestServer.start(dir, UnaryOperator.identity());
              RawFtp ftp = new RawFtp(server.port())) {
             SSLContext context = server.clientContext();
             ftp.reply();
             ftp.authTls(context, protocol);
             ftp.loginProtected(FtpsTestServer.USER, FtpsTestServer.PASSWORD);
 
-            Socket data = ftp.openPassive();
+            SocketChannel data = ftp.openPassive();
             ftp.write("LIST");
             assertThat(ftp.reply().code()).isEqualTo(150);
             // The control port is passed, but JSSE looks the session up under the data socket's real port.
-            SSLSocket layered = (SSLSocket) context.getSocketFactory().createSocket(data, RawFtp.HOST, ftp.port, true);
+            SSLSocket layered = (SSLSocket) context.getSocketFactory().createSocket(data.socket(), RawFtp.HOST, ftp.port, true);
             layered.setEnabledProtocols(new String[] {protocol});
             assertThatThrownBy(layered::startHandshake).isInstanceOf(SSLException.class);
             RawFtp.Reply refused = ftp.reply();
@@ -113,8 +106,8 @@ class JdkClientSessionReuseTest {
             assertThat(refused.text()).contains("resume the control connection's TLS session");
 
             // The session goes on, and a resuming data connection works.
-            EngineTlsConnection listing = protectedData(ftp, context, "LIST", protocol);
-            listing.readAll();
+            ClientTlsDataChannel listing = protectedData(ftp, context, "LIST", protocol);
+            RawFtp.readAll(listing);
             listing.close();
             assertThat(ftp.reply().code()).isEqualTo(226);
         }
@@ -123,7 +116,7 @@ class JdkClientSessionReuseTest {
     @ParameterizedTest
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void aDataConnectionResumingAnotherControlConnectionsSessionIsRefused(String protocol) throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, pem, UnaryOperator.identity());
+        try (FtpsTestServer server = FtpsTestServer.start(dir, UnaryOperator.identity());
              RawFtp victim = new RawFtp(server.port());
              RawFtp stranger = new RawFtp(server.port())) {
             SSLContext victimContext = server.clientContext();
@@ -137,17 +130,17 @@ class JdkClientSessionReuseTest {
             Files.writeString(server.root.resolve("secret.txt"), "not for strangers");
 
             // The stranger takes the victim's passive connection with a valid session of its own.
-            Socket data = victim.openPassive();
+            SocketChannel data = victim.openPassive();
             victim.write("RETR secret.txt");
             assertThat(victim.reply().code()).isEqualTo(150);
-            EngineTlsConnection hijack = new EngineTlsConnection(data, strangerContext, RawFtp.HOST, server.port(), protocol);
+            ClientTlsDataChannel hijack = stranger.protect(data, strangerContext, protocol);
             assertThatThrownBy(hijack::handshake).isInstanceOf(IOException.class);
             assertThat(victim.reply().code()).isEqualTo(425);
 
             // The victim's session goes on with its own data connections. (Not the stranger's under
             // TLS 1.3: its one ticket was spent on the refused handshake; JSSE tickets serve once.)
-            EngineTlsConnection own = protectedData(victim, victimContext, "RETR secret.txt", protocol);
-            assertThat(new String(own.readAll(), StandardCharsets.UTF_8)).isEqualTo("not for strangers");
+            ClientTlsDataChannel own = protectedData(victim, victimContext, "RETR secret.txt", protocol);
+            assertThat(new String(RawFtp.readAll(own), StandardCharsets.UTF_8)).isEqualTo("not for strangers");
             own.close();
             assertThat(victim.reply().code()).isEqualTo(226);
         }
@@ -156,7 +149,7 @@ class JdkClientSessionReuseTest {
     @ParameterizedTest
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void aborOfAProtectedDownloadAnswers426Then226AndLaterTransfersStillResume(String protocol) throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, pem, UnaryOperator.identity());
+        try (FtpsTestServer server = FtpsTestServer.start(dir, UnaryOperator.identity());
              RawFtp ftp = new RawFtp(server.port())) {
             SSLContext context = server.clientContext();
             byte[] big = new byte[48 * 1024 * 1024];
@@ -167,16 +160,15 @@ class JdkClientSessionReuseTest {
             ftp.loginProtected(FtpsTestServer.USER, FtpsTestServer.PASSWORD);
             ftp.expect(200, "TYPE I");
 
-            EngineTlsConnection download = protectedData(ftp, context, "RETR big.bin", protocol);
-            byte[] some = new byte[64 * 1024];
-            assertThat(download.read(some)).isPositive();
+            ClientTlsDataChannel download = protectedData(ftp, context, "RETR big.bin", protocol);
+            assertThat(download.read(ByteBuffer.allocate(64 * 1024))).isPositive();
             ftp.write("ABOR");
             assertThat(ftp.reply().code()).isEqualTo(426);
             assertThat(ftp.reply().code()).isEqualTo(226);
             download.close();
 
-            EngineTlsConnection listing = protectedData(ftp, context, "NLST", protocol);
-            assertThat(new String(listing.readAll(), StandardCharsets.UTF_8)).isEqualTo("big.bin\r\n");
+            ClientTlsDataChannel listing = protectedData(ftp, context, "NLST", protocol);
+            assertThat(new String(RawFtp.readAll(listing), StandardCharsets.UTF_8)).isEqualTo("big.bin\r\n");
             listing.close();
             assertThat(ftp.reply().code()).isEqualTo(226);
         }
@@ -185,9 +177,9 @@ class JdkClientSessionReuseTest {
     @ParameterizedTest
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void activeModeDataConnectionsAreProtectedWithTheServerAsTlsServer(String protocol) throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, pem, UnaryOperator.identity());
+        try (FtpsTestServer server = FtpsTestServer.start(dir, UnaryOperator.identity());
              RawFtp ftp = new RawFtp(server.port());
-             java.net.ServerSocket listener = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(RawFtp.HOST))) {
+             ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress(RawFtp.HOST, 0), 1)) {
             SSLContext context = server.clientContext();
             byte[] content = new byte[500_000];
             new Random(2428).nextBytes(content);
@@ -196,16 +188,15 @@ class JdkClientSessionReuseTest {
             ftp.authTls(context, protocol);
             ftp.loginProtected(FtpsTestServer.USER, FtpsTestServer.PASSWORD);
             ftp.expect(200, "TYPE I");
-            ftp.expect(200, "EPRT |1|" + RawFtp.HOST + "|" + listener.getLocalPort() + "|");
+            ftp.expect(200, "EPRT |1|" + RawFtp.HOST + "|" + listener.socket().getLocalPort() + "|");
             ftp.write("RETR file.bin");
             assertThat(ftp.reply().code()).isEqualTo(150);
-            listener.setSoTimeout(20_000);
-            Socket data = listener.accept();
-            data.setSoTimeout(20_000);
+            listener.socket().setSoTimeout(20_000);
+            SocketChannel data = listener.socket().accept().getChannel();
             // RFC 4217 section 7: the server connected, and still is the TLS server.
-            EngineTlsConnection tls = new EngineTlsConnection(data, context, RawFtp.HOST, ftp.port, protocol);
+            ClientTlsDataChannel tls = ftp.protect(data, context, protocol);
             tls.handshake();
-            assertThat(tls.readAll()).isEqualTo(content);
+            assertThat(RawFtp.readAll(tls)).isEqualTo(content);
             tls.close();
             assertThat(ftp.reply().code()).isEqualTo(226);
         }
@@ -213,15 +204,15 @@ class JdkClientSessionReuseTest {
 
     @Test
     void anUploadCutWithoutCloseNotifyIsNotTakenForComplete() throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, pem, UnaryOperator.identity());
+        try (FtpsTestServer server = FtpsTestServer.start(dir, UnaryOperator.identity());
              RawFtp ftp = new RawFtp(server.port())) {
             SSLContext context = server.clientContext();
             Files.writeString(server.root.resolve("kept.txt"), "the good old content");
             ftp.reply();
             ftp.authTls(context);
             ftp.loginProtected(FtpsTestServer.USER, FtpsTestServer.PASSWORD);
-            EngineTlsConnection upload = protectedData(ftp, context, "STOR kept.txt", "TLSv1.3");
-            upload.write(new byte[100_000]);
+            ClientTlsDataChannel upload = protectedData(ftp, context, "STOR kept.txt", "TLSv1.3");
+            upload.write(ByteBuffer.allocate(100_000));
             upload.close(); // TCP close without close_notify: a truncation, as far as TLS can tell
             RawFtp.Reply reply = ftp.reply();
             assertThat(reply.code()).as(reply.text()).isEqualTo(426);
@@ -231,7 +222,7 @@ class JdkClientSessionReuseTest {
 
     @Test
     void aHandshakeSentRightBehindTheAuthLineIsNotLost() throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, pem, UnaryOperator.identity());
+        try (FtpsTestServer server = FtpsTestServer.start(dir, UnaryOperator.identity());
              RawFtp ftp = new RawFtp(server.port())) {
             SSLContext context = server.clientContext();
             ftp.reply();

@@ -1,5 +1,6 @@
 package dev.jftp.server.ftps;
 
+import dev.jftp.protocol.tls.ClientTlsDataChannel;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -7,6 +8,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,11 +22,11 @@ import javax.net.ssl.SSLSocket;
  * A control connection at the protocol level, for tests: send a line, read a reply, switch to TLS.
  * Reads byte by byte, so that nothing past a reply is consumed before a TLS handshake.
  */
-final class RawFtp implements Closeable {
-    static final String HOST = "127.0.0.1";
+public final class RawFtp implements Closeable {
+    public static final String HOST = "127.0.0.1";
 
-    record Reply(int code, List<String> lines) {
-        String text() {
+    public record Reply(int code, List<String> lines) {
+        public String text() {
             return String.join("\n", lines);
         }
 
@@ -33,13 +36,13 @@ final class RawFtp implements Closeable {
         }
     }
 
-    final Socket plain;
-    final int port;
+    public final Socket plain;
+    public final int port;
     private Socket socket;
     private InputStream in;
     private OutputStream out;
 
-    RawFtp(int port) throws IOException {
+    public RawFtp(int port) throws IOException {
         this.port = port;
         this.plain = new Socket();
         plain.connect(new InetSocketAddress(HOST, port), 10_000);
@@ -48,7 +51,7 @@ final class RawFtp implements Closeable {
     }
 
     /** Connects to the implicit FTPS port: TLS at once, then the greeting. */
-    static RawFtp implicit(int port, SSLContext context, String... protocols) throws IOException {
+    public static RawFtp implicit(int port, SSLContext context, String... protocols) throws IOException {
         RawFtp ftp = new RawFtp(port);
         ftp.handshake(context, protocols);
         return ftp;
@@ -60,12 +63,12 @@ final class RawFtp implements Closeable {
         out = s.getOutputStream();
     }
 
-    Socket socket() {
+    public Socket socket() {
         return socket;
     }
 
     /** AUTH TLS, then the client side of the handshake (the session is cached under HOST and the control port). */
-    Reply authTls(SSLContext context, String... protocols) throws IOException {
+    public Reply authTls(SSLContext context, String... protocols) throws IOException {
         Reply reply = send("AUTH TLS");
         if (reply.code() == 234) {
             handshake(context, protocols);
@@ -73,7 +76,7 @@ final class RawFtp implements Closeable {
         return reply;
     }
 
-    void handshake(SSLContext context, String... protocols) throws IOException {
+    public void handshake(SSLContext context, String... protocols) throws IOException {
         SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(plain, HOST, port, true);
         tls.setUseClientMode(true);
         if (protocols.length > 0) {
@@ -84,29 +87,29 @@ final class RawFtp implements Closeable {
     }
 
     /** Logs in over TLS with PBSZ 0 and PROT P. */
-    void loginProtected(String user, String password) throws IOException {
+    public void loginProtected(String user, String password) throws IOException {
         expect(331, "USER " + user);
         expect(230, "PASS " + password);
         expect(200, "PBSZ 0");
         expect(200, "PROT P");
     }
 
-    void write(String line) throws IOException {
+    public void write(String line) throws IOException {
         out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
     }
 
-    void writeRaw(byte[] bytes) throws IOException {
+    public void writeRaw(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
     }
 
-    Reply send(String line) throws IOException {
+    public Reply send(String line) throws IOException {
         write(line);
         return reply();
     }
 
-    Reply expect(int code, String line) throws IOException {
+    public Reply expect(int code, String line) throws IOException {
         Reply reply = send(line);
         if (reply.code() != code) {
             throw new AssertionError("'" + line + "': expected " + code + ", got " + reply);
@@ -114,7 +117,7 @@ final class RawFtp implements Closeable {
         return reply;
     }
 
-    Reply reply() throws IOException {
+    public Reply reply() throws IOException {
         List<String> lines = new ArrayList<>();
         String first = line();
         lines.add(first);
@@ -148,7 +151,7 @@ final class RawFtp implements Closeable {
     }
 
     /** EPSV; the data port. */
-    int epsv() throws IOException {
+    public int epsv() throws IOException {
         Reply reply = expect(229, "EPSV");
         Matcher m = Pattern.compile("\\(\\|\\|\\|(\\d+)\\|\\)").matcher(reply.text());
         if (!m.find()) {
@@ -157,13 +160,59 @@ final class RawFtp implements Closeable {
         return Integer.parseInt(m.group(1));
     }
 
-    /** Connects a plain data socket to the EPSV port. */
-    Socket openPassive() throws IOException {
+    /**
+     * Connects a plain data connection to the EPSV port: a channel, which a
+     * {@link dev.jftp.protocol.tls.ClientTlsDataChannel} runs over; {@code socket()} for streams.
+     */
+    public SocketChannel openPassive() throws IOException {
         int dataPort = epsv();
-        Socket data = new Socket();
-        data.connect(new InetSocketAddress(HOST, dataPort), 10_000);
-        data.setSoTimeout(20_000);
+        SocketChannel data = SocketChannel.open();
+        try {
+            data.socket().connect(new InetSocketAddress(HOST, dataPort), 10_000);
+            data.socket().setSoTimeout(20_000);
+        } catch (IOException e) {
+            data.close();
+            throw e;
+        }
         return data;
+    }
+
+    /** Everything a protected data connection carries, to the server's close_notify. */
+    public static byte[] readAll(ClientTlsDataChannel data) throws IOException {
+        return Channels.newInputStream(data).readAllBytes();
+    }
+
+    /**
+     * A listing or download over a protected passive data connection: {@code command}, 150, the
+     * data to the server's close_notify, 226. Returns the data as text.
+     */
+    public String readProtected(String command, SSLContext context) throws IOException {
+        SocketChannel data = openPassive();
+        write(command);
+        Reply opening = reply();
+        if (opening.code() != 150) {
+            data.close();
+            throw new AssertionError("'" + command + "': expected 150, got " + opening);
+        }
+        String text;
+        try (ClientTlsDataChannel tls = protect(data, context)) {
+            tls.handshake();
+            text = new String(readAll(tls), StandardCharsets.UTF_8);
+        }
+        Reply end = reply();
+        if (end.code() != 226) {
+            throw new AssertionError("'" + command + "': expected 226, got " + end);
+        }
+        return text;
+    }
+
+    /** TLS on a data connection, resuming this control connection's session. */
+    public ClientTlsDataChannel protect(SocketChannel data, SSLContext context, String... protocols) {
+        return new ClientTlsDataChannel(data, context, HOST, port, parameters -> {
+            if (protocols.length > 0) {
+                parameters.setProtocols(protocols);
+            }
+        });
     }
 
     @Override

@@ -171,11 +171,7 @@ class DiskFullTest {
     }
 
     private void awaitNoSessions() {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (server.server.sessionCount() > 0) {
-            assertThat(System.nanoTime()).as("sessions closed within 20 s").isLessThan(deadline);
-            ResourceBaseline.pause(20);
-        }
+        ResourceBaseline.awaitNoSessions(server.server::sessionCount);
     }
 
     private static java.util.List<Path> temporaryFiles(Path root) throws IOException {

@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * mid-download and mid-listing, a passive data connection that never comes, and files deleted or
  * truncated by someone else while being sent. After each, the server must have lost no data, left
  * no temporary file, kept serving, and given back every descriptor and thread.
- * (Faults during the TLS handshake are left to the FTPS work, which is not merged yet.)
+ * (Faults during the TLS handshake: {@link TlsHandshakeFaultTest}.)
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class FaultInjectionTest {
@@ -274,13 +274,7 @@ class FaultInjectionTest {
     }
 
     static void awaitNoSessions() {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (server.server.sessionCount() > 0) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(server.server.sessionCount() + " session(s) still open after 20 s");
-            }
-            ResourceBaseline.pause(20);
-        }
+        ResourceBaseline.awaitNoSessions(server.server::sessionCount);
     }
 
     static java.util.List<Path> temporaryFiles() throws IOException {

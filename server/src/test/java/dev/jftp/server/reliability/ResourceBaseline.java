@@ -78,9 +78,14 @@ final class ResourceBaseline {
                 || n.equals("MasterPoller"); // the JDK's lazily started virtual-thread pollers
     }
 
-    /** Virtual threads of jftpd sessions (named ftp-session-N and ftp-reader-N) alive now. */
+    /**
+     * Virtual threads of jftpd sessions (named ftp-session-N and ftp-reader-N) and of TLS handshakes
+     * (their tls-handshake-watchdog) alive now.
+     */
     static long serverVirtualThreads() {
-        return threadDumpNames().stream().filter(n -> n.startsWith("ftp-session-") || n.startsWith("ftp-reader-")).count();
+        return threadDumpNames().stream()
+                .filter(n -> n.startsWith("ftp-session-") || n.startsWith("ftp-reader-") || n.equals("tls-handshake-watchdog"))
+                .count();
     }
 
     static List<String> threadDumpNames() {
@@ -109,6 +114,17 @@ final class ResourceBaseline {
         return "fds " + openFds().size() + " (baseline " + fds.size() + "), platform threads " + livePlatformThreads().size()
                 + " (baseline " + platformThreads.size() + "), server virtual threads " + serverVirtualThreads()
                 + " (baseline " + serverVirtualThreads + "), sessions " + sessions.getAsInt();
+    }
+
+    /** Waits (bounded) until the server has no session left, as before a baseline is taken. */
+    static void awaitNoSessions(IntSupplier sessions) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (sessions.getAsInt() > 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(sessions.getAsInt() + " session(s) still open after 20 s");
+            }
+            pause(20);
+        }
     }
 
     /**

@@ -1,4 +1,4 @@
-package dev.jftp.server.e2e;
+package dev.jftp.server.testing;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a real client program (curl, python3, ftp, lftp) to completion, with a time limit. */
-final class ExternalCommand {
+public final class ExternalCommand {
     private final Path directory;
     private final Map<String, String> env = new HashMap<>();
     private String stdin;
@@ -25,38 +25,38 @@ final class ExternalCommand {
     }
 
     /** What a finished program left: exit status, standard output and standard error. */
-    record Result(List<String> command, int exit, String stdout, String stderr) {
+    public record Result(List<String> command, int exit, String stdout, String stderr) {
         /** Everything, for assertion messages. */
-        String describe() {
+        public String describe() {
             return String.join(" ", command) + "\nexit " + exit + "\n--- stdout:\n" + stdout + "\n--- stderr:\n" + stderr;
         }
     }
 
-    static ExternalCommand in(Path directory) {
+    public static ExternalCommand in(Path directory) {
         return new ExternalCommand(directory);
     }
 
-    ExternalCommand env(String name, String value) {
+    public ExternalCommand env(String name, String value) {
         env.put(name, value);
         return this;
     }
 
-    ExternalCommand stdin(String text) {
+    public ExternalCommand stdin(String text) {
         this.stdin = text;
         return this;
     }
 
-    ExternalCommand timeout(Duration limit) {
+    public ExternalCommand timeout(Duration limit) {
         this.timeout = limit;
         return this;
     }
 
-    Result run(String... command) throws IOException {
+    public Result run(String... command) throws IOException {
         return run(List.of(command));
     }
 
     /** Runs the command; a program still running after the time limit is killed and the test fails. */
-    Result run(List<String> command) throws IOException {
+    public Result run(List<String> command) throws IOException {
         Files.createDirectories(directory);
         Path out = Files.createTempFile("cmd", ".out");
         Path err = Files.createTempFile("cmd", ".err");
@@ -101,7 +101,7 @@ final class ExternalCommand {
     }
 
     /** True when {@code program} is an executable on the PATH. */
-    static boolean installed(String program) {
+    public static boolean installed(String program) {
         String path = System.getenv().getOrDefault("PATH", "");
         for (String dir : path.split(File.pathSeparator)) {
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
@@ -112,7 +112,7 @@ final class ExternalCommand {
     }
 
     /** Skips the test, saying why, when {@code program} is missing (bin/lib/install-peers.sh installs it). */
-    static void assumeInstalled(String program, String debianPackage) {
+    public static void assumeInstalled(String program, String debianPackage) {
         assumeTrue(installed(program), () -> program + " is not installed on this machine, so this end-to-end test is skipped"
                 + " (bin/lib/install-peers.sh installs it as root: apt-get install " + debianPackage + ")");
     }

@@ -1,34 +1,37 @@
-package dev.jftp.client.ftp;
+package dev.jftp.protocol.tls;
 
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
-import java.nio.channels.SocketChannel;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
 
 /**
- * TLS on an FTP data connection (RFC 4217 section 7), driven by an {@link SSLEngine} over the
- * blocking data socket, so that the data connection resumes the control connection's TLS session,
- * as vsftpd, ProFTPD, FileZilla Server and jftpd require.
+ * The client side of TLS on an FTP data connection (RFC 4217 section 7), driven by an
+ * {@link SSLEngine} over the blocking data channel, so that the data connection resumes the
+ * control connection's TLS session, as vsftpd, ProFTPD, FileZilla Server and jftpd require. The
+ * client is the TLS client in active mode too (RFC 4217 section 7).
  *
- * <p>JSSE's client looks for a session to resume by peer host and port. A layered SSLSocket uses
- * the data socket's real port and finds nothing; an engine made with
+ * <p>JSSE's client looks for a session to resume by peer host and port. A layered SSLSocket
+ * ({@code SSLSocketFactory.createSocket(socket, host, port, autoClose)}) uses the data socket's
+ * real port, whatever port is passed, and finds nothing; an engine made with
  * {@link SSLContext#createSSLEngine(String, int)} uses the host and port it is given: the control
  * connection's, so it resumes that session under TLS 1.2 and 1.3 alike, with public API only.
  * Under TLS 1.3 each ticket serves once and the server sends a new one after each handshake, so a
  * data connection is read to the server's close_notify (see {@link #finish()}), uploads too.
  */
-public final class TlsDataConnection implements ByteChannel {
+public final class ClientTlsDataChannel implements ByteChannel {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     private static final int MAX_STEPS = 1_000_000;
 
-    private final SocketChannel channel;
+    private final ByteChannel transport;
     private final SSLEngine engine;
     /** Received, not yet unwrapped TLS bytes; read mode. */
     private ByteBuffer netIn;
@@ -37,16 +40,20 @@ public final class TlsDataConnection implements ByteChannel {
     private final ByteBuffer netOut;
 
     /**
+     * @param transport   the data connection, a connected blocking channel (usually a SocketChannel)
+     * @param context     the context the control connection's TLS was made with: its session cache
+     *                    holds the session to resume
      * @param sessionHost the host the control connection's TLS socket was made with
      * @param sessionPort the control connection's port
+     * @param configure   adjusts the engine's parameters (protocols, host name verification)
      */
-    TlsDataConnection(SocketChannel channel, TlsOptions options, String sessionHost, int sessionPort) {
-        this.channel = channel;
-        this.engine = options.context().createSSLEngine(sessionHost, sessionPort);
+    public ClientTlsDataChannel(ByteChannel transport, SSLContext context, String sessionHost, int sessionPort,
+            Consumer<SSLParameters> configure) {
+        this.transport = transport;
+        this.engine = context.createSSLEngine(sessionHost, sessionPort);
         engine.setUseClientMode(true);
         SSLParameters parameters = engine.getSSLParameters();
-        parameters.setEndpointIdentificationAlgorithm("HTTPS");
-        options.restrict(parameters);
+        configure.accept(parameters);
         engine.setSSLParameters(parameters);
         int packet = engine.getSession().getPacketBufferSize();
         this.netIn = ByteBuffer.allocate(packet).flip();
@@ -55,11 +62,11 @@ public final class TlsDataConnection implements ByteChannel {
     }
 
     /** The TLS session in use; after {@link #handshake()}. */
-    public javax.net.ssl.SSLSession session() {
+    public SSLSession session() {
         return engine.getSession();
     }
 
-    void handshake() throws IOException {
+    public void handshake() throws IOException {
         engine.beginHandshake();
         HandshakeStatus status = engine.getHandshakeStatus();
         for (int step = 0; step < 1000 && status != HandshakeStatus.FINISHED && status != HandshakeStatus.NOT_HANDSHAKING; step++) {
@@ -91,7 +98,7 @@ public final class TlsDataConnection implements ByteChannel {
         }
         netOut.flip();
         for (int i = 0; netOut.hasRemaining() && i < MAX_STEPS; i++) {
-            channel.write(netOut);
+            transport.write(netOut);
         }
         if (result.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
             runTasks();
@@ -99,7 +106,7 @@ public final class TlsDataConnection implements ByteChannel {
         return result;
     }
 
-    /** Unwraps one record, reading from the socket as needed. */
+    /** Unwraps one record, reading from the transport as needed. */
     private SSLEngineResult unwrap() throws IOException {
         for (int i = 0; i < 10_000; i++) {
             ByteBuffer target = appIn.compact();
@@ -124,7 +131,7 @@ public final class TlsDataConnection implements ByteChannel {
                     netIn.compact();
                     int n;
                     try {
-                        n = channel.read(netIn);
+                        n = transport.read(netIn);
                     } finally {
                         netIn.flip();
                     }
@@ -169,7 +176,7 @@ public final class TlsDataConnection implements ByteChannel {
      * Ends the data connection cleanly: sends close_notify (for an upload, the end of the file),
      * then reads to the server's, which under TLS 1.3 also takes in the ticket for the next one.
      */
-    void finish() throws IOException {
+    public void finish() throws IOException {
         engine.closeOutbound();
         for (int i = 0; i < 100 && !engine.isOutboundDone(); i++) {
             wrap(EMPTY);
@@ -181,17 +188,17 @@ public final class TlsDataConnection implements ByteChannel {
                 break;
             }
         }
-        channel.close();
+        transport.close();
     }
 
     @Override
     public boolean isOpen() {
-        return channel.isOpen();
+        return transport.isOpen();
     }
 
-    /** Closes the socket at once (a cancel, a cut): no close_notify. */
+    /** Closes the transport at once (a cancel, a cut): no close_notify. */
     @Override
     public void close() throws IOException {
-        channel.close();
+        transport.close();
     }
 }

@@ -1,0 +1,189 @@
+package dev.jftp.server.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jftp.server.ftps.FtpsTestServer;
+import dev.jftp.server.ftps.RawFtp;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Faults during the TLS handshake: clients that send garbage, say nothing, or trickle their
+ * handshake, on the control connection after AUTH TLS (RFC 4217 section 4), on the implicit FTPS
+ * port, and on a protected data connection. Each is closed (the slow ones within the handshake
+ * timeout), everyone else is served on, and after each test the descriptors, platform threads,
+ * sessions and their threads (handshake watchdogs too) are back to the idle baseline.
+ *
+ * <p>A reliability test (one JVM of its own, see server/pom.xml), so that the baseline is this
+ * class's alone.
+ */
+@Timeout(60)
+class TlsHandshakeFaultTest {
+    /**
+     * Short, so that the slow clients are closed soon; not shorter, as the first handshakes of a
+     * fresh JVM on a busy machine take most of a second.
+     */
+    private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(2);
+    private static final byte[] GARBAGE = "GET / HTTP/1.1\r\nHost: example\r\n\r\n".repeat(20).getBytes(StandardCharsets.US_ASCII);
+
+    @TempDir
+    static Path dir;
+    @AutoClose
+    static FtpsTestServer server;
+    static SSLContext context;
+    static ResourceBaseline baseline;
+
+    @BeforeAll
+    static void startServerAndMeasureIdleBaseline() throws Exception {
+        server = FtpsTestServer.start(dir, tls -> tls.withImplicitPort(0).withHandshakeTimeout(HANDSHAKE_TIMEOUT));
+        Files.writeString(server.root.resolve("file.txt"), "x");
+        context = server.clientContext();
+        warmUp();
+        baseline = ResourceBaseline.capture();
+    }
+
+    /**
+     * A protected session and a refused handshake first, so that what the JDK opens lazily (its
+     * random sources, the virtual-thread timer) belongs to the baseline.
+     */
+    private static void warmUp() throws IOException {
+        try (RawFtp ftp = goodSession()) {
+            assertStillServes(ftp);
+        }
+        try (Socket bad = connect(server.implicitPort())) {
+            bad.getOutputStream().write(GARBAGE);
+            assertClosedByServer(bad);
+        }
+        ResourceBaseline.awaitNoSessions(server.server::sessionCount);
+    }
+
+    @AfterEach
+    void resourcesReturnToTheIdleBaseline() {
+        baseline.assertReturned(server.server::sessionCount, Duration.ofSeconds(20));
+    }
+
+    /** A logged-in TLS session that must keep working while others misbehave. */
+    private static RawFtp goodSession() throws IOException {
+        RawFtp ftp = new RawFtp(server.port());
+        ftp.reply();
+        ftp.authTls(context);
+        ftp.loginProtected(FtpsTestServer.USER, FtpsTestServer.PASSWORD);
+        return ftp;
+    }
+
+    private static void assertStillServes(RawFtp ftp) throws IOException {
+        ftp.expect(257, "PWD");
+        assertThat(ftp.readProtected("NLST", context)).isEqualTo("file.txt\r\n");
+    }
+
+    /** Reads until the server closes; fails if it does not within 20 s. */
+    private static void assertClosedByServer(Socket socket) throws IOException {
+        socket.setSoTimeout(20_000);
+        InputStream in = socket.getInputStream();
+        byte[] buffer = new byte[4096];
+        try {
+            for (int i = 0; i < 10_000; i++) {
+                if (in.read(buffer) < 0) {
+                    return;
+                }
+            }
+            throw new AssertionError("the server kept sending");
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("the server did not close the connection", e);
+        } catch (SocketException reset) {
+            // a reset is a close too
+        }
+    }
+
+    private static Socket connect(int port) throws IOException {
+        Socket socket = new Socket();
+        socket.connect(new InetSocketAddress(RawFtp.HOST, port), 10_000);
+        return socket;
+    }
+
+    @Test
+    void garbageAfterAuthTlsClosesThatConnectionOnly() throws Exception {
+        try (RawFtp good = goodSession(); RawFtp bad = new RawFtp(server.port())) {
+            bad.reply();
+            assertThat(bad.send("AUTH TLS").code()).isEqualTo(234);
+            bad.writeRaw(GARBAGE);
+            assertClosedByServer(bad.plain);
+            assertStillServes(good);
+        }
+        try (RawFtp later = goodSession()) {
+            assertStillServes(later);
+        }
+    }
+
+    @Test
+    void garbageOnTheImplicitPortClosesThatConnectionOnly() throws Exception {
+        try (RawFtp good = goodSession(); Socket bad = connect(server.implicitPort())) {
+            bad.getOutputStream().write(GARBAGE);
+            assertClosedByServer(bad);
+            assertStillServes(good);
+        }
+        try (RawFtp implicit = RawFtp.implicit(server.implicitPort(), context)) {
+            assertThat(implicit.reply().code()).isEqualTo(220);
+        }
+    }
+
+    @Test
+    void aSilentClientOnTheImplicitPortIsClosedAfterTheHandshakeTimeout() throws Exception {
+        try (Socket silent = connect(server.implicitPort())) {
+            assertClosedByServer(silent);
+        }
+    }
+
+    @Test
+    void aClientTricklingItsHandshakeIsClosedAfterTheHandshakeTimeoutInAll() throws Exception {
+        try (RawFtp good = goodSession(); RawFtp slow = new RawFtp(server.port())) {
+            slow.reply();
+            assertThat(slow.send("AUTH TLS").code()).isEqualTo(234);
+            // A TLS record header announcing a long handshake, then one byte every 100 ms: each
+            // read is quick, so only the overall deadline can end it.
+            OutputStream out = slow.plain.getOutputStream();
+            out.write(new byte[] {0x16, 0x03, 0x01, 0x40, 0x00});
+            boolean closed = false;
+            for (int i = 0; i < 200 && !closed; i++) {
+                Thread.sleep(100);
+                try {
+                    out.write(0x01);
+                    out.flush();
+                } catch (IOException e) {
+                    closed = true;
+                }
+            }
+            assertThat(closed).as("the server closed the trickling connection").isTrue();
+            assertStillServes(good);
+        }
+    }
+
+    @Test
+    void aClientThatNeverStartsTheDataHandshakeGets425AndTheSessionGoesOn() throws Exception {
+        try (RawFtp ftp = goodSession()) {
+            try (SocketChannel data = ftp.openPassive()) {
+                ftp.write("NLST");
+                assertThat(ftp.reply().code()).isEqualTo(150);
+                assertThat(ftp.reply().code()).isEqualTo(425);
+            }
+            assertStillServes(ftp);
+        }
+    }
+}
