@@ -535,6 +535,10 @@ public final class FtpClient implements Closeable {
         Reply last;
         try {
             last = control.readReply();
+            if (last.code() == 421) {
+                // RFC 959 section 4.2: the service is going away (a server stopping mid-transfer), not just this transfer.
+                throw new ConnectionLostException(control.peerName() + " closed the connection: " + last.message());
+            }
             if (transfer.abortSent()) {
                 control.readReply(); // the reply to ABOR itself follows the transfer's (RFC 959 section 4.1.3)
             }
