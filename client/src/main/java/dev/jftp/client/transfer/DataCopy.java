@@ -2,14 +2,17 @@ package dev.jftp.client.transfer;
 
 import dev.jftp.client.ftp.Transfer;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.channels.ByteChannel;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SocketChannel;
 
 /**
  * The copy loops between a data connection and a file. Binary downloads read into one large direct
- * buffer and write it with positional writes; binary uploads use {@link FileChannel#transferTo}
- * (sendfile on Linux). No per-byte work happens in binary mode. ASCII mode (TYPE A) converts
+ * buffer and write it with positional writes; binary uploads to another machine use
+ * {@link FileChannel#transferTo} (sendfile on Linux), to this machine a cache-sized buffer (see
+ * {@link #send}). No per-byte work happens in binary mode. ASCII mode (TYPE A) converts
  * line ends: CRLF on the wire, LF on disk (RFC 959 section 3.1.1.1).
  */
 public final class DataCopy {
@@ -19,15 +22,33 @@ public final class DataCopy {
     private static final int WRITE_THRESHOLD = BUFFER_SIZE / 2;
     /** Bytes handed to one transferTo call; also the granularity of upload progress. */
     private static final long SEND_CHUNK = 4L * 1024 * 1024;
+    /** Bytes read and written at a time in an upload over loopback: small enough to stay in the CPU's cache. */
+    static final int LOCAL_SEND_SIZE = 128 * 1024;
     /** transferTo that keeps moving nothing means the file shrank under us. */
     private static final int MAX_IDLE_ROUNDS = 64;
 
-    private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_SIZE);
-    private final ByteBuffer wireBuffer = ByteBuffer.allocateDirect(2 * BUFFER_SIZE);
+    // Made on first use: an upload to another machine (sendfile) needs neither, and zeroing 3 MiB
+    // costs a one-shot put ~770 page faults for nothing.
+    private ByteBuffer buffer;
+    private ByteBuffer wireBuffer;
+
+    private ByteBuffer buffer() {
+        if (buffer == null) {
+            buffer = ByteBuffer.allocateDirect(BUFFER_SIZE);
+        }
+        return buffer;
+    }
+
+    private ByteBuffer wireBuffer() {
+        if (wireBuffer == null) {
+            wireBuffer = ByteBuffer.allocateDirect(2 * BUFFER_SIZE);
+        }
+        return wireBuffer;
+    }
 
     /** Receives until the server closes the data connection, writing from {@code position}; returns the bytes received. */
     public long receive(ByteChannel in, FileChannel out, long position, Transfer transfer) throws IOException {
-        ByteBuffer b = buffer;
+        ByteBuffer b = buffer();
         b.clear();
         long written = 0;
         boolean end = false;
@@ -51,8 +72,44 @@ public final class DataCopy {
         return written;
     }
 
-    /** Sends {@code [position, end)} of the file; returns the bytes sent. */
+    /**
+     * Sends {@code [position, end)} of the file; returns the bytes sent. To another machine with
+     * sendfile, which spares the copy through user space. Over loopback through a small buffer, as
+     * curl does: sendfile hands the receiving process page-cache pages that no CPU cache holds, so
+     * the server (the slower end of a local upload) reads them from memory, while a copy through
+     * 128 KiB gives it data still in cache. 1 GiB put to jftpd on this 2-core machine, 10 runs each
+     * interleaved with curl: median 1.10 s with sendfile (server CPU 0.89 s), 0.90 s through the
+     * buffer (server CPU 0.72 s), curl 0.90 s; the client's own CPU goes from 0.28 s to 0.46 s.
+     */
     public long send(FileChannel in, long position, long end, ByteChannel out, Transfer transfer) throws IOException {
+        return isLoopback(out) ? copyThroughBuffer(in, position, end, out, transfer) : sendfile(in, position, end, out, transfer);
+    }
+
+    private static boolean isLoopback(ByteChannel channel) throws IOException {
+        return channel instanceof SocketChannel socket && socket.getRemoteAddress() instanceof InetSocketAddress address
+                && address.getAddress().isLoopbackAddress();
+    }
+
+    long copyThroughBuffer(FileChannel in, long position, long end, ByteChannel out, Transfer transfer) throws IOException {
+        ByteBuffer b = buffer();
+        long at = position;
+        while (at < end) {
+            b.clear().limit((int) Math.min(LOCAL_SEND_SIZE, end - at));
+            int n = in.read(b, at);
+            if (n < 0) {
+                throw new IOException("local file shrank to " + in.size() + " bytes during the upload");
+            }
+            b.flip();
+            while (b.hasRemaining()) {
+                out.write(b);
+            }
+            at += n;
+            transfer.add(n);
+        }
+        return at - position;
+    }
+
+    long sendfile(FileChannel in, long position, long end, ByteChannel out, Transfer transfer) throws IOException {
         long at = position;
         int idle = 0;
         while (at < end) {
@@ -72,7 +129,7 @@ public final class DataCopy {
 
     /** ASCII download: CRLF on the wire becomes LF; returns the bytes written to the file. */
     public long receiveAscii(ByteChannel in, FileChannel out, Transfer transfer) throws IOException {
-        ByteBuffer b = buffer;
+        ByteBuffer b = buffer();
         long written = 0;
         boolean pendingCr = false;
         while (true) {
@@ -121,8 +178,8 @@ public final class DataCopy {
 
     /** ASCII upload: a LF without a CR before it goes out as CRLF; returns the bytes read from the file. */
     public long sendAscii(FileChannel in, ByteChannel out, Transfer transfer) throws IOException {
-        ByteBuffer b = buffer;
-        ByteBuffer wire = wireBuffer;
+        ByteBuffer b = buffer();
+        ByteBuffer wire = wireBuffer();
         long read = 0;
         byte previous = 0;
         while (true) {

@@ -1,0 +1,110 @@
+package dev.jftp.client.transfer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.jftp.client.ftp.Transfer;
+import dev.jftp.client.ftp.TransferListener;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.ByteChannel;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Both ways an upload leaves: sendfile (to another machine) and the small buffer (over loopback). */
+class DataCopyTest {
+    @TempDir
+    Path dir;
+
+    /** A file of a few buffers and a bit, so that the last read is short. */
+    private Path file() throws IOException {
+        byte[] bytes = new byte[3 * DataCopy.LOCAL_SEND_SIZE + 12_345];
+        new Random(7).nextBytes(bytes);
+        return Files.write(dir.resolve("data.bin"), bytes);
+    }
+
+    /** Runs {@code send} into a loopback connection; returns what arrived at the other end. */
+    private static byte[] sendOverLoopback(SendBody send) throws Exception {
+        try (ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            SocketChannel client = SocketChannel.open(listener.getLocalAddress());
+            try (SocketChannel server = listener.accept()) {
+                CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> readAll(server));
+                try (client) {
+                    send.run(client);
+                }
+                return received.get();
+            }
+        }
+    }
+
+    private static byte[] readAll(SocketChannel channel) {
+        try (InputStream in = Channels.newInputStream(channel)) {
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            in.transferTo(all);
+            return all.toByteArray();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface SendBody {
+        void run(ByteChannel channel) throws IOException;
+    }
+
+    @Test
+    void aLoopbackUploadGoesThroughTheBufferFromTheResumeOffset() throws Exception {
+        Path file = file();
+        byte[] bytes = Files.readAllBytes(file);
+        long offset = 1000;
+        Transfer transfer = new Transfer("data.bin", offset, bytes.length, true, TransferListener.NONE);
+        long[] sent = new long[1];
+        byte[] received = sendOverLoopback(channel -> {
+            try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+                sent[0] = new DataCopy().send(in, offset, bytes.length, channel, transfer);
+            }
+        });
+        assertThat(received).isEqualTo(Arrays.copyOfRange(bytes, (int) offset, bytes.length));
+        assertThat(sent[0]).isEqualTo(bytes.length - offset);
+        assertThat(transfer.bytes()).isEqualTo(bytes.length - offset);
+    }
+
+    @Test
+    void sendfileSendsTheSameBytes() throws Exception {
+        Path file = file();
+        byte[] bytes = Files.readAllBytes(file);
+        Transfer transfer = new Transfer("data.bin", 0, bytes.length, true, TransferListener.NONE);
+        byte[] received = sendOverLoopback(channel -> {
+            try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+                new DataCopy().sendfile(in, 0, bytes.length, channel, transfer);
+            }
+        });
+        assertThat(received).isEqualTo(bytes);
+        assertThat(transfer.bytes()).isEqualTo(bytes.length);
+    }
+
+    @Test
+    void aFileThatShrinksDuringALoopbackUploadFailsIt() throws Exception {
+        Path file = file();
+        long announced = Files.size(file) + 1;
+        Transfer transfer = new Transfer("data.bin", 0, announced, true, TransferListener.NONE);
+        assertThatThrownBy(() -> sendOverLoopback(channel -> {
+            try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+                new DataCopy().send(in, 0, announced, channel, transfer);
+            }
+        })).isInstanceOf(IOException.class).hasMessageContaining("shrank to " + (announced - 1) + " bytes");
+    }
+}
