@@ -19,19 +19,51 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import org.jline.reader.LineReader;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** The jftp command line: {@code jftp [-P PORT] [-b BATCHFILE] [-r] [-v] [--active] [user@]HOST[:DIR] | ftp://user@host:port/path}. */
-public final class Jftp {
+@Command(name = "jftp", mixinStandardHelpOptions = true, version = "jftp " + ClientSession.VERSION, sortOptions = false,
+        description = {"An FTP client that works like OpenSSH sftp.",
+                "The password comes from " + PasswordLookup.ENVIRONMENT_VARIABLE + ", ~/.netrc, or a prompt (3 tries).",
+                "A destination naming a file downloads it and exits."})
+public final class Jftp implements Callable<Integer> {
     static final int DEFAULT_PORT = 21;
 
-    private final Arguments arguments;
+    @Option(names = "-P", paramLabel = "PORT", description = "Port to connect to (default 21).")
+    Integer port;
+
+    @Option(names = "-b", paramLabel = "BATCHFILE", description = "Run the commands in BATCHFILE (- for standard input); stop at the first failure.")
+    String batchFile;
+
+    @Option(names = "-r", description = "Recursively copy directories in get and put.")
+    boolean recursive;
+
+    @Option(names = "-v", description = "Show the FTP dialogue (never the password).")
+    boolean verbose;
+
+    @Option(names = "--active", description = "Active data connections (EPRT/PORT) instead of passive (EPSV/PASV).")
+    boolean active;
+
+    @Option(names = "--tls", description = "FTPS with explicit TLS (AUTH TLS, RFC 4217): control and data connections encrypted; "
+            + "never logs in without it.")
+    boolean tls;
+
+    @Option(names = "--insecure", description = "With --tls or ftps://: take any server certificate without checking it.")
+    boolean insecure;
+
+    @Parameters(arity = "0..1", paramLabel = "DESTINATION", description = "[user@]host[:dir], ftp://[user@]host[:port]/path or ftps://... (implicit TLS, port 990)")
+    String destination;
+
     private final Environment environment;
 
-    Jftp(Arguments arguments, Environment environment) {
-        this.arguments = arguments;
+    Jftp(Environment environment) {
         this.environment = environment;
     }
 
@@ -40,37 +72,19 @@ public final class Jftp {
         System.exit(status);
     }
 
-    /** Runs the program; returns its exit status (2 for a command line that cannot be parsed, as before). */
+    /** Runs the program; returns its exit status. */
     public static int run(String[] args, Environment environment) {
-        int status;
-        try {
-            Arguments arguments = Arguments.parse(args);
-            if (arguments.help()) {
-                environment.out().print(Arguments.USAGE);
-                status = 0;
-            } else if (arguments.version()) {
-                environment.out().println("jftp " + ClientSession.VERSION);
-                status = 0;
-            } else {
-                status = new Jftp(arguments, environment).call();
-            }
-        } catch (Arguments.Invalid e) {
-            environment.err().println(e.getMessage());
-            environment.err().print(Arguments.USAGE);
-            status = 2;
-        } catch (IOException e) {
-            environment.err().println("jftp: " + Problems.describe(e));
-            status = 1;
-        }
+        CommandLine commandLine = new CommandLine(new Jftp(environment));
+        commandLine.setOut(environment.out());
+        commandLine.setErr(environment.err());
+        int status = commandLine.execute(args);
         environment.out().flush();
         environment.err().flush();
         return status;
     }
 
-    private int call() throws IOException {
-        String destination = arguments.destination();
-        String batchFile = arguments.batchFile();
-        Integer port = arguments.port();
+    @Override
+    public Integer call() throws IOException {
         PrintWriter err = environment.err();
         Destination target;
         try {
@@ -93,13 +107,13 @@ public final class Jftp {
             }
         }
         ClientSettings settings = new ClientSettings();
-        settings.passive = !arguments.active();
-        settings.verbose = arguments.verbose();
-        settings.recursive = arguments.recursive();
+        settings.passive = !active;
+        settings.verbose = verbose;
+        settings.recursive = recursive;
         settings.quiet = batch != null;
         settings.tls = target != null && target.implicitTls() ? ClientSettings.TlsMode.IMPLICIT
-                : arguments.tls() ? ClientSettings.TlsMode.EXPLICIT : ClientSettings.TlsMode.OFF;
-        settings.insecure = arguments.insecure();
+                : tls ? ClientSettings.TlsMode.EXPLICIT : ClientSettings.TlsMode.OFF;
+        settings.insecure = insecure;
         // Only a person at a terminal can accept an unknown certificate; a script is refused (ssh's BatchMode).
         settings.askAboutCertificates = batch == null && environment.terminal();
         settings.knownHosts = environment.home().resolve(".jftp").resolve("known_hosts");

@@ -257,11 +257,4 @@ class JftpMainTest {
         assertThat(jftp("", "--help")).isZero();
         assertThat(out.toString()).contains("-P=PORT").contains("-b=BATCHFILE").contains("--active");
     }
-
-    @Test
-    void aBadCommandLineGetsTheUsageAndStatus2() {
-        assertThat(jftp("", "-P", "twenty-one", "alice@127.0.0.1")).isEqualTo(2);
-        assertThat(err.toString()).startsWith("Invalid value for option '-P': 'twenty-one' is not an int\nUsage: jftp ");
-        assertThat(out.toString()).isEmpty();
-    }
 }
