@@ -196,10 +196,9 @@ public final class FtpSession implements Runnable {
     @Override
     public void run() {
         long started = System.nanoTime();
-        // At DEBUG: the end line names the client too, and each log line wakes the appender's thread
-        // (a login used to log three: start, login, end).
+        // At DEBUG: the end line names the client too (a login used to log three lines: start, login, end).
         log.debug("session {} start from {}", id, clientAddress.getHostAddress());
-        try {
+        runThenEnd(() -> {
             socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, server.config().idleTimeout().toMillis()));
             // Clients send ABOR as TCP urgent data (RFC 959 section 4.1.3; Python's ftplib sends the whole
             // "ABOR\r\n" with MSG_OOB): without this the urgent byte, the line's LF, never reaches the reader.
@@ -216,6 +215,34 @@ public final class FtpSession implements Runnable {
             } else {
                 runQueued(); // the reader's last event (end of stream, idle timeout...), with no worker to run it
             }
+        });
+        long tenths = (System.nanoTime() - started) / 100_000_000;
+        log.info("session {} from {} end ({} {}.{}s)", id, clientAddress.getHostAddress(),
+                user == null ? "not logged in" : user.name(), tenths / 10, tenths % 10);
+    }
+
+    /** The worker's loop: runs what the reader hands over, one event at a time, until the session closes. */
+    private void workLoop() {
+        runThenEnd(() -> {
+            while (!closing) {
+                runEvent(inbox.take());
+            }
+        });
+    }
+
+    /** What the reader and the worker each run until they are done (see runThenEnd). */
+    @FunctionalInterface
+    private interface SessionWork {
+        void run() throws IOException, InterruptedException;
+    }
+
+    /**
+     * Runs one of the session's two threads: a failure is logged, and either thread ending ends the
+     * session (see endSession), which also stops the other.
+     */
+    private void runThenEnd(SessionWork work) {
+        try {
+            work.run();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
@@ -224,26 +251,6 @@ public final class FtpSession implements Runnable {
             log.error("session {}: unexpected failure", id, e);
         } finally {
             endSession();
-            long tenths = (System.nanoTime() - started) / 100_000_000;
-            log.info("session {} from {} end ({} {}.{}s)", id, clientAddress.getHostAddress(),
-                    user == null ? "not logged in" : user.name(), tenths / 10, tenths % 10);
-        }
-    }
-
-    /** The worker's loop: runs what the reader hands over, one event at a time, until the session closes. */
-    private void workLoop() {
-        try {
-            while (!closing) {
-                runEvent(inbox.take());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (IOException e) {
-            log.debug("session {}: control connection failed: {}", id, e.toString());
-        } catch (RuntimeException e) {
-            log.error("session {}: unexpected failure", id, e);
-        } finally {
-            endSession(); // closes the control connection, which also ends the reader
         }
     }
 
