@@ -26,6 +26,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -50,6 +51,12 @@ import org.slf4j.LoggerFactory;
 public final class FtpSession implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(FtpSession.class);
     private static final AtomicLong IDS = new AtomicLong();
+    /**
+     * Commands a client may have waiting behind the one running (RFC 959 lets a client send the next
+     * command before the reply; few send more than a handful). One more is refused with 421 and the
+     * session closed (see offer): the reader must never wait for room, since while it waits it
+     * sees neither ABOR nor a timeout.
+     */
     private static final int QUEUE_LIMIT = 32;
     /** The commands that use the prepared data connection; when one is refused, the connection goes too. */
     private static final Set<String> TRANSFER_VERBS = Set.of("RETR", "STOR", "STOU", "APPE", "LIST", "NLST", "MLSD");
@@ -64,7 +71,8 @@ public final class FtpSession implements Runnable {
     private final Object writeLock = new Object();
     /** Implicit FTPS: TLS from the first byte, before the greeting. */
     private final boolean implicitTls;
-    private final BlockingQueue<ControlEvent> inbox = new ArrayBlockingQueue<>(QUEUE_LIMIT);
+    /** One place more than the limit: the reader's last event always fits (see offer). */
+    private final BlockingQueue<ControlEvent> inbox = new ArrayBlockingQueue<>(QUEUE_LIMIT + 1);
     /** Events given to the worker and not yet finished by it (see dispatch). */
     private final AtomicInteger queued = new AtomicInteger();
     /**
@@ -369,7 +377,9 @@ public final class FtpSession implements Runnable {
                 }
                 if (line instanceof ControlLine.Text text && Command.parse(text.text()).verb().equals("AUTH")) {
                     ControlHandover handover = new ControlHandover(reader.bufferedBytes());
-                    offer(new Auth(text, handover));
+                    if (!offer(new Auth(text, handover))) {
+                        return;
+                    }
                     switch (handover.await()) {
                         case ControlHandover.Unchanged u -> {
                         }
@@ -395,7 +405,9 @@ public final class FtpSession implements Runnable {
                         continue;
                     }
                 }
-                dispatch(line);
+                if (!dispatch(line)) {
+                    return; // refused (see offer): the session is ending
+                }
             }
             offerLast(new Closed()); // a QUIT ran here: wake the worker, if any, so that it ends too
         } catch (InterruptedException e) {
@@ -471,17 +483,75 @@ public final class FtpSession implements Runnable {
         }
     }
 
-    /** Hands an event to the worker, starting it the first time one is needed. Called by the reader only. */
-    private void offer(ControlEvent event) {
+    /**
+     * Hands an event to the worker, starting it the first time one is needed. Called by the reader
+     * only, which is the only one to add events: it never waits for room. A command past
+     * {@link #QUEUE_LIMIT} waiting ones ends the session instead (see refusePipelining); the
+     * reader's last event (end of stream, a timeout) always fits in the place kept for it.
+     *
+     * @return false when the command was refused and the session is ending
+     */
+    private boolean offer(ControlEvent event) {
+        boolean last = event instanceof Closed || event instanceof IdleTimeout || event instanceof LineTimeout
+                || event instanceof Line(ControlLine.EndOfStream end);
+        if (!last && inbox.size() >= QUEUE_LIMIT) {
+            refusePipelining();
+            return false;
+        }
         queued.incrementAndGet();
         if (worker == null) {
             worker = Thread.ofVirtual().name("ftp-session-" + id + "-worker").start(this::workLoop);
         }
-        try {
-            inbox.put(event);
-        } catch (InterruptedException e) {
+        if (!inbox.offer(event)) { // cannot happen: one place is kept for the last event, and only this thread adds
             queued.decrementAndGet();
-            Thread.currentThread().interrupt();
+            throw new IllegalStateException("session " + id + ": command queue full");
+        }
+        return true;
+    }
+
+    /**
+     * A client with more than {@link #QUEUE_LIMIT} commands waiting behind the running one (a
+     * stalled download and a stream of NOOPs, say): 421 and close. What it still sent is read and
+     * dropped for a moment, so that closing a socket with unread input does not reset the
+     * connection before the client has read the 421.
+     */
+    private void refusePipelining() {
+        log.info("session {}: more than {} commands waiting; closing", id, QUEUE_LIMIT);
+        closing = true;
+        controlEnded = true;
+        stopTransfer();
+        stopped.countDown(); // ends a failed login's delay on the worker too
+        try {
+            reply(ReplyCode.SERVICE_NOT_AVAILABLE, "Too many commands waiting (more than " + QUEUE_LIMIT + "): closing control connection");
+            socket.shutdownOutput();
+            discardInput(Duration.ofSeconds(1), 1 << 20);
+        } catch (IOException e) {
+            log.debug("session {}: refusing pipelined commands: {}", id, e.toString());
+        }
+        inbox.offer(new Closed()); // fits in the place kept; wakes a worker waiting for work
+    }
+
+    /** Reads and drops what the client sends, until it closes, {@code within} has passed, or {@code limit} bytes. */
+    private void discardInput(Duration within, int limit) throws IOException {
+        long deadline = System.nanoTime() + within.toNanos();
+        InputStream in = socket.getInputStream();
+        byte[] scratch = new byte[8192];
+        for (int total = 0; total < limit; ) {
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                return;
+            }
+            socket.setSoTimeout((int) left);
+            int n;
+            try {
+                n = in.read(scratch);
+            } catch (SocketTimeoutException e) {
+                return;
+            }
+            if (n < 0) {
+                return;
+            }
+            total += n;
         }
     }
 
@@ -491,7 +561,7 @@ public final class FtpSession implements Runnable {
      */
     private void offerLast(ControlEvent event) {
         if (worker != null) {
-            offer(event);
+            offer(event); // always fits (see offer)
         } else {
             inbox.offer(event); // never full: only the worker takes, and there is none
         }
@@ -504,17 +574,21 @@ public final class FtpSession implements Runnable {
      * thread. The session state stays confined to one thread at a time: the reader runs a command
      * only while {@link #queued} is 0, that is when the worker has finished everything it was
      * given (the counter also orders the two threads' writes), and only the reader gives it work.
+     * False when the command was refused and the session is ending (see offer).
      */
-    private void dispatch(ControlLine line) throws IOException {
+    private boolean dispatch(ControlLine line) throws IOException {
         if (line instanceof ControlLine.Text text && transfer == null && queued.get() == 0) {
             Command command = Command.parse(text.text());
             String verb = command.verb();
             // PASS and a RETR that may be quick start here and hand themselves over when they must wait.
-            if (RUN_BY_READER.contains(verb) || verb.equals("PASS") || (verb.equals("RETR") && mayBeQuickTransfer())) {
+            // A verb the server does not know is only answered 500: no reason to queue it, and a
+            // client sending a stream of them must not reach the queue's limit.
+            if (RUN_BY_READER.contains(verb) || verb.equals("PASS") || (verb.equals("RETR") && mayBeQuickTransfer())
+                    || !server.commands().containsKey(verb)) {
                 onReader = true;
                 try {
                     execute(command);
-                    return;
+                    return true;
                 } catch (NotQuick handOver) {
                     // the handler changed nothing yet: the worker runs the command from the start
                 } finally {
@@ -522,7 +596,7 @@ public final class FtpSession implements Runnable {
                 }
             }
         }
-        offer(new Line(line));
+        return offer(new Line(line));
     }
 
     /**
