@@ -43,6 +43,8 @@ public final class FtpServer implements AutoCloseable {
     /** Implicit FTPS (TLS from the first byte), when configured; else null. */
     private final ServerSocket implicitListener;
     private final Thread implicitAcceptThread;
+    /** Ends sessions whose client stopped taking replies (see FtpSession.closeIfReplyStuck). */
+    private final Thread watchdog;
     private volatile boolean stopping;
 
     private FtpServer(ServerConfig config, FileSystemFactory fileSystems) throws IOException {
@@ -67,6 +69,36 @@ public final class FtpServer implements AutoCloseable {
             this.implicitListener = null;
             this.implicitAcceptThread = null;
         }
+        this.watchdog = Thread.ofPlatform().name("ftp-watchdog").daemon(true).unstarted(this::watchLoop);
+    }
+
+    /**
+     * How often the watchdog looks at the sessions: a quarter of the idle timeout, between 50 ms and
+     * 1 s. One thread for the whole server, and nothing on a session's hot path but two volatile
+     * writes per reply.
+     */
+    private Duration watchPeriod() {
+        long quarter = context.config().idleTimeout().toMillis() / 4;
+        return Duration.ofMillis(Math.clamp(quarter, 50, 1000));
+    }
+
+    private void watchLoop() {
+        long period = watchPeriod().toMillis();
+        while (!stopping) {
+            try {
+                Thread.sleep(period);
+            } catch (InterruptedException e) {
+                return; // close() stops it
+            }
+            long now = System.nanoTime();
+            for (FtpSession session : sessions) {
+                try {
+                    session.closeIfReplyStuck(now);
+                } catch (RuntimeException e) {
+                    log.error("watchdog: session {}", session.id(), e);
+                }
+            }
+        }
     }
 
     private static ServerSocket listen(InetAddress address, int port) throws IOException {
@@ -90,6 +122,7 @@ public final class FtpServer implements AutoCloseable {
     public static FtpServer start(ServerConfig config, FileSystemFactory fileSystems) throws IOException {
         FtpServer server = new FtpServer(config, fileSystems);
         server.acceptThread.start();
+        server.watchdog.start();
         if (server.implicitAcceptThread != null) {
             server.implicitAcceptThread.start();
         }
@@ -217,7 +250,9 @@ public final class FtpServer implements AutoCloseable {
         for (FtpSession session : sessions) {
             session.shutdown();
         }
+        watchdog.interrupt();
         try {
+            watchdog.join(5000);
             acceptThread.join(5000);
             if (implicitAcceptThread != null) {
                 implicitAcceptThread.join(5000);

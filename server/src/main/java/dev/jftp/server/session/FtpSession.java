@@ -731,8 +731,38 @@ public final class FtpSession implements Runnable {
     private void write(String text) throws IOException {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         synchronized (writeLock) {
-            out.write(bytes);
-            out.flush();
+            writeStartedNanos = System.nanoTime() | 1; // (never 0, which means no write)
+            try {
+                out.write(bytes);
+                out.flush();
+            } finally {
+                writeStartedNanos = 0;
+            }
+        }
+    }
+
+    /**
+     * When the reply being written began ({@link System#nanoTime()}), or 0 when none is. A reply
+     * write blocks once the client stops reading and the socket buffers are full; sockets have no
+     * write timeout, so the server's watchdog reads this (see {@link #closeIfReplyStuck}).
+     */
+    private volatile long writeStartedNanos;
+
+    /**
+     * Called by the server's watchdog (one thread for all sessions): when a reply has waited for the
+     * client longer than the idle timeout, the client is not reading, and the session ends. Closing
+     * the socket ends the blocked write with an exception.
+     */
+    public void closeIfReplyStuck(long nowNanos) {
+        long started = writeStartedNanos;
+        if (started != 0 && nowNanos - started > server.config().idleTimeout().toNanos()) {
+            log.info("session {}: client {} has not taken a reply for {} s; closing", id, clientAddress.getHostAddress(),
+                    server.config().idleTimeout().toSeconds());
+            controlEnded = true;
+            closing = true;
+            stopTransfer();
+            stopped.countDown();
+            closeQuietly();
         }
     }
 

@@ -3,6 +3,7 @@ package dev.jftp.server.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -104,6 +105,46 @@ class StalledClientTest {
             assertThat(c.reply().code()).isEqualTo(226);
             c.command("NOOP", 200);
             c.command("QUIT", 221);
+        }
+    }
+
+    /**
+     * A client that sends NOOP after NOOP and never reads a reply: once its receive buffer and the
+     * server's send buffer are full, the server's reply write blocks. That write has a deadline of
+     * one idle timeout, after which the session ends. (It used to wait for ever: after 6 MB of
+     * NOOPs the session was still there 70 s later, with a 20 s idle timeout.)
+     */
+    @Test
+    void aClientThatNeverReadsRepliesIsDisconnected() throws Exception {
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(4096);
+        socket.connect(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), server.port()), 10_000);
+        try (socket) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("USER " + TestServer.USER + "\r\nPASS " + TestServer.PASSWORD + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            byte[] noops = "NOOP\r\n".repeat(10_000).getBytes(StandardCharsets.US_ASCII);
+            long started = System.nanoTime();
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    for (int i = 0; i < 1000; i++) { // at most 60 MB; the server stops taking them long before
+                        out.write(noops);
+                    }
+                } catch (IOException closedByServer) {
+                    // expected: the server gave up on this client
+                }
+            });
+            long deadline = started + BOUND.toNanos();
+            while (server.server.sessionCount() > 0 && System.nanoTime() < deadline) {
+                ResourceBaseline.pause(50);
+            }
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            assertThat(server.server.sessionCount()).as("sessions %d ms after a client stopped reading replies", millis).isZero();
+            socket.close(); // ends the writer if it still waits
+            writer.join(BOUND.toMillis());
+            assertThat(writer.isAlive()).isFalse();
+            assertThat(millis).as("not before a reply had waited an idle timeout").isGreaterThanOrEqualTo(IDLE.toMillis());
+            Figures.record("client never reads replies", "NOOPs sent without reading any reply, idle timeout " + IDLE.toSeconds()
+                    + " s: session closed after " + millis + " ms (was: never)");
         }
     }
 
