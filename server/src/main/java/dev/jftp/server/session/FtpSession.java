@@ -363,8 +363,8 @@ public final class FtpSession implements Runnable {
                         }
                         continue;
                     }
-                    if (!inbox.isEmpty()) {
-                        continue; // busy, not idle
+                    if (isBusy() || System.nanoTime() - lastReplyNanos < server.config().idleTimeout().toNanos()) {
+                        continue; // busy, or the last command ended less than the idle timeout ago: not idle
                     }
                     offerLast(new IdleTimeout());
                     return;
@@ -451,11 +451,19 @@ public final class FtpSession implements Runnable {
         public int read(byte[] b, int off, int len) throws IOException {
             long idle = server.config().idleTimeout().toNanos();
             long started = reader == null ? ControlLineReader.NO_LINE : reader.lineStartedNanos();
-            long wait = idle;
+            long wait = idle; // while busy: the period of the stall check (see readLoop)
             if (started != ControlLineReader.NO_LINE) {
                 wait = started + idle - System.nanoTime();
                 if (wait <= 0) {
                     throw new LineTimeoutException();
+                }
+            } else if (!isBusy()) {
+                // Idle time counts from the end of the last command or transfer (its last reply),
+                // not from when this read began: a read that began with a transfer still running
+                // would otherwise count the transfer's time as idle.
+                wait = lastReplyNanos + idle - System.nanoTime();
+                if (wait <= 0) {
+                    throw new SocketTimeoutException("idle");
                 }
             }
             socket.setSoTimeout(Math.clamp((wait + 999_999) / 1_000_000, 1, Integer.MAX_VALUE));
@@ -731,14 +739,27 @@ public final class FtpSession implements Runnable {
     private void write(String text) throws IOException {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         synchronized (writeLock) {
-            writeStartedNanos = System.nanoTime() | 1; // (never 0, which means no write)
+            long now = System.nanoTime();
+            writeStartedNanos = now | 1; // (never 0, which means no write)
             try {
                 out.write(bytes);
                 out.flush();
             } finally {
                 writeStartedNanos = 0;
+                lastReplyNanos = now;
             }
         }
+    }
+
+    /**
+     * When the last reply was written: every command and every transfer ends with one, so idle
+     * time counts from here (see ControlInput). Written under writeLock, read by the reader.
+     */
+    private volatile long lastReplyNanos = System.nanoTime();
+
+    /** A transfer is running, or the worker has commands to run: the session is not idle. */
+    private boolean isBusy() {
+        return transfer != null || queued.get() > 0;
     }
 
     /**
