@@ -9,6 +9,7 @@ import dev.jftp.server.security.Permission;
 import dev.jftp.server.security.User;
 import dev.jftp.server.session.CommandTable;
 import dev.jftp.server.session.FtpSession;
+import dev.jftp.server.transfer.PassiveListeners;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -43,7 +44,10 @@ public final class FtpServer implements AutoCloseable {
     /** Implicit FTPS (TLS from the first byte), when configured; else null. */
     private final ServerSocket implicitListener;
     private final Thread implicitAcceptThread;
-    /** Ends sessions whose client stopped taking replies (see FtpSession.closeIfReplyStuck). */
+    /**
+     * Ends sessions whose client stopped taking replies (see FtpSession.closeIfReplyStuck) and
+     * drops strangers' connections to passive ports (see PassiveListeners).
+     */
     private final Thread watchdog;
     private volatile boolean stopping;
 
@@ -73,30 +77,25 @@ public final class FtpServer implements AutoCloseable {
     }
 
     /**
-     * How often the watchdog looks at the sessions: a quarter of the idle timeout, between 50 ms and
-     * 1 s. One thread for the whole server, and nothing on a session's hot path but two volatile
-     * writes per reply.
+     * The watchdog's loop: every {@link PassiveListeners#SWEEP_MILLIS}, sweeps the passive listeners
+     * and looks at every session's reply write. One thread for the whole server, and nothing on a
+     * session's hot path but two volatile writes per reply and a set insertion and removal per PASV.
      */
-    private Duration watchPeriod() {
-        long quarter = context.config().idleTimeout().toMillis() / 4;
-        return Duration.ofMillis(Math.clamp(quarter, 50, 1000));
-    }
-
     private void watchLoop() {
-        long period = watchPeriod().toMillis();
         while (!stopping) {
             try {
-                Thread.sleep(period);
+                Thread.sleep(PassiveListeners.SWEEP_MILLIS);
             } catch (InterruptedException e) {
                 return; // close() stops it
             }
-            long now = System.nanoTime();
-            for (FtpSession session : sessions) {
-                try {
+            try {
+                context.passiveListeners().sweep();
+                long now = System.nanoTime();
+                for (FtpSession session : sessions) {
                     session.closeIfReplyStuck(now);
-                } catch (RuntimeException e) {
-                    log.error("watchdog: session {}", session.id(), e);
                 }
+            } catch (RuntimeException e) {
+                log.error("watchdog", e);
             }
         }
     }

@@ -96,7 +96,7 @@ final class DataConnectionCommands {
     private static PassiveDataChannel listen(FtpSession s, InetAddress local) throws FtpReplyException {
         s.closeDataChannel();
         try {
-            return PassiveDataChannel.listen(local, s.server().config().passivePorts(), s.clientAddress());
+            return PassiveDataChannel.listen(local, s.server().config().passivePorts(), s.clientAddress(), s.server().passiveListeners());
         } catch (IOException e) {
             throw new FtpReplyException(ReplyCode.CANT_OPEN_DATA, "Can't open passive connection: " + e.getMessage());
         }
