@@ -667,6 +667,7 @@ public final class FtpSession implements Runnable {
             log.debug("session {} <- {}", id, command.forLog());
         }
         CommandSpec spec = server.commands().get(command.verb());
+        clearRestartUnless(command.verb());
         try {
             if (spec == null) {
                 throw new FtpReplyException(ReplyCode.SYNTAX_ERROR, "'" + shorten(command.verb()) + "': command not understood");
@@ -694,6 +695,23 @@ public final class FtpSession implements Runnable {
         } catch (RuntimeException e) {
             log.error("session {}: \"{}\" failed", id, shorten(command.forLog()), e);
             reply(ReplyCode.LOCAL_ERROR, "Internal error; the command was not completed");
+        }
+    }
+
+    /**
+     * Commands after which a REST offset still holds: the transfer commands it restarts, and those
+     * that set up the data connection, which clients send on either side of REST (Commons Net and
+     * ftplib send PASV, then REST; jftp sends REST, then EPSV).
+     */
+    private static final Set<String> KEEP_RESTART = Set.of("REST", "RETR", "STOR", "PASV", "EPSV", "PORT", "EPRT");
+
+    /**
+     * REST must come right before the transfer it restarts (RFC 3659 section 5.3); any other
+     * command clears it, so that it never applies to a later, unrelated transfer.
+     */
+    private void clearRestartUnless(String verb) {
+        if (restartOffset != 0 && !KEEP_RESTART.contains(verb)) {
+            restartOffset = 0;
         }
     }
 

@@ -64,7 +64,23 @@ final class TransferCommands {
 
     static void stor(FtpSession s, String argument) throws FtpReplyException, IOException {
         long offset = s.takeRestartOffset();
-        receive(s, argument, s.resolve(argument), offset > 0 ? UploadMode.RESUME : UploadMode.REPLACE, offset, "STOR");
+        VirtualPath path = s.resolve(argument);
+        if (offset > 0) {
+            requireResumable(s, argument, path, offset);
+        }
+        receive(s, argument, path, offset > 0 ? UploadMode.RESUME : UploadMode.REPLACE, offset, "STOR");
+    }
+
+    /** REST n + STOR resumes an existing file of at least n bytes; a missing file is refused before anything is made. */
+    private static void requireResumable(FtpSession s, String argument, VirtualPath path, long offset) throws FtpReplyException {
+        s.require(Permission.WRITE);
+        try {
+            s.files.stat(path);
+        } catch (NoSuchFileException e) {
+            throw new FtpReplyException(ReplyCode.INVALID_RESTART_POINT, "Restart offset " + offset + " is past the end of " + argument + ": no such file");
+        } catch (IOException e) {
+            throw FtpReplyException.of(e, argument);
+        }
     }
 
     static void appe(FtpSession s, String argument) throws FtpReplyException, IOException {
