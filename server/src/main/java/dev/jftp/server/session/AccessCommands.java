@@ -2,6 +2,7 @@ package dev.jftp.server.session;
 
 import dev.jftp.protocol.ReplyCode;
 import dev.jftp.server.filesystem.VirtualPath;
+import dev.jftp.server.protocol.ControlCharacters;
 import dev.jftp.server.security.LoginThrottle;
 import dev.jftp.server.security.User;
 import java.io.IOException;
@@ -102,7 +103,7 @@ final class AccessCommands {
         String account = s.server().authenticator().isAccount(name) ? name : null;
         Duration delay = s.server().loginThrottle().recordFailure(s.clientAddress(), account);
         s.failedLogins++;
-        log.info("session {}: login failed for '{}' from {} (failure {} from this address)", s.id(), name,
+        log.info("session {}: login failed for '{}' from {} (failure {} from this address)", s.id(), ControlCharacters.escape(name),
                 s.clientAddress().getHostAddress(), s.server().loginThrottle().failureCount(s.clientAddress()));
         try {
             s.pause(delay);

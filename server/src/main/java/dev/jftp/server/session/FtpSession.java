@@ -4,6 +4,7 @@ import dev.jftp.protocol.ReplyCode;
 import dev.jftp.server.filesystem.FileSystemView;
 import dev.jftp.server.filesystem.VirtualPath;
 import dev.jftp.server.protocol.Command;
+import dev.jftp.server.protocol.ControlCharacters;
 import dev.jftp.server.protocol.ControlLine;
 import dev.jftp.server.protocol.ControlLineReader;
 import dev.jftp.server.security.DataTlsException;
@@ -358,7 +359,7 @@ public final class FtpSession implements Runnable {
                         // Busy, not idle; but a transfer that moved no byte for a whole idle period
                         // is a client that stopped sending or reading: it must not hold the session.
                         if (running.progress().stalledSinceLastCheck()) {
-                            log.info("session {}: transfer of {} stalled; aborting it", id, running.description());
+                            log.info("session {}: transfer of {} stalled; aborting it", id, ControlCharacters.escape(running.description()));
                             running.abort();
                         }
                         continue;
@@ -689,7 +690,8 @@ public final class FtpSession implements Runnable {
                 closeDataChannel();
             }
             if (e.code() != ReplyCode.NOT_LOGGED_IN || !command.verb().equals("PASS")) {
-                log.info("session {} {}: \"{}\" -> {} {}", id, user == null ? "-" : user.name(), shorten(command.forLog()), e.code(), e.getMessage());
+                log.info("session {} {}: \"{}\" -> {} {}", id, user == null ? "-" : user.name(), shorten(command.forLog()), e.code(),
+                        ControlCharacters.escape(e.getMessage()));
             }
             reply(e.code(), e.getMessage());
         } catch (RuntimeException e) {
@@ -728,12 +730,16 @@ public final class FtpSession implements Runnable {
 
     // ---- replies ----
 
+    /**
+     * A reply; line breaks in {@code text} make it a multi-line reply. Any other control character
+     * (a bare CR from a client's command line, say) is escaped, see ControlCharacters.
+     */
     public void reply(ReplyCode code, String text) throws IOException {
         if (text.indexOf('\n') >= 0) { // (a regular expression compiled for every reply cost more than the reply)
             replyLines(code, List.of(text.split("\r?\n", -1)));
             return;
         }
-        write(code.code() + " " + text + "\r\n");
+        write(code.code() + " " + ControlCharacters.escape(text) + "\r\n");
     }
 
     /**
@@ -742,15 +748,15 @@ public final class FtpSession implements Runnable {
      */
     public void replyLines(ReplyCode code, List<String> lines) throws IOException {
         if (lines.size() == 1) {
-            write(code.code() + " " + lines.get(0) + "\r\n");
+            write(code.code() + " " + ControlCharacters.escape(lines.get(0)) + "\r\n");
             return;
         }
         StringBuilder sb = new StringBuilder();
-        sb.append(code.code()).append('-').append(lines.get(0)).append("\r\n");
+        sb.append(code.code()).append('-').append(ControlCharacters.escape(lines.get(0))).append("\r\n");
         for (int i = 1; i < lines.size() - 1; i++) {
-            sb.append(' ').append(lines.get(i)).append("\r\n");
+            sb.append(' ').append(ControlCharacters.escape(lines.get(i))).append("\r\n");
         }
-        sb.append(code.code()).append(' ').append(lines.get(lines.size() - 1)).append("\r\n");
+        sb.append(code.code()).append(' ').append(ControlCharacters.escape(lines.get(lines.size() - 1))).append("\r\n");
         write(sb.toString());
     }
 
@@ -903,7 +909,7 @@ public final class FtpSession implements Runnable {
             } else if (running.aborted()[0] || closing) {
                 reply(ReplyCode.TRANSFER_ABORTED, "Connection closed; transfer aborted");
             } else if (e instanceof DataTlsException) {
-                log.info("session {}: data connection for {} refused: {}", id, description, e.getMessage());
+                log.info("session {}: data connection for {} refused: {}", id, ControlCharacters.escape(description), e.getMessage());
                 reply(ReplyCode.CANT_OPEN_DATA, "Can't open data connection: " + e.getMessage());
             } else if (FtpReplyException.isDiskFull(e)) {
                 reply(ReplyCode.INSUFFICIENT_STORAGE, "Insufficient storage space; transfer aborted");
@@ -913,7 +919,7 @@ public final class FtpSession implements Runnable {
                     || isConnectionLost(e)) {
                 reply(ReplyCode.TRANSFER_ABORTED, "Data connection lost; transfer aborted");
             } else {
-                log.info("session {}: transfer of {} failed: {}", id, description, e.toString());
+                log.info("session {}: transfer of {} failed: {}", id, ControlCharacters.escape(description), ControlCharacters.escape(e.toString()));
                 reply(ReplyCode.LOCAL_ERROR, "Local error: " + e.getMessage());
             }
             return -1;

@@ -5,6 +5,7 @@ import dev.jftp.server.filesystem.FileEntry;
 import dev.jftp.server.filesystem.Upload;
 import dev.jftp.server.filesystem.UploadMode;
 import dev.jftp.server.filesystem.VirtualPath;
+import dev.jftp.server.protocol.ControlCharacters;
 import dev.jftp.server.protocol.ListingFormat;
 import dev.jftp.server.security.Permission;
 import java.io.IOException;
@@ -165,7 +166,7 @@ final class TransferCommands {
         long millis = (System.nanoTime() - startedNanos) / 1_000_000;
         String seconds = millis / 1000 + "." + (millis % 1000 + 1000 + "").substring(1); // "%.3f" without a Formatter per file
         xferlog.info("{} session={} user={} client={} path={} bytes={} seconds={} status={}", verb, s.id(), s.userName(),
-                s.clientAddress().getHostAddress(), path, bytes >= 0 ? bytes : s.lastTransferBytes, seconds,
+                s.clientAddress().getHostAddress(), ControlCharacters.escape(path.toString()), bytes >= 0 ? bytes : s.lastTransferBytes, seconds,
                 bytes < 0 ? "failed" : "ok");
     }
 
