@@ -24,7 +24,7 @@ final class DataConnectionCommands {
     static void port(FtpSession s, String argument) throws FtpReplyException, IOException {
         InetSocketAddress target;
         try {
-            target = HostPort.parseSixNumbers(argument.trim());
+            target = HostPort.parsePortArgument(argument.trim());
         } catch (IllegalArgumentException e) {
             throw new FtpReplyException(ReplyCode.BAD_ARGUMENTS, "Syntax: PORT h1,h2,h3,h4,p1,p2 (" + e.getMessage() + ")");
         }
