@@ -36,6 +36,17 @@ public final class FtpServer implements AutoCloseable {
     /** Large, so a burst of connects waits in the kernel instead of being refused. */
     private static final int BACKLOG = 4096;
 
+    static {
+        // A TLS 1.2 client may ask for a new handshake at any time (renegotiation); each costs the
+        // server a full handshake, so a client could keep a core busy with them. FTPS needs none:
+        // JSSE then answers a client's request with a fatal alert. It reads this property once, at
+        // its first server-side handshake, so it is set before any session starts; an explicit
+        // -Djdk.tls.rejectClientInitiatedRenegotiation=false still wins.
+        if (System.getProperty("jdk.tls.rejectClientInitiatedRenegotiation") == null) {
+            System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
+        }
+    }
+
     private final ServerContext context;
     private final ConnectionLimiter limiter;
     private final Set<FtpSession> sessions = ConcurrentHashMap.newKeySet();

@@ -415,7 +415,10 @@ public final class FtpSession implements Runnable {
             Thread.currentThread().interrupt(); // the session ended while AUTH was pending
         } catch (IOException e) {
             controlEnded = true;
-            if (!closing) {
+            if (e instanceof javax.net.ssl.SSLHandshakeException && !closing) {
+                // A handshake after the first (a refused renegotiation): worth a line, unlike a close.
+                log.info("session {}: TLS handshake refused on the control connection from {}: {}", id, clientAddress.getHostAddress(), e.getMessage());
+            } else if (!closing) {
                 log.debug("session {}: control read failed: {}", id, e.toString());
             }
             stopTransfer();
