@@ -14,19 +14,41 @@ import java.util.regex.Pattern;
  * and the 229 EPSV reply ("(|||port|)", RFC 2428 section 3).
  */
 public final class HostPort {
+    /** h1,h2,h3,h4,p1,p2, in ASCII digits only. */
     private static final Pattern SIX_NUMBERS =
-            Pattern.compile("(\\d{1,3}),(\\d{1,3}),(\\d{1,3}),(\\d{1,3}),(\\d{1,3}),(\\d{1,3})");
+            Pattern.compile("([0-9]{1,3}),([0-9]{1,3}),([0-9]{1,3}),([0-9]{1,3}),([0-9]{1,3}),([0-9]{1,3})");
+    /** The six numbers inside a reply's text: not part of a longer run of numbers and commas. */
+    private static final Pattern SIX_NUMBERS_IN_TEXT = Pattern.compile("(?<![0-9,])" + SIX_NUMBERS.pattern() + "(?![0-9,])");
     private static final Pattern EPSV_REPLY = Pattern.compile("\\((.)\\1\\1(\\d{1,5})\\1\\)");
 
     private HostPort() {
     }
 
-    /** Parses the PORT argument or the numbers inside a 227 reply text. */
-    public static InetSocketAddress parseSixNumbers(String text) {
+    /**
+     * Parses a PORT argument (RFC 959 section 4.1.2): exactly "h1,h2,h3,h4,p1,p2", nothing before
+     * or after, so that "1,2,3,4,5,6,7" or "1,2,3,4,5,6junk" is refused rather than read in part.
+     */
+    public static InetSocketAddress parsePortArgument(String text) {
         Matcher m = SIX_NUMBERS.matcher(text);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("expected exactly h1,h2,h3,h4,p1,p2");
+        }
+        return sixNumbers(m);
+    }
+
+    /**
+     * Parses the numbers inside a 227 reply text, such as "Entering Passive Mode (h1,h2,h3,h4,p1,p2)."
+     * (servers put text around them), refusing a run of more than six.
+     */
+    public static InetSocketAddress parseSixNumbers(String text) {
+        Matcher m = SIX_NUMBERS_IN_TEXT.matcher(text);
         if (!m.find()) {
             throw new IllegalArgumentException("expected h1,h2,h3,h4,p1,p2");
         }
+        return sixNumbers(m);
+    }
+
+    private static InetSocketAddress sixNumbers(Matcher m) {
         byte[] address = new byte[4];
         for (int i = 0; i < 4; i++) {
             address[i] = (byte) octet(m.group(i + 1));
@@ -90,7 +112,7 @@ public final class HostPort {
     }
 
     public static int parsePort(String text) {
-        if (text.isEmpty() || text.length() > 5 || !text.chars().allMatch(Character::isDigit)) {
+        if (text.isEmpty() || text.length() > 5 || !isAsciiDigits(text)) {
             throw new IllegalArgumentException("bad port: " + text);
         }
         int port = Integer.parseInt(text);
@@ -98,6 +120,20 @@ public final class HostPort {
             throw new IllegalArgumentException("port out of range: " + port);
         }
         return port;
+    }
+
+    /**
+     * Only 0-9: Character.isDigit (and Integer.parseInt) also take the digits of other scripts,
+     * such as fullwidth "１０２５", which no protocol text may carry.
+     */
+    private static boolean isAsciiDigits(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int octet(String digits) {
@@ -115,7 +151,7 @@ public final class HostPort {
         }
         byte[] address = new byte[4];
         for (int i = 0; i < 4; i++) {
-            if (parts[i].isEmpty() || parts[i].length() > 3 || !parts[i].chars().allMatch(Character::isDigit)) {
+            if (parts[i].isEmpty() || parts[i].length() > 3 || !isAsciiDigits(parts[i])) {
                 throw new IllegalArgumentException("bad IPv4 address: " + host);
             }
             address[i] = (byte) octet(parts[i]);

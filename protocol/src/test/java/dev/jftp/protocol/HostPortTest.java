@@ -24,6 +24,33 @@ class HostPortTest {
     }
 
     @Test
+    void aPortArgumentIsExactlySixNumbers() throws Exception {
+        assertThat(HostPort.parsePortArgument("192,168,1,2,19,137"))
+                .isEqualTo(new InetSocketAddress(InetAddress.getByName("192.168.1.2"), 19 * 256 + 137));
+        for (String bad : new String[] {"1,2,3,4,5,6,7", "1,2,3,4,5,6x", "x1,2,3,4,5,6", "1,2,3,4,5,6,", "(1,2,3,4,5,6)",
+                "1, 2,3,4,5,6", "1234,2,3,4,5,6", "\u0661,2,3,4,5,6", ""}) {
+            assertThatThrownBy(() -> HostPort.parsePortArgument(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void aPasvReplyWithSevenNumbersIsRefused() {
+        assertThatThrownBy(() -> HostPort.parseSixNumbers("Entering Passive Mode (127,0,0,1,200,10,5)"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> HostPort.parseSixNumbers("Entering Passive Mode (9127,0,0,1,200,10)"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void extendedAddressesTakeAsciiDigitsOnly() {
+        for (String bad : new String[] {"|1|127.0.0.1|\uff11\uff10\uff12\uff15|", "|1|\u0661\u0662\u0667.0.0.1|1025|",
+                "|1|127.0.0.1|+1025|", "|1|127.0.0.1|1025 |"}) {
+            assertThatThrownBy(() -> HostPort.parseExtended(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThatThrownBy(() -> HostPort.parsePort("\uff11\uff10\uff12\uff15")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void formatsSixNumbersForIpv4Only() throws Exception {
         assertThat(HostPort.formatSixNumbers(InetAddress.getByName("10.0.0.7"), 65535)).isEqualTo("10,0,0,7,255,255");
         assertThat(HostPort.formatSixNumbers(InetAddress.getByName("10.0.0.7"), 1024)).isEqualTo("10,0,0,7,4,0");

@@ -18,8 +18,8 @@ public record Command(String verb, String argument) {
         return !argument.isEmpty();
     }
 
-    /** The line as it may be logged: never a password. */
+    /** The line as it may be logged: never a password, control characters escaped (see ControlCharacters). */
     public String forLog() {
-        return verb.equals("PASS") ? "PASS ****" : hasArgument() ? verb + " " + argument : verb;
+        return verb.equals("PASS") ? "PASS ****" : ControlCharacters.escape(hasArgument() ? verb + " " + argument : verb);
     }
 }

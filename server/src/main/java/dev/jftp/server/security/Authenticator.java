@@ -45,6 +45,11 @@ public final class Authenticator {
         return anonymous != null && (n.equals("anonymous") || n.equals("ftp"));
     }
 
+    /** True when {@code name} is a configured account (not the anonymous user). */
+    public boolean isAccount(String name) {
+        return accounts.containsKey(name);
+    }
+
     public boolean hasUsers() {
         return !accounts.isEmpty() || anonymous != null;
     }

@@ -2,6 +2,7 @@ package dev.jftp.server.security;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,9 +12,16 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Slows down password guessing: each failed login from an address makes the next reply to that
- * address wait longer (doubling from {@link #BASE_DELAY} up to {@link #MAX_DELAY}). A success
- * clears the address; failures are forgotten after {@link #FORGET_AFTER} of quiet. Other addresses
- * are not affected. The wait costs nothing but a parked virtual thread.
+ * address wait longer (doubling from {@link #BASE_DELAY} up to {@link #MAX_DELAY}), whatever names
+ * the guesses were for, so that trying many names costs as much as trying one. Failures are
+ * forgotten after {@link #FORGET_AFTER} of quiet. Other addresses are not affected. The wait costs
+ * nothing but a parked virtual thread.
+ *
+ * <p>A successful login proves one account only, so it clears only the failures from its address
+ * for that account (a user who mistyped their own password starts afresh); the address's failures
+ * for other names stay. Otherwise a guesser could reset the schedule with an anonymous login, or a
+ * login of their own, between guesses. Failures for a name that is no account count for the address
+ * but are kept apart from any account's, and no success clears them.
  *
  * <p>Passwords from one address are also checked one at a time ({@link #awaitTurn}), and a failed
  * check keeps the turn through its delay. Otherwise parallel connections would defeat the delay
@@ -26,7 +34,43 @@ public final class LoginThrottle {
     public static final Duration FORGET_AFTER = Duration.ofMinutes(15);
     private static final int TRACKED_LIMIT = 100_000;
 
-    private record Failures(int count, long lastMillis) {
+    /** Failures kept apart per account from one address; beyond this, in the shared count. */
+    static final int ACCOUNTS_PER_ADDRESS = 16;
+    /** Enough to reach {@link #MAX_DELAY} with any base delay of 1 ms or more; keeps the shift small. */
+    private static final int COUNT_LIMIT = 30;
+
+    /**
+     * The failures from one address: per account tried ({@code byAccount}, which a success for that
+     * account clears), and the rest ({@code shared}: names that are no account, or accounts past
+     * {@link #ACCOUNTS_PER_ADDRESS}).
+     */
+    private record Failures(int shared, Map<String, Integer> byAccount, long lastMillis) {
+        int count() {
+            int total = shared;
+            for (int n : byAccount.values()) {
+                total += n;
+            }
+            return Math.min(total, COUNT_LIMIT);
+        }
+
+        Failures plusOne(String account, long now) {
+            if (account == null || (!byAccount.containsKey(account) && byAccount.size() >= ACCOUNTS_PER_ADDRESS)) {
+                return new Failures(Math.min(shared + 1, COUNT_LIMIT), byAccount, now);
+            }
+            Map<String, Integer> more = new HashMap<>(byAccount);
+            more.merge(account, 1, (a, b) -> Math.min(a + b, COUNT_LIMIT));
+            return new Failures(shared, Map.copyOf(more), now);
+        }
+
+        /** Without the account's failures; null when nothing is left. */
+        Failures without(String account) {
+            if (!byAccount.containsKey(account)) {
+                return this;
+            }
+            Map<String, Integer> rest = new HashMap<>(byAccount);
+            rest.remove(account);
+            return shared == 0 && rest.isEmpty() ? null : new Failures(shared, Map.copyOf(rest), lastMillis);
+        }
     }
 
     private final Map<InetAddress, Failures> failures = new ConcurrentHashMap<>();
@@ -42,18 +86,24 @@ public final class LoginThrottle {
         this.baseDelay = baseDelay;
     }
 
-    /** Records a failed login and returns how long to wait before answering it. */
-    public Duration recordFailure(InetAddress address) {
+    /**
+     * Records a failed login and returns how long to wait before answering it: the longer the more
+     * failures came from this address, for any name.
+     *
+     * @param account the account the password was tried for, or null when the name is no account
+     */
+    public Duration recordFailure(InetAddress address, String account) {
         long now = System.currentTimeMillis();
         if (failures.size() >= TRACKED_LIMIT) {
             failures.values().removeIf(f -> now - f.lastMillis() > FORGET_AFTER.toMillis());
         }
         Failures f = failures.compute(address, (a, old) ->
-                old == null || now - old.lastMillis() > FORGET_AFTER.toMillis()
-                        ? new Failures(1, now) : new Failures(Math.min(old.count() + 1, 30), now));
+                (old == null || now - old.lastMillis() > FORGET_AFTER.toMillis() ? NONE : old).plusOne(account, now));
         long delay = baseDelay.toMillis() << Math.min(f.count() - 1, 16);
         return Duration.ofMillis(Math.min(delay, MAX_DELAY.toMillis()));
     }
+
+    private static final Failures NONE = new Failures(0, Map.of(), 0);
 
     /** The right to check one password from an address; {@link #close()} passes it on. */
     public interface Turn extends AutoCloseable {
@@ -99,8 +149,12 @@ public final class LoginThrottle {
         turns.computeIfPresent(address, (a, q) -> --q.waiting == 0 ? null : q);
     }
 
-    public void recordSuccess(InetAddress address) {
-        failures.remove(address);
+    /**
+     * A login to {@code account} from {@code address} succeeded: that account's failures from this
+     * address are forgiven (they were most likely its owner's typing); all others stay.
+     */
+    public void recordSuccess(InetAddress address, String account) {
+        failures.computeIfPresent(address, (a, f) -> f.without(account));
     }
 
     public int failureCount(InetAddress address) {

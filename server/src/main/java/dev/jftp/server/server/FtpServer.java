@@ -9,6 +9,7 @@ import dev.jftp.server.security.Permission;
 import dev.jftp.server.security.User;
 import dev.jftp.server.session.CommandTable;
 import dev.jftp.server.session.FtpSession;
+import dev.jftp.server.transfer.PassiveListeners;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -35,6 +36,17 @@ public final class FtpServer implements AutoCloseable {
     /** Large, so a burst of connects waits in the kernel instead of being refused. */
     private static final int BACKLOG = 4096;
 
+    static {
+        // A TLS 1.2 client may ask for a new handshake at any time (renegotiation); each costs the
+        // server a full handshake, so a client could keep a core busy with them. FTPS needs none:
+        // JSSE then answers a client's request with a fatal alert. It reads this property once, at
+        // its first server-side handshake, so it is set before any session starts; an explicit
+        // -Djdk.tls.rejectClientInitiatedRenegotiation=false still wins.
+        if (System.getProperty("jdk.tls.rejectClientInitiatedRenegotiation") == null) {
+            System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
+        }
+    }
+
     private final ServerContext context;
     private final ConnectionLimiter limiter;
     private final Set<FtpSession> sessions = ConcurrentHashMap.newKeySet();
@@ -43,6 +55,11 @@ public final class FtpServer implements AutoCloseable {
     /** Implicit FTPS (TLS from the first byte), when configured; else null. */
     private final ServerSocket implicitListener;
     private final Thread implicitAcceptThread;
+    /**
+     * Ends sessions whose client stopped taking replies (see FtpSession.closeIfReplyStuck) and
+     * drops strangers' connections to passive ports (see PassiveListeners).
+     */
+    private final Thread watchdog;
     private volatile boolean stopping;
 
     private FtpServer(ServerConfig config, FileSystemFactory fileSystems) throws IOException {
@@ -67,6 +84,31 @@ public final class FtpServer implements AutoCloseable {
             this.implicitListener = null;
             this.implicitAcceptThread = null;
         }
+        this.watchdog = Thread.ofPlatform().name("ftp-watchdog").daemon(true).unstarted(this::watchLoop);
+    }
+
+    /**
+     * The watchdog's loop: every {@link PassiveListeners#SWEEP_MILLIS}, sweeps the passive listeners
+     * and looks at every session's reply write. One thread for the whole server, and nothing on a
+     * session's hot path but two volatile writes per reply and a set insertion and removal per PASV.
+     */
+    private void watchLoop() {
+        while (!stopping) {
+            try {
+                Thread.sleep(PassiveListeners.SWEEP_MILLIS);
+            } catch (InterruptedException e) {
+                return; // close() stops it
+            }
+            try {
+                context.passiveListeners().sweep();
+                long now = System.nanoTime();
+                for (FtpSession session : sessions) {
+                    session.closeIfReplyStuck(now);
+                }
+            } catch (RuntimeException e) {
+                log.error("watchdog", e);
+            }
+        }
     }
 
     private static ServerSocket listen(InetAddress address, int port) throws IOException {
@@ -90,6 +132,7 @@ public final class FtpServer implements AutoCloseable {
     public static FtpServer start(ServerConfig config, FileSystemFactory fileSystems) throws IOException {
         FtpServer server = new FtpServer(config, fileSystems);
         server.acceptThread.start();
+        server.watchdog.start();
         if (server.implicitAcceptThread != null) {
             server.implicitAcceptThread.start();
         }
@@ -217,7 +260,9 @@ public final class FtpServer implements AutoCloseable {
         for (FtpSession session : sessions) {
             session.shutdown();
         }
+        watchdog.interrupt();
         try {
+            watchdog.join(5000);
             acceptThread.join(5000);
             if (implicitAcceptThread != null) {
                 implicitAcceptThread.join(5000);

@@ -4,6 +4,7 @@ import dev.jftp.server.filesystem.FileSystemFactory;
 import dev.jftp.server.security.Authenticator;
 import dev.jftp.server.security.LoginThrottle;
 import dev.jftp.server.session.CommandSpec;
+import dev.jftp.server.transfer.PassiveListeners;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -15,6 +16,7 @@ public final class ServerContext {
     private final LoginThrottle loginThrottle;
     private final FileSystemFactory fileSystems;
     private final AtomicInteger activeTransfers = new AtomicInteger();
+    private final PassiveListeners passiveListeners = new PassiveListeners();
 
     public ServerContext(ServerConfig config, Map<String, CommandSpec> commands, Authenticator authenticator, LoginThrottle loginThrottle) {
         this(config, commands, authenticator, loginThrottle, FileSystemFactory.LOCAL);
@@ -48,6 +50,11 @@ public final class ServerContext {
 
     public LoginThrottle loginThrottle() {
         return loginThrottle;
+    }
+
+    /** Passive listeners waiting for their transfer command, swept by the server's watchdog. */
+    public PassiveListeners passiveListeners() {
+        return passiveListeners;
     }
 
     public void transferStarted() {

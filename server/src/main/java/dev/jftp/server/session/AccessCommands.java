@@ -2,6 +2,7 @@ package dev.jftp.server.session;
 
 import dev.jftp.protocol.ReplyCode;
 import dev.jftp.server.filesystem.VirtualPath;
+import dev.jftp.server.protocol.ControlCharacters;
 import dev.jftp.server.security.LoginThrottle;
 import dev.jftp.server.security.User;
 import java.io.IOException;
@@ -65,7 +66,7 @@ final class AccessCommands {
             log.error("session {}: home directory {} of {} is not usable: {}", s.id(), u.home(), u.name(), e.toString());
             throw new FtpReplyException(ReplyCode.NOT_LOGGED_IN, "Home directory not available");
         }
-        s.server().loginThrottle().recordSuccess(s.clientAddress());
+        s.server().loginThrottle().recordSuccess(s.clientAddress(), u.name()); // this account's failures only
         s.user = u;
         s.cwd = VirtualPath.ROOT;
         s.failedLogins = 0;
@@ -99,9 +100,10 @@ final class AccessCommands {
 
     /** A wrong password: wait (longer after each failure from this address), then 530, or 421 and close. */
     private static void refuse(FtpSession s, String name) throws IOException {
-        Duration delay = s.server().loginThrottle().recordFailure(s.clientAddress());
+        String account = s.server().authenticator().isAccount(name) ? name : null;
+        Duration delay = s.server().loginThrottle().recordFailure(s.clientAddress(), account);
         s.failedLogins++;
-        log.info("session {}: login failed for '{}' from {} (failure {} from this address)", s.id(), name,
+        log.info("session {}: login failed for '{}' from {} (failure {} from this address)", s.id(), ControlCharacters.escape(name),
                 s.clientAddress().getHostAddress(), s.server().loginThrottle().failureCount(s.clientAddress()));
         try {
             s.pause(delay);

@@ -24,7 +24,7 @@ final class DataConnectionCommands {
     static void port(FtpSession s, String argument) throws FtpReplyException, IOException {
         InetSocketAddress target;
         try {
-            target = HostPort.parseSixNumbers(argument.trim());
+            target = HostPort.parsePortArgument(argument.trim());
         } catch (IllegalArgumentException e) {
             throw new FtpReplyException(ReplyCode.BAD_ARGUMENTS, "Syntax: PORT h1,h2,h3,h4,p1,p2 (" + e.getMessage() + ")");
         }
@@ -96,7 +96,7 @@ final class DataConnectionCommands {
     private static PassiveDataChannel listen(FtpSession s, InetAddress local) throws FtpReplyException {
         s.closeDataChannel();
         try {
-            return PassiveDataChannel.listen(local, s.server().config().passivePorts(), s.clientAddress());
+            return PassiveDataChannel.listen(local, s.server().config().passivePorts(), s.clientAddress(), s.server().passiveListeners());
         } catch (IOException e) {
             throw new FtpReplyException(ReplyCode.CANT_OPEN_DATA, "Can't open passive connection: " + e.getMessage());
         }

@@ -4,6 +4,7 @@ import dev.jftp.protocol.ReplyCode;
 import dev.jftp.server.filesystem.FileSystemView;
 import dev.jftp.server.filesystem.VirtualPath;
 import dev.jftp.server.protocol.Command;
+import dev.jftp.server.protocol.ControlCharacters;
 import dev.jftp.server.protocol.ControlLine;
 import dev.jftp.server.protocol.ControlLineReader;
 import dev.jftp.server.security.DataTlsException;
@@ -26,6 +27,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -50,6 +52,12 @@ import org.slf4j.LoggerFactory;
 public final class FtpSession implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(FtpSession.class);
     private static final AtomicLong IDS = new AtomicLong();
+    /**
+     * Commands a client may have waiting behind the one running (RFC 959 lets a client send the next
+     * command before the reply; few send more than a handful). One more is refused with 421 and the
+     * session closed (see offer): the reader must never wait for room, since while it waits it
+     * sees neither ABOR nor a timeout.
+     */
     private static final int QUEUE_LIMIT = 32;
     /** The commands that use the prepared data connection; when one is refused, the connection goes too. */
     private static final Set<String> TRANSFER_VERBS = Set.of("RETR", "STOR", "STOU", "APPE", "LIST", "NLST", "MLSD");
@@ -64,7 +72,8 @@ public final class FtpSession implements Runnable {
     private final Object writeLock = new Object();
     /** Implicit FTPS: TLS from the first byte, before the greeting. */
     private final boolean implicitTls;
-    private final BlockingQueue<ControlEvent> inbox = new ArrayBlockingQueue<>(QUEUE_LIMIT);
+    /** One place more than the limit: the reader's last event always fits (see offer). */
+    private final BlockingQueue<ControlEvent> inbox = new ArrayBlockingQueue<>(QUEUE_LIMIT + 1);
     /** Events given to the worker and not yet finished by it (see dispatch). */
     private final AtomicInteger queued = new AtomicInteger();
     /**
@@ -350,13 +359,13 @@ public final class FtpSession implements Runnable {
                         // Busy, not idle; but a transfer that moved no byte for a whole idle period
                         // is a client that stopped sending or reading: it must not hold the session.
                         if (running.progress().stalledSinceLastCheck()) {
-                            log.info("session {}: transfer of {} stalled; aborting it", id, running.description());
+                            log.info("session {}: transfer of {} stalled; aborting it", id, ControlCharacters.escape(running.description()));
                             running.abort();
                         }
                         continue;
                     }
-                    if (!inbox.isEmpty()) {
-                        continue; // busy, not idle
+                    if (isBusy() || System.nanoTime() - lastReplyNanos < server.config().idleTimeout().toNanos()) {
+                        continue; // busy, or the last command ended less than the idle timeout ago: not idle
                     }
                     offerLast(new IdleTimeout());
                     return;
@@ -369,7 +378,9 @@ public final class FtpSession implements Runnable {
                 }
                 if (line instanceof ControlLine.Text text && Command.parse(text.text()).verb().equals("AUTH")) {
                     ControlHandover handover = new ControlHandover(reader.bufferedBytes());
-                    offer(new Auth(text, handover));
+                    if (!offer(new Auth(text, handover))) {
+                        return;
+                    }
                     switch (handover.await()) {
                         case ControlHandover.Unchanged u -> {
                         }
@@ -395,14 +406,19 @@ public final class FtpSession implements Runnable {
                         continue;
                     }
                 }
-                dispatch(line);
+                if (!dispatch(line)) {
+                    return; // refused (see offer): the session is ending
+                }
             }
             offerLast(new Closed()); // a QUIT ran here: wake the worker, if any, so that it ends too
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // the session ended while AUTH was pending
         } catch (IOException e) {
             controlEnded = true;
-            if (!closing) {
+            if (e instanceof javax.net.ssl.SSLHandshakeException && !closing) {
+                // A handshake after the first (a refused renegotiation): worth a line, unlike a close.
+                log.info("session {}: TLS handshake refused on the control connection from {}: {}", id, clientAddress.getHostAddress(), e.getMessage());
+            } else if (!closing) {
                 log.debug("session {}: control read failed: {}", id, e.toString());
             }
             stopTransfer();
@@ -439,11 +455,19 @@ public final class FtpSession implements Runnable {
         public int read(byte[] b, int off, int len) throws IOException {
             long idle = server.config().idleTimeout().toNanos();
             long started = reader == null ? ControlLineReader.NO_LINE : reader.lineStartedNanos();
-            long wait = idle;
+            long wait = idle; // while busy: the period of the stall check (see readLoop)
             if (started != ControlLineReader.NO_LINE) {
                 wait = started + idle - System.nanoTime();
                 if (wait <= 0) {
                     throw new LineTimeoutException();
+                }
+            } else if (!isBusy()) {
+                // Idle time counts from the end of the last command or transfer (its last reply),
+                // not from when this read began: a read that began with a transfer still running
+                // would otherwise count the transfer's time as idle.
+                wait = lastReplyNanos + idle - System.nanoTime();
+                if (wait <= 0) {
+                    throw new SocketTimeoutException("idle");
                 }
             }
             socket.setSoTimeout(Math.clamp((wait + 999_999) / 1_000_000, 1, Integer.MAX_VALUE));
@@ -471,17 +495,75 @@ public final class FtpSession implements Runnable {
         }
     }
 
-    /** Hands an event to the worker, starting it the first time one is needed. Called by the reader only. */
-    private void offer(ControlEvent event) {
+    /**
+     * Hands an event to the worker, starting it the first time one is needed. Called by the reader
+     * only, which is the only one to add events: it never waits for room. A command past
+     * {@link #QUEUE_LIMIT} waiting ones ends the session instead (see refusePipelining); the
+     * reader's last event (end of stream, a timeout) always fits in the place kept for it.
+     *
+     * @return false when the command was refused and the session is ending
+     */
+    private boolean offer(ControlEvent event) {
+        boolean last = event instanceof Closed || event instanceof IdleTimeout || event instanceof LineTimeout
+                || event instanceof Line(ControlLine.EndOfStream end);
+        if (!last && inbox.size() >= QUEUE_LIMIT) {
+            refusePipelining();
+            return false;
+        }
         queued.incrementAndGet();
         if (worker == null) {
             worker = Thread.ofVirtual().name("ftp-session-" + id + "-worker").start(this::workLoop);
         }
-        try {
-            inbox.put(event);
-        } catch (InterruptedException e) {
+        if (!inbox.offer(event)) { // cannot happen: one place is kept for the last event, and only this thread adds
             queued.decrementAndGet();
-            Thread.currentThread().interrupt();
+            throw new IllegalStateException("session " + id + ": command queue full");
+        }
+        return true;
+    }
+
+    /**
+     * A client with more than {@link #QUEUE_LIMIT} commands waiting behind the running one (a
+     * stalled download and a stream of NOOPs, say): 421 and close. What it still sent is read and
+     * dropped for a moment, so that closing a socket with unread input does not reset the
+     * connection before the client has read the 421.
+     */
+    private void refusePipelining() {
+        log.info("session {}: more than {} commands waiting; closing", id, QUEUE_LIMIT);
+        closing = true;
+        controlEnded = true;
+        stopTransfer();
+        stopped.countDown(); // ends a failed login's delay on the worker too
+        try {
+            reply(ReplyCode.SERVICE_NOT_AVAILABLE, "Too many commands waiting (more than " + QUEUE_LIMIT + "): closing control connection");
+            socket.shutdownOutput();
+            discardInput(Duration.ofSeconds(1), 1 << 20);
+        } catch (IOException e) {
+            log.debug("session {}: refusing pipelined commands: {}", id, e.toString());
+        }
+        inbox.offer(new Closed()); // fits in the place kept; wakes a worker waiting for work
+    }
+
+    /** Reads and drops what the client sends, until it closes, {@code within} has passed, or {@code limit} bytes. */
+    private void discardInput(Duration within, int limit) throws IOException {
+        long deadline = System.nanoTime() + within.toNanos();
+        InputStream in = socket.getInputStream();
+        byte[] scratch = new byte[8192];
+        for (int total = 0; total < limit; ) {
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                return;
+            }
+            socket.setSoTimeout((int) left);
+            int n;
+            try {
+                n = in.read(scratch);
+            } catch (SocketTimeoutException e) {
+                return;
+            }
+            if (n < 0) {
+                return;
+            }
+            total += n;
         }
     }
 
@@ -491,7 +573,7 @@ public final class FtpSession implements Runnable {
      */
     private void offerLast(ControlEvent event) {
         if (worker != null) {
-            offer(event);
+            offer(event); // always fits (see offer)
         } else {
             inbox.offer(event); // never full: only the worker takes, and there is none
         }
@@ -504,17 +586,21 @@ public final class FtpSession implements Runnable {
      * thread. The session state stays confined to one thread at a time: the reader runs a command
      * only while {@link #queued} is 0, that is when the worker has finished everything it was
      * given (the counter also orders the two threads' writes), and only the reader gives it work.
+     * False when the command was refused and the session is ending (see offer).
      */
-    private void dispatch(ControlLine line) throws IOException {
+    private boolean dispatch(ControlLine line) throws IOException {
         if (line instanceof ControlLine.Text text && transfer == null && queued.get() == 0) {
             Command command = Command.parse(text.text());
             String verb = command.verb();
             // PASS and a RETR that may be quick start here and hand themselves over when they must wait.
-            if (RUN_BY_READER.contains(verb) || verb.equals("PASS") || (verb.equals("RETR") && mayBeQuickTransfer())) {
+            // A verb the server does not know is only answered 500: no reason to queue it, and a
+            // client sending a stream of them must not reach the queue's limit.
+            if (RUN_BY_READER.contains(verb) || verb.equals("PASS") || (verb.equals("RETR") && mayBeQuickTransfer())
+                    || !server.commands().containsKey(verb)) {
                 onReader = true;
                 try {
                     execute(command);
-                    return;
+                    return true;
                 } catch (NotQuick handOver) {
                     // the handler changed nothing yet: the worker runs the command from the start
                 } finally {
@@ -522,7 +608,7 @@ public final class FtpSession implements Runnable {
                 }
             }
         }
-        offer(new Line(line));
+        return offer(new Line(line));
     }
 
     /**
@@ -585,6 +671,7 @@ public final class FtpSession implements Runnable {
             log.debug("session {} <- {}", id, command.forLog());
         }
         CommandSpec spec = server.commands().get(command.verb());
+        clearRestartUnless(command.verb());
         try {
             if (spec == null) {
                 throw new FtpReplyException(ReplyCode.SYNTAX_ERROR, "'" + shorten(command.verb()) + "': command not understood");
@@ -606,12 +693,30 @@ public final class FtpSession implements Runnable {
                 closeDataChannel();
             }
             if (e.code() != ReplyCode.NOT_LOGGED_IN || !command.verb().equals("PASS")) {
-                log.info("session {} {}: \"{}\" -> {} {}", id, user == null ? "-" : user.name(), shorten(command.forLog()), e.code(), e.getMessage());
+                log.info("session {} {}: \"{}\" -> {} {}", id, user == null ? "-" : user.name(), shorten(command.forLog()), e.code(),
+                        ControlCharacters.escape(e.getMessage()));
             }
             reply(e.code(), e.getMessage());
         } catch (RuntimeException e) {
             log.error("session {}: \"{}\" failed", id, shorten(command.forLog()), e);
             reply(ReplyCode.LOCAL_ERROR, "Internal error; the command was not completed");
+        }
+    }
+
+    /**
+     * Commands after which a REST offset still holds: the transfer commands it restarts, and those
+     * that set up the data connection, which clients send on either side of REST (Commons Net and
+     * ftplib send PASV, then REST; jftp sends REST, then EPSV).
+     */
+    private static final Set<String> KEEP_RESTART = Set.of("REST", "RETR", "STOR", "PASV", "EPSV", "PORT", "EPRT");
+
+    /**
+     * REST must come right before the transfer it restarts (RFC 3659 section 5.3); any other
+     * command clears it, so that it never applies to a later, unrelated transfer.
+     */
+    private void clearRestartUnless(String verb) {
+        if (restartOffset != 0 && !KEEP_RESTART.contains(verb)) {
+            restartOffset = 0;
         }
     }
 
@@ -628,12 +733,16 @@ public final class FtpSession implements Runnable {
 
     // ---- replies ----
 
+    /**
+     * A reply; line breaks in {@code text} make it a multi-line reply. Any other control character
+     * (a bare CR from a client's command line, say) is escaped, see ControlCharacters.
+     */
     public void reply(ReplyCode code, String text) throws IOException {
         if (text.indexOf('\n') >= 0) { // (a regular expression compiled for every reply cost more than the reply)
             replyLines(code, List.of(text.split("\r?\n", -1)));
             return;
         }
-        write(code.code() + " " + text + "\r\n");
+        write(code.code() + " " + ControlCharacters.escape(text) + "\r\n");
     }
 
     /**
@@ -642,23 +751,66 @@ public final class FtpSession implements Runnable {
      */
     public void replyLines(ReplyCode code, List<String> lines) throws IOException {
         if (lines.size() == 1) {
-            write(code.code() + " " + lines.get(0) + "\r\n");
+            write(code.code() + " " + ControlCharacters.escape(lines.get(0)) + "\r\n");
             return;
         }
         StringBuilder sb = new StringBuilder();
-        sb.append(code.code()).append('-').append(lines.get(0)).append("\r\n");
+        sb.append(code.code()).append('-').append(ControlCharacters.escape(lines.get(0))).append("\r\n");
         for (int i = 1; i < lines.size() - 1; i++) {
-            sb.append(' ').append(lines.get(i)).append("\r\n");
+            sb.append(' ').append(ControlCharacters.escape(lines.get(i))).append("\r\n");
         }
-        sb.append(code.code()).append(' ').append(lines.get(lines.size() - 1)).append("\r\n");
+        sb.append(code.code()).append(' ').append(ControlCharacters.escape(lines.get(lines.size() - 1))).append("\r\n");
         write(sb.toString());
     }
 
     private void write(String text) throws IOException {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         synchronized (writeLock) {
-            out.write(bytes);
-            out.flush();
+            long now = System.nanoTime();
+            writeStartedNanos = now | 1; // (never 0, which means no write)
+            try {
+                out.write(bytes);
+                out.flush();
+            } finally {
+                writeStartedNanos = 0;
+                lastReplyNanos = now;
+            }
+        }
+    }
+
+    /**
+     * When the last reply was written: every command and every transfer ends with one, so idle
+     * time counts from here (see ControlInput). Written under writeLock, read by the reader.
+     */
+    private volatile long lastReplyNanos = System.nanoTime();
+
+    /** A transfer is running, or the worker has commands to run: the session is not idle. */
+    private boolean isBusy() {
+        return transfer != null || queued.get() > 0;
+    }
+
+    /**
+     * When the reply being written began ({@link System#nanoTime()}), or 0 when none is. A reply
+     * write blocks once the client stops reading and the socket buffers are full; sockets have no
+     * write timeout, so the server's watchdog reads this (see {@link #closeIfReplyStuck}).
+     */
+    private volatile long writeStartedNanos;
+
+    /**
+     * Called by the server's watchdog (one thread for all sessions): when a reply has waited for the
+     * client longer than the idle timeout, the client is not reading, and the session ends. Closing
+     * the socket ends the blocked write with an exception.
+     */
+    public void closeIfReplyStuck(long nowNanos) {
+        long started = writeStartedNanos;
+        if (started != 0 && nowNanos - started > server.config().idleTimeout().toNanos()) {
+            log.info("session {}: client {} has not taken a reply for {} s; closing", id, clientAddress.getHostAddress(),
+                    server.config().idleTimeout().toSeconds());
+            controlEnded = true;
+            closing = true;
+            stopTransfer();
+            stopped.countDown();
+            closeQuietly();
         }
     }
 
@@ -760,7 +912,7 @@ public final class FtpSession implements Runnable {
             } else if (running.aborted()[0] || closing) {
                 reply(ReplyCode.TRANSFER_ABORTED, "Connection closed; transfer aborted");
             } else if (e instanceof DataTlsException) {
-                log.info("session {}: data connection for {} refused: {}", id, description, e.getMessage());
+                log.info("session {}: data connection for {} refused: {}", id, ControlCharacters.escape(description), e.getMessage());
                 reply(ReplyCode.CANT_OPEN_DATA, "Can't open data connection: " + e.getMessage());
             } else if (FtpReplyException.isDiskFull(e)) {
                 reply(ReplyCode.INSUFFICIENT_STORAGE, "Insufficient storage space; transfer aborted");
@@ -770,7 +922,7 @@ public final class FtpSession implements Runnable {
                     || isConnectionLost(e)) {
                 reply(ReplyCode.TRANSFER_ABORTED, "Data connection lost; transfer aborted");
             } else {
-                log.info("session {}: transfer of {} failed: {}", id, description, e.toString());
+                log.info("session {}: transfer of {} failed: {}", id, ControlCharacters.escape(description), ControlCharacters.escape(e.toString()));
                 reply(ReplyCode.LOCAL_ERROR, "Local error: " + e.getMessage());
             }
             return -1;

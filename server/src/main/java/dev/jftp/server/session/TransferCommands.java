@@ -5,6 +5,7 @@ import dev.jftp.server.filesystem.FileEntry;
 import dev.jftp.server.filesystem.Upload;
 import dev.jftp.server.filesystem.UploadMode;
 import dev.jftp.server.filesystem.VirtualPath;
+import dev.jftp.server.protocol.ControlCharacters;
 import dev.jftp.server.protocol.ListingFormat;
 import dev.jftp.server.security.Permission;
 import java.io.IOException;
@@ -64,7 +65,23 @@ final class TransferCommands {
 
     static void stor(FtpSession s, String argument) throws FtpReplyException, IOException {
         long offset = s.takeRestartOffset();
-        receive(s, argument, s.resolve(argument), offset > 0 ? UploadMode.RESUME : UploadMode.REPLACE, offset, "STOR");
+        VirtualPath path = s.resolve(argument);
+        if (offset > 0) {
+            requireResumable(s, argument, path, offset);
+        }
+        receive(s, argument, path, offset > 0 ? UploadMode.RESUME : UploadMode.REPLACE, offset, "STOR");
+    }
+
+    /** REST n + STOR resumes an existing file of at least n bytes; a missing file is refused before anything is made. */
+    private static void requireResumable(FtpSession s, String argument, VirtualPath path, long offset) throws FtpReplyException {
+        s.require(Permission.WRITE);
+        try {
+            s.files.stat(path);
+        } catch (NoSuchFileException e) {
+            throw new FtpReplyException(ReplyCode.INVALID_RESTART_POINT, "Restart offset " + offset + " is past the end of " + argument + ": no such file");
+        } catch (IOException e) {
+            throw FtpReplyException.of(e, argument);
+        }
     }
 
     static void appe(FtpSession s, String argument) throws FtpReplyException, IOException {
@@ -149,7 +166,7 @@ final class TransferCommands {
         long millis = (System.nanoTime() - startedNanos) / 1_000_000;
         String seconds = millis / 1000 + "." + (millis % 1000 + 1000 + "").substring(1); // "%.3f" without a Formatter per file
         xferlog.info("{} session={} user={} client={} path={} bytes={} seconds={} status={}", verb, s.id(), s.userName(),
-                s.clientAddress().getHostAddress(), path, bytes >= 0 ? bytes : s.lastTransferBytes, seconds,
+                s.clientAddress().getHostAddress(), ControlCharacters.escape(path.toString()), bytes >= 0 ? bytes : s.lastTransferBytes, seconds,
                 bytes < 0 ? "failed" : "ok");
     }
 

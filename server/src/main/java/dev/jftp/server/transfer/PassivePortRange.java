@@ -29,6 +29,14 @@ public record PassivePortRange(int low, int high) {
         throw new IllegalArgumentException("expected LOW-HIGH, e.g. 50000-50100: " + text);
     }
 
+    /**
+     * Connections a passive listener's accept queue holds. Far more than the one a client needs, so
+     * that strangers connecting to the port, dropped a few times a second (see PassiveDataChannel),
+     * cannot fill it and keep the client's connection out: they would have to make this many
+     * connections to every port in each tenth of a second. (A queue only costs memory while full.)
+     */
+    static final int BACKLOG = 64;
+
     /** How many random ports of the ephemeral range {@link #ANY} tries before leaving the choice to the kernel. */
     static final int RANDOM_ATTEMPTS = 32;
 
@@ -87,7 +95,7 @@ public record PassivePortRange(int low, int high) {
     private static ServerSocketChannel open(InetAddress address, int port) throws IOException {
         ServerSocketChannel channel = ServerSocketChannel.open();
         try {
-            channel.bind(new InetSocketAddress(address, port), 1);
+            channel.bind(new InetSocketAddress(address, port), BACKLOG);
             return channel;
         } catch (IOException e) {
             channel.close();

@@ -19,5 +19,6 @@ class CommandTest {
         assertThat(Command.parse("PASS hunter2").forLog()).isEqualTo("PASS ****").doesNotContain("hunter2");
         assertThat(Command.parse("pass hunter2").forLog()).doesNotContain("hunter2");
         assertThat(Command.parse("RETR a").forLog()).isEqualTo("RETR a");
+        assertThat(Command.parse("RETR a\rb\u001b[2J\tc").forLog()).isEqualTo("RETR a\\x0db\\x1b[2J\tc");
     }
 }

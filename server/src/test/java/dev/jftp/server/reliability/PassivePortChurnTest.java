@@ -51,7 +51,7 @@ class PassivePortChurnTest {
     }
 
     /** The first port of {@code size} consecutive free ports below the ephemeral range. */
-    private static int freeRange(int size) throws IOException {
+    static int freeRange(int size) throws IOException {
         for (int attempt = 0; attempt < 200; attempt++) {
             int low = ThreadLocalRandom.current().nextInt(20_000, 30_000);
             boolean free = true;

@@ -132,6 +132,32 @@ class TlsHandshakeFaultTest {
         }
     }
 
+    /**
+     * A TLS 1.2 client asking for a new handshake on the control connection (renegotiation, as
+     * {@code openssl s_client}'s "R" does): each costs the server a full handshake, and they were
+     * accepted without limit. Refused: JSSE answers with a fatal alert and the session ends; others
+     * are served on.
+     */
+    @Test
+    void clientInitiatedRenegotiationIsRefused() throws Exception {
+        try (RawFtp good = goodSession(); RawFtp renegotiating = new RawFtp(server.port())) {
+            renegotiating.reply();
+            // A client context of its own: one shared with 'good' would replace good's session in the
+            // client's cache (same host and port), and good's data connections would then not resume it.
+            assertThat(renegotiating.authTls(server.clientContext(), "TLSv1.2").code()).isEqualTo(234);
+            renegotiating.loginProtected(FtpsTestServer.USER, FtpsTestServer.PASSWORD);
+            ((javax.net.ssl.SSLSocket) renegotiating.socket()).startHandshake(); // a second handshake: renegotiation
+            String outcome;
+            try {
+                outcome = "answered: " + renegotiating.send("NOOP");
+            } catch (IOException refused) {
+                outcome = "refused: " + refused;
+            }
+            assertThat(outcome).as("NOOP after a renegotiation").startsWith("refused: ");
+            assertStillServes(good);
+        }
+    }
+
     @Test
     void garbageOnTheImplicitPortClosesThatConnectionOnly() throws Exception {
         try (RawFtp good = goodSession(); Socket bad = connect(server.implicitPort())) {

@@ -72,6 +72,43 @@ class WrongPasswordTest {
         }
     }
 
+    /**
+     * A login proves one account only: an anonymous login between guesses at alice's password (or
+     * a login as another user) must not start alice's schedule afresh. (It did: 8 wrong passwords
+     * for alice took 33 s, with an anonymous login between each 3.3 s.)
+     */
+    @Test
+    void aLoginToAnotherAccountDoesNotClearTheAddressFailures() throws Exception {
+        try (ServerUnderTest server = ServerUnderTest.start(root, c -> c.withLoginFailureDelay(BASE).withAnonymous(true))) {
+            Attempt last = null;
+            for (int i = 1; i <= 4; i++) {
+                try (ControlConnection c = connect(server)) {
+                    last = login(c, ServerUnderTest.USER, "wrong-" + i);
+                    assertThat(last.reply()).isEqualTo("530 Login incorrect");
+                    assertThat(login(c, "anonymous", "guest@example.com").reply()).startsWith("230");
+                }
+            }
+            // The fourth failure from this address: 8 x the base delay, anonymous logins or not.
+            assertThat(last.took()).isGreaterThanOrEqualTo(BASE.multipliedBy(8));
+
+            // Guesses at a name that is no account are not cleared by alice's own login either.
+            try (ControlConnection c = connect(server)) {
+                assertThat(login(c, ServerUnderTest.USER, ServerUnderTest.PASSWORD).reply()).startsWith("230");
+            }
+            try (ControlConnection c = connect(server)) {
+                assertThat(login(c, "nobody", "x").reply()).isEqualTo("530 Login incorrect");
+                assertThat(login(c, ServerUnderTest.USER, ServerUnderTest.PASSWORD).reply()).startsWith("230");
+            }
+            try (ControlConnection c = connect(server)) {
+                Attempt afterOwnLogin = login(c, ServerUnderTest.USER, "wrong-again");
+                assertThat(afterOwnLogin.reply()).isEqualTo("530 Login incorrect");
+                // alice's four failures are gone (her login proved them hers), nobody's one is not:
+                // this is the address's second failure.
+                assertThat(afterOwnLogin.took()).isGreaterThanOrEqualTo(BASE.multipliedBy(2));
+            }
+        }
+    }
+
     @Test
     void aLoginVerifiedBeforeIsNotHeldUpByAGuessServingItsDelay() throws Exception {
         Duration delay = Duration.ofSeconds(3);

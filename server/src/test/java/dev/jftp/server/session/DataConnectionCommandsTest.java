@@ -91,6 +91,23 @@ class DataConnectionCommandsTest {
         assertThat(c.command("EPSV 1").code()).isEqualTo(229);
     }
 
+    /**
+     * PORT takes exactly six numbers and EPRT exactly |proto|address|port| (RFC 959 section 4.1.2,
+     * RFC 2428 section 2): a seventh number, junk before or after, or digits from another script
+     * are refused with 501, not read past.
+     */
+    @Test
+    void portAndEprtWithExtraNumbersOrJunkAre501() throws IOException {
+        for (String bad : new String[] {"PORT 127,0,0,1,4,1,7", "PORT 127,0,0,1,4,1junk", "PORT 127,0,0,1,4,1,", "PORT x127,0,0,1,4,1",
+                "PORT 1127,0,0,1,4,1", "PORT 127,0,0,1,4,1 5", "PORT 127, 0, 0, 1, 4, 1",
+                "EPRT |1|127.0.0.1|\uff11\uff10\uff12\uff15|", "EPRT |1|\u0661\u0662\u0667.0.0.1|1025|", "EPRT |1|127.0.0.1|+1025|"}) {
+            assertThat(c.command(bad).code()).as(bad).isEqualTo(501);
+        }
+        assertThat(c.command("PORT 127,0,0,1,4,1").code()).isEqualTo(200);
+        assertThat(c.command("PORT 127,000,0,01,4,1").code()).isEqualTo(200); // leading zeros are still six numbers
+        assertThat(c.command("EPRT |1|127.0.0.1|1025|").code()).isEqualTo(200);
+    }
+
     @Test
     void epsvAllAllowsOnlyEpsvAfterwards() throws IOException {
         assertThat(c.command("EPSV ALL").code()).isEqualTo(200);

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,6 +43,40 @@ class ReplyCodesTest {
         assertThat(reply.code()).isEqualTo(500);
         assertThat(reply.text()).contains("XYZZY");
         assertThat(c.command("").code()).isEqualTo(500);
+    }
+
+    /**
+     * A bare CR inside a command line (not followed by LF, so not its end) must not be echoed raw
+     * into a reply or a log line, where it would return the cursor and let the text after it
+     * overwrite what came before. It is shown escaped, as \x0d.
+     */
+    @Test
+    void aBareCarriageReturnInACommandIsEscapedInRepliesAndTheLog() throws IOException {
+        ch.qos.logback.classic.Logger jftp = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.jftp");
+        ch.qos.logback.classic.Level level = jftp.getLevel();
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        jftp.addAppender(logged);
+        jftp.setLevel(ch.qos.logback.classic.Level.INFO);
+        try {
+            c.sendBytes("CWD no\rsuch\r\n".getBytes(StandardCharsets.US_ASCII));
+            Reply cwd = c.reply();
+            assertThat(cwd.code()).isEqualTo(550);
+            assertThat(cwd.text()).doesNotContain("\r").contains("no\\x0dsuch");
+            c.sendBytes("AB\rCD x\r\n".getBytes(StandardCharsets.US_ASCII));
+            Reply unknown = c.reply();
+            assertThat(unknown.code()).isEqualTo(500);
+            assertThat(unknown.text()).doesNotContain("\r").contains("AB\\x0dCD");
+            c.sendBytes("MKD a\u001b[2Jb\r\n".getBytes(StandardCharsets.US_ASCII)); // a terminal escape sequence
+            assertThat(c.reply().text()).doesNotContain("\u001b");
+        } finally {
+            jftp.detachAppender(logged);
+            jftp.setLevel(level);
+        }
+        List<String> lines = logged.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+        assertThat(lines).anyMatch(l -> l.contains("no\\x0dsuch"));
+        assertThat(lines).noneMatch(l -> l.contains("\r") || l.contains("\u001b"));
+        assertThat(c.command("NOOP").code()).isEqualTo(200);
     }
 
     @Test

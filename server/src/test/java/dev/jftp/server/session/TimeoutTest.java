@@ -85,6 +85,41 @@ class TimeoutTest {
         }
     }
 
+    /**
+     * Idle time starts when the last command or transfer ends, not when the server last read a
+     * line: after a download that outlasted one idle period, a NOOP well inside the idle timeout
+     * after its 226 must be answered. (It got "421 Idle timeout": a 15.8 s download and a NOOP 7 s
+     * later, with 20 s.) The client reads nothing for 1.5 idle periods (not long enough for the stall
+     * check, which needs a whole period without progress after its first look), then everything, then
+     * sends NOOP 2.2 idle periods after RETR: the old timer, started at RETR, had fired at 2.
+     */
+    @Test
+    void idleTimeCountsFromTheEndOfTheLastTransfer() throws Exception {
+        Duration idle = Duration.ofSeconds(3);
+        try (RunningServer slow = RunningServer.start(root.resolve("slow"), config -> config.withTimeouts(idle, Duration.ofSeconds(10)));
+             RandomAccessFile big = new RandomAccessFile(root.resolve("slow/big.bin").toFile(), "rw")) {
+            big.setLength(32L << 20); // far more than the socket buffers hold
+            ControlConnection c = slow.connectAsAlice();
+            c.command("TYPE I");
+            Reply pasv = c.command("PASV");
+            try (Socket data = new Socket()) { // default buffers: once it reads, the client takes everything at once
+                data.connect(HostPort.parseSixNumbers(pasv.text()), ControlConnection.TIMEOUT_MILLIS);
+                long retr = System.nanoTime();
+                assertThat(c.command("RETR big.bin").code()).isEqualTo(150);
+                Thread.sleep(idle.toMillis() * 3 / 2);
+                assertThat(ControlConnection.readAll(data)).hasSize(32 << 20);
+                assertThat(c.reply().code()).isEqualTo(226);
+                long transferEnded = System.nanoTime();
+                long noopAt = retr + idle.toNanos() * 22 / 10;
+                Thread.sleep(Math.max(0, (noopAt - System.nanoTime()) / 1_000_000));
+                assertThat(Duration.ofNanos(System.nanoTime() - transferEnded))
+                        .as("NOOP sent well within the idle timeout after the 226").isLessThan(idle.multipliedBy(8).dividedBy(10));
+                Reply noop = c.command("NOOP");
+                assertThat(noop.code()).as(noop.text()).isEqualTo(200);
+            }
+        }
+    }
+
     @Test
     void aDownloadToAClientThatStopsReadingIsAborted() throws IOException {
         try (RandomAccessFile big = new RandomAccessFile(root.resolve("big.bin").toFile(), "rw")) {

@@ -327,6 +327,49 @@ class TransferCommandsTest {
         assertThat(root.resolve("small")).hasContent("12345");
     }
 
+    /**
+     * RFC 3659 section 5.3: REST must come right before the transfer command it restarts. Any
+     * other command in between clears it, so that it cannot apply to a later, unrelated download
+     * (it survived LIST, NLST and NOOP and cut the start off the next RETR). PASV, EPSV, PORT and
+     * EPRT keep it: clients send them on either side of REST (jftp itself sends REST, then EPSV).
+     */
+    @Test
+    void restIsClearedByAnyCommandButTheTransferItRestartsAndTheDataConnectionSetUp() throws IOException {
+        Files.writeString(root.resolve("r.txt"), "0123456789");
+        c.command("TYPE I");
+        for (String between : new String[] {"NOOP", "PWD", "SIZE r.txt", "TYPE I", "STAT", "XYZZY"}) {
+            assertThat(c.command("REST 4").code()).isEqualTo(350);
+            c.command(between);
+            assertThat(new String(c.download("RETR r.txt"), StandardCharsets.US_ASCII)).as("RETR after REST 4, " + between)
+                    .isEqualTo("0123456789");
+        }
+        for (String listing : new String[] {"LIST", "NLST", "MLSD"}) {
+            assertThat(c.command("REST 4").code()).isEqualTo(350);
+            c.download(listing);
+            assertThat(new String(c.download("RETR r.txt"), StandardCharsets.US_ASCII)).as("RETR after REST 4, " + listing)
+                    .isEqualTo("0123456789");
+        }
+        // REST, then PASV (inside download), then RETR: the restart applies.
+        assertThat(c.command("REST 4").code()).isEqualTo(350);
+        assertThat(new String(c.download("RETR r.txt"), StandardCharsets.US_ASCII)).isEqualTo("456789");
+        c.useExtendedPassive(true);
+        assertThat(c.command("REST 6").code()).isEqualTo(350);
+        assertThat(new String(c.download("RETR r.txt"), StandardCharsets.US_ASCII)).isEqualTo("6789");
+    }
+
+    /** REST n + STOR of a file that does not exist: 554, and no file is made. */
+    @Test
+    void restThenStorOfAMissingFileCreatesNothing() throws IOException {
+        c.command("TYPE I");
+        assertThat(c.command("REST 5").code()).isEqualTo(350);
+        try (Socket data = c.openPassive()) {
+            assertThat(c.command("STOR missing.bin").code()).isEqualTo(554);
+        }
+        assertThat(root.resolve("missing.bin")).doesNotExist();
+        assertThat(c.command("NOOP").code()).isEqualTo(200);
+        assertNoTemporaryFiles();
+    }
+
     @Test
     void utf8NamesWithSpaces() throws IOException {
         FTPClient ftp = server.alice();
