@@ -1,6 +1,7 @@
 package dev.jftp.client.transfer;
 
 import dev.jftp.client.ClientException;
+import dev.jftp.client.CommandInterruptedException;
 import dev.jftp.client.Problems;
 import dev.jftp.client.ftp.ConnectionLostException;
 import dev.jftp.client.ftp.FtpClient;
@@ -48,7 +49,11 @@ public final class Uploader {
                     : "Local file \"" + local + "\" not found");
         }
         long size = Files.size(local);
+        if (!context.quiet()) {
+            context.out().println((options.resume() ? "Resuming upload of " : "Uploading ") + local + " to " + remotePath);
+        }
         long offset = 0;
+        boolean newFile;
         if (options.resume()) {
             if (!ftp.isBinary()) {
                 throw new ClientException("Resuming needs binary mode (type \"binary\" first)");
@@ -65,9 +70,9 @@ public final class Uploader {
                 return;
             }
             offset = Math.max(remote, 0);
-        }
-        if (!context.quiet()) {
-            context.out().println("Uploading " + local + " to " + remotePath);
+            newFile = true; // what is there is a partial upload already
+        } else {
+            newFile = ftp.isBinary() && isAbsent(remotePath); // some servers refuse SIZE in ASCII mode
         }
         FileChannel file;
         try {
@@ -76,14 +81,23 @@ public final class Uploader {
             throw new ClientException("Cannot read " + local + ": " + Problems.describe(e));
         }
         long start = offset;
+        Transfer transfer = new Transfer(local.getFileName().toString(), offset, size, true, context.listener());
+        if (newFile) {
+            transfer.keepPartialOnCancel();
+        }
         try (file) {
-            Transfer transfer = new Transfer(local.getFileName().toString(), offset, size, true, context.listener());
             ftp.store(remotePath, offset, transfer, (channel, t) -> ftp.isBinary()
                     ? context.copy().send(file, start, size, channel, t)
                     : context.copy().sendAscii(file, channel, t));
         } catch (TransferFailedException e) {
-            throw new ClientException("Upload of " + local + " failed: " + e.getMessage()
-                    + (e.isCancelled() ? "" : "; reput resumes it"), e);
+            if (e.isCancelled()) {
+                if (transfer.keepsPartial() && e.finalReply() != null && e.finalReply().isCompletion()) {
+                    context.err().println("Partial upload kept in \"" + remotePath + "\" (" + (offset + e.bytes())
+                            + " of " + size + " bytes sent); reput resumes it");
+                }
+                throw new CommandInterruptedException();
+            }
+            throw new ClientException("Upload of " + local + " failed: " + e.getMessage() + "; reput resumes it", e);
         } catch (ConnectionLostException e) {
             throw e;
         } catch (FtpException e) {
@@ -96,6 +110,22 @@ public final class Uploader {
             }
         }
         keepTime(local, remotePath, options);
+    }
+
+    /**
+     * True when the server says the file is not there (SIZE: 550), so that a Ctrl-C may leave
+     * the partial upload for reput: there is no old file to keep. Unknown counts as there (a
+     * Ctrl-C then aborts).
+     */
+    private boolean isAbsent(String remotePath) throws IOException {
+        try {
+            context.ftp().size(remotePath);
+            return false;
+        } catch (ConnectionLostException e) {
+            throw e;
+        } catch (FtpException e) {
+            return e.isFileUnavailable();
+        }
     }
 
     /** SIZE; 0 when the file is not there, -1 when the server cannot tell. */
@@ -156,6 +186,7 @@ public final class Uploader {
         children.sort(null);
         int failures = 0;
         for (Path child : children) {
+            context.interruption().check();
             String remote = RemotePaths.join(remoteDir, child.getFileName().toString());
             try {
                 if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
@@ -165,6 +196,8 @@ public final class Uploader {
                 } else {
                     context.err().println("Skipping non-regular file " + child);
                 }
+            } catch (CommandInterruptedException e) {
+                throw e;
             } catch (ClientException e) {
                 context.err().println(e.getMessage());
                 failures++;
