@@ -2,6 +2,7 @@ package dev.jftp.client;
 
 import dev.jftp.client.ftp.FtpException;
 import dev.jftp.client.ftp.RemoteEntry;
+import dev.jftp.client.glob.Glob;
 import dev.jftp.client.login.Destination;
 import dev.jftp.client.login.PasswordLookup;
 import dev.jftp.client.session.ClientSession;
@@ -39,7 +40,7 @@ public final class Jftp implements Callable<Integer> {
     @Option(names = "-P", paramLabel = "PORT", description = "Port to connect to (default 21).")
     Integer port;
 
-    @Option(names = "-b", paramLabel = "BATCHFILE", description = "Run the commands in BATCHFILE (- for standard input); stop at the first failure.")
+    @Option(names = "-b", paramLabel = "BATCHFILE", description = "Run the commands in BATCHFILE (- for standard input); stop at the first failure; never ask for a password.")
     String batchFile;
 
     @Option(names = "-r", description = "Recursively copy directories in get and put.")
@@ -127,8 +128,9 @@ public final class Jftp implements Callable<Integer> {
             reader = InteractiveShell.reader(terminal, environment.home());
             io = new JLineUserIo(terminal, reader);
         } else {
+            // -b never asks for a password, even on a terminal (sftp -b sets BatchMode): a script must not hang at a prompt.
             io = new StreamUserIo(environment.out(), err, environment.terminal(), environment.width(), environment.passwordPrompt(),
-                    environment.terminal());
+                    batch == null && environment.terminal());
         }
         PasswordLookup passwords = new PasswordLookup(environment.variables(), environment.home(), io.err());
         try (ClientSession session = new ClientSession(io, settings, passwords, environment.workingDir())) {
@@ -162,6 +164,9 @@ public final class Jftp implements Callable<Integer> {
             // Commands piped in without -b: run them all, echoed; fail if any failed.
             return BatchRunner.run(new BufferedReader(new InputStreamReader(environment.stdin(), StandardCharsets.UTF_8)), session, false);
         } finally {
+            // The terminal's writer buffers: without this a failed login's last words never show.
+            io.out().flush();
+            io.err().flush();
             if (terminal != null) {
                 terminal.close();
             }
@@ -176,7 +181,7 @@ public final class Jftp implements Callable<Integer> {
      */
     private static Integer startAt(ClientSession session, String path) {
         boolean directory = path.endsWith("/");
-        if (!directory) {
+        if (!directory && !Glob.hasMagic(path)) {
             try {
                 RemoteEntry entry = session.ftp().stat(path);
                 directory = entry.isDirectory();
@@ -190,6 +195,7 @@ public final class Jftp implements Callable<Integer> {
         if (directory) {
             return session.execute("cd " + LineParser.quote(path)) ? null : 1;
         }
-        return session.execute("get " + LineParser.quote(path)) ? 0 : 1;
+        // host:*.txt fetches every match, as sftp does: the wildcards stay wildcards.
+        return session.execute("get " + (Glob.hasMagic(path) ? LineParser.quoteKeepingWildcards(path) : LineParser.quote(path))) ? 0 : 1;
     }
 }

@@ -4,14 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.jftp.client.support.JftpdTest;
+import dev.jftp.client.support.LegacyFtpServer;
 import dev.jftp.client.support.TestServer;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -24,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The real program (the shaded jar) on a real pseudo-terminal, driven through tmux as a person
  * would type: the password prompt does not echo, Tab completes commands and remote and local
- * paths, and a download shows sftp's progress meter.
+ * paths, a download shows sftp's progress meter, errors show before the program ends, and Ctrl-C
+ * stops a whole command (or, while connecting, the program).
  */
 class InteractiveIT {
     private static final Duration STARTUP = Duration.ofSeconds(60);
@@ -69,10 +76,7 @@ class InteractiveIT {
         tmux("new-session", "-d", "-s", "jftp", "-x", "150", "-y", "40", program);
         tmuxStarted = true;
 
-        waitFor("the password prompt", STARTUP, s -> s.contains("alice@127.0.0.1's password:"));
-        type(TestServer.PASSWORD);
-        keys("Enter");
-        String afterLogin = waitFor("the prompt after login", STEP, s -> s.contains("jftp>"));
+        String afterLogin = logIn();
         assertThat(afterLogin).contains("Connected to 127.0.0.1.").doesNotContain(TestServer.PASSWORD);
 
         type("ge");
@@ -101,6 +105,189 @@ class InteractiveIT {
         String end = waitFor("the program to end", STEP, s -> s.contains("JFTP-EXIT="));
         assertThat(end).contains("JFTP-EXIT=0").doesNotContain(TestServer.PASSWORD);
         assertThat(Files.readString(home.resolve(".jftp_history"))).contains("get bigfile.bin").doesNotContain(TestServer.PASSWORD);
+    }
+
+    /**
+     * Starts jftp with {@code arguments} in a tmux pane, in {@code local} with {@code home} as
+     * HOME. The shell around it survives a Ctrl-C (a trap, which jftp does not inherit) and prints
+     * jftp's exit status as JFTP-EXIT=N.
+     */
+    private void startJftp(Path local, Path home, String arguments) throws Exception {
+        Path jar = Path.of(System.getProperty("basedir", ".")).resolve("target/jftp.jar").toAbsolutePath();
+        assertThat(jar).as("the shaded jar (mvn package builds it)").exists();
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Path script = Files.writeString(base.resolve("run-jftp.sh"), "trap 'true' INT\n"
+                + "cd '" + local + "' && HOME='" + home + "' '" + java + "' -jar '" + jar + "' " + arguments + "\n"
+                + "echo JFTP-EXIT=$?\nsleep 120\n");
+        tmux("new-session", "-d", "-s", "jftp", "-x", "150", "-y", "40", "bash " + script);
+        tmuxStarted = true;
+    }
+
+    /** Types alice's password at the prompt; returns the screen once the jftp prompt shows. */
+    private String logIn() throws Exception {
+        waitFor("the password prompt", STARTUP, s -> s.contains("alice@127.0.0.1's password:"));
+        type(TestServer.PASSWORD);
+        keys("Enter");
+        return waitFor("the prompt after login", STEP, s -> s.contains("jftp>"));
+    }
+
+    private static int closedPort() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void aClosedPortIsReportedOnTheTerminalWithoutAPasswordPrompt() throws Exception {
+        Path home = Files.createDirectories(base.resolve("home"));
+        int port = closedPort();
+        startJftp(home, home, "-P " + port + " alice@127.0.0.1");
+        String end = waitFor("the program to end", STARTUP, s -> s.contains("JFTP-EXIT="));
+        assertThat(end).contains("Connection to 127.0.0.1 port " + port + " refused").contains("JFTP-EXIT=1")
+                .as("ssh and sftp fail before they ask").doesNotContain("password:");
+    }
+
+    @Test
+    @Timeout(120)
+    void threeWrongPasswordsEndWithAMessageOnTheTerminal() throws Exception {
+        Path home = Files.createDirectories(base.resolve("home"));
+        startJftp(home, home, "-P " + server.port() + " alice@127.0.0.1");
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            int shown = attempt;
+            waitFor("password prompt " + attempt, STARTUP, s -> count(s, "alice@127.0.0.1's password:") == shown);
+            type("wrong" + attempt);
+            keys("Enter");
+        }
+        String end = waitFor("the program to end", STEP, s -> s.contains("JFTP-EXIT="));
+        assertThat(end).contains("Permission denied, please try again.").contains("alice@127.0.0.1: Permission denied (3 failed logins).")
+                .contains("JFTP-EXIT=1");
+    }
+
+    private static int count(String text, String part) {
+        int n = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    @Test
+    @Timeout(180)
+    void ctrlCStopsAWholeGetAndTheSessionGoesOn() throws Exception {
+        Path remote = Files.createDirectories(base.resolve("legacy"));
+        for (String name : List.of("a.bin", "b.bin", "c.bin")) {
+            JftpdTest.randomFile(remote.resolve(name), 4);
+        }
+        Path local = Files.createDirectories(base.resolve("local"));
+        Path home = Files.createDirectories(base.resolve("home"));
+        // 16 KiB every 20 ms: each file takes seconds however fast the machine, so Ctrl-C lands in the first.
+        try (LegacyFtpServer slow = new LegacyFtpServer(remote).paced(16 * 1024, 20)) {
+            startJftp(local, home, "-P " + slow.port() + " alice@127.0.0.1");
+            logIn();
+            type("get *.bin");
+            keys("Enter");
+            // (a download writes in 512 KiB steps: past 0% its part file has bytes to keep)
+            waitFor("the first file partly written", STEP, s -> s.matches("(?s).*a\\.bin +[1-9][0-9]*%.*"));
+            keys("C-c");
+            String after = waitFor("the command to stop", STEP, s -> s.contains("get: interrupted"));
+            assertThat(after).contains("Partial download kept in").doesNotContain("Fetching b.bin").doesNotContain("server said");
+            waitFor("the prompt again", STEP, s -> s.strip().endsWith("jftp>"));
+            type("lpwd");
+            keys("Enter");
+            waitFor("the session going on", STEP, s -> s.contains("Local working directory: " + local));
+            type("bye");
+            keys("Enter");
+            String end = waitFor("the program to end", STEP, s -> s.contains("JFTP-EXIT="));
+            assertThat(end).contains("JFTP-EXIT=0");
+        }
+        try (var files = Files.list(local)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly(".a.bin.jftp-part");
+        }
+    }
+
+    /** A server that accepts connections and never greets; counts them. */
+    private static final class SilentServer implements AutoCloseable {
+        final ServerSocket listener = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+        final List<Socket> accepted = new CopyOnWriteArrayList<>();
+        final Thread thread = Thread.ofVirtual().start(this::accept);
+
+        SilentServer() throws IOException {
+        }
+
+        private void accept() {
+            for (int i = 0; i < 10 && !listener.isClosed(); i++) {
+                try {
+                    accepted.add(listener.accept());
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        }
+
+        int port() {
+            return listener.getLocalPort();
+        }
+
+        @Override
+        public void close() throws Exception {
+            listener.close();
+            for (Socket s : accepted) {
+                s.close();
+            }
+            thread.join(Duration.ofSeconds(10));
+        }
+    }
+
+    private static void waitUntil(String what, Duration limit, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("waited " + limit.toSeconds() + " s for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    @Timeout(180)
+    void ctrlCWhileConnectingEndsTheProgram() throws Exception {
+        Path home = Files.createDirectories(base.resolve("home"));
+        try (SilentServer silent = new SilentServer()) {
+            startJftp(home, home, "-P " + silent.port() + " alice@127.0.0.1");
+            waitUntil("jftp to connect", STARTUP, () -> !silent.accepted.isEmpty());
+            Thread.sleep(200); // it now waits for the greeting
+            keys("C-c");
+            String end = waitFor("the program to end", STEP, s -> s.contains("JFTP-EXIT="));
+            assertThat(end).contains("JFTP-EXIT=130").as("no password asked before the server greeted").doesNotContain("password:");
+        }
+    }
+
+    @Test
+    @Timeout(180)
+    void ctrlCStopsAnOpenAndTheHistoryKeepsNoPassword() throws Exception {
+        Path home = Files.createDirectories(base.resolve("home"));
+        try (SilentServer silent = new SilentServer()) {
+            startJftp(home, home, "");
+            waitFor("the prompt", STARTUP, s -> s.contains("jftp>"));
+            type("open alice@127.0.0.1 " + silent.port());
+            keys("Enter");
+            waitUntil("jftp to connect", STEP, () -> !silent.accepted.isEmpty());
+            Thread.sleep(200);
+            keys("C-c");
+            waitFor("the open to stop", STEP, s -> s.contains("open: interrupted"));
+        }
+        String url = "ftp://alice:" + TestServer.PASSWORD + "@127.0.0.1:" + server.port() + "/";
+        type("open " + url);
+        keys("Enter");
+        waitFor("the login", STEP, s -> s.contains("Connected to 127.0.0.1."));
+        type("bye");
+        keys("Enter");
+        waitFor("the program to end", STEP, s -> s.contains("JFTP-EXIT=0"));
+        Path history = home.resolve(".jftp_history");
+        assertThat(Files.readString(history)).contains("open ftp://alice@127.0.0.1:" + server.port() + "/")
+                .doesNotContain(TestServer.PASSWORD);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(history))).isEqualTo("rw-------");
     }
 
     private void type(String text) throws Exception {

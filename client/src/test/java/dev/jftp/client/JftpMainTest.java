@@ -131,39 +131,24 @@ class JftpMainTest {
     }
 
     @Test
-    void aWrongPasswordIsAskedForAgainUpToThreeTimes() throws Exception {
+    void batchModeNeverAsksForAPasswordEvenOnATerminal() throws Exception {
+        // sftp -b sets BatchMode: a script fails instead of hanging at a prompt. (The prompts
+        // themselves: SessionCommandsTest, and InteractiveIT on a real terminal.)
         terminal = true;
-        typed.add("wrong1");
-        typed.add(TestServer.PASSWORD);
-        int status = jftp("", "-b", batch("mkdir ok\n").toString(), "-P", port(), "alice@127.0.0.1");
-        assertThat(status).isZero();
-        assertThat(prompts).isEqualTo(2);
-        assertThat(err.toString()).isEqualTo("Permission denied, please try again.\n");
-        assertThat(root.resolve("ok")).isDirectory();
-    }
-
-    @Test
-    void threeWrongPasswordsEndWithAnError() throws Exception {
-        terminal = true;
-        typed.add("wrong1");
-        typed.add("wrong2");
-        typed.add("wrong3");
         typed.add(TestServer.PASSWORD);
         int status = jftp("", "-b", batch("mkdir never\n").toString(), "-P", port(), "alice@127.0.0.1");
         assertThat(status).isEqualTo(1);
-        assertThat(prompts).isEqualTo(3);
+        assertThat(prompts).isZero();
         assertThat(root.resolve("never")).doesNotExist();
-        assertThat(err.toString()).isEqualTo("""
-                Permission denied, please try again.
-                Permission denied, please try again.
-                alice@127.0.0.1: Permission denied (3 failed logins).
-                """);
+        assertThat(err.toString()).isEqualTo("No password for alice@127.0.0.1: set JFTP_PASSWORD or put the host in ~/.netrc"
+                + " (jftp asks only on a terminal, never with -b)\n");
     }
 
     @Test
     void withoutATerminalThePasswordMustBeStored() {
         assertThat(jftp("", "-P", port(), "alice@127.0.0.1")).isEqualTo(1);
-        assertThat(err.toString()).isEqualTo("No password for alice@127.0.0.1: set JFTP_PASSWORD, put the host in ~/.netrc, or run jftp on a terminal\n");
+        assertThat(err.toString()).isEqualTo("No password for alice@127.0.0.1: set JFTP_PASSWORD or put the host in ~/.netrc"
+                + " (jftp asks only on a terminal, never with -b)\n");
         assertThat(prompts).isZero();
         err.getBuffer().setLength(0);
         env.put("JFTP_PASSWORD", "wrong");
@@ -195,6 +180,29 @@ class JftpMainTest {
         assertThat(jftp("", "ftp://alice:" + TestServer.PASSWORD + "@127.0.0.1:" + port() + "/pub/nosuch")).isEqualTo(1);
         assertThat(err.toString()).contains("File \"pub/nosuch\" not found.");
         assertThat(cwd.resolve("nosuch")).doesNotExist();
+    }
+
+    @Test
+    void hostColonPatternFetchesEveryMatch() throws Exception {
+        Files.createDirectories(root.resolve("pub"));
+        Files.writeString(root.resolve("pub/a.txt"), "a");
+        Files.writeString(root.resolve("pub/b.txt"), "b");
+        Files.writeString(root.resolve("pub/c.log"), "c");
+        env.put("JFTP_PASSWORD", TestServer.PASSWORD);
+        assertThat(jftp("", "-P", port(), "alice@127.0.0.1:pub/*.txt")).isZero();
+        assertThat(cwd.resolve("a.txt")).hasContent("a");
+        assertThat(cwd.resolve("b.txt")).hasContent("b");
+        assertThat(cwd.resolve("c.log")).doesNotExist();
+        assertThat(err.toString()).isEqualTo("Connected to 127.0.0.1.\n");
+    }
+
+    @Test
+    void theEchoHidesThePasswordOfAUrl() throws Exception {
+        env.put("JFTP_PASSWORD", TestServer.PASSWORD);
+        int status = jftp("", "-b", batch("close\nopen ftp://alice:" + TestServer.PASSWORD + "@127.0.0.1:" + port() + "/\npwd\n").toString(),
+                "-P", port(), "alice@127.0.0.1");
+        assertThat(status).isZero();
+        assertThat(out.toString()).contains("jftp> open ftp://alice@127.0.0.1:" + port() + "/\n").doesNotContain(TestServer.PASSWORD);
     }
 
     @Test

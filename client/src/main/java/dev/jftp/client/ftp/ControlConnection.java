@@ -52,13 +52,17 @@ public final class ControlConnection implements Closeable {
      * Connects to {@code host:port}.
      *
      * @param dialogue receives each line sent ("--> ") and received ("<-- "); null for none
+     * @param connecting given each socket before it connects (see {@link FtpClient.Settings}); null for none
      */
     public static ControlConnection open(String host, int port, Duration connectTimeout, Duration replyTimeout,
-                                         Consumer<String> dialogue) throws IOException {
+                                         Consumer<String> dialogue, Consumer<java.io.Closeable> connecting) throws IOException {
         InetAddress[] addresses = InetAddress.getAllByName(host);
         IOException last = null;
         for (InetAddress address : addresses) {
             Socket socket = new Socket();
+            if (connecting != null) {
+                connecting.accept(socket);
+            }
             try {
                 socket.connect(new InetSocketAddress(address, port), (int) connectTimeout.toMillis());
                 socket.setSoTimeout((int) replyTimeout.toMillis());

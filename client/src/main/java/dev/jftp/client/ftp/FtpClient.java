@@ -35,27 +35,29 @@ public final class FtpClient implements Closeable {
      * @param passive        EPSV/PASV (true) or EPRT/PORT (false)
      * @param dialogue       receives the protocol dialogue (-v), or null
      * @param tls            FTPS, or null for plain FTP
+     * @param connecting     given the control connection's socket before it connects, so that
+     *                       another thread (Ctrl-C) can close it and end the attempt; or null
      */
     public record Settings(Duration connectTimeout, Duration replyTimeout, Duration dataTimeout, boolean passive,
-                           Consumer<String> dialogue, TlsOptions tls) {
+                           Consumer<String> dialogue, TlsOptions tls, Consumer<Closeable> connecting) {
         public static Settings defaults() {
-            return new Settings(Duration.ofSeconds(30), Duration.ofSeconds(120), Duration.ofSeconds(120), true, null, null);
+            return new Settings(Duration.ofSeconds(30), Duration.ofSeconds(120), Duration.ofSeconds(120), true, null, null, null);
         }
 
         public Settings withPassive(boolean on) {
-            return new Settings(connectTimeout, replyTimeout, dataTimeout, on, dialogue, tls);
+            return new Settings(connectTimeout, replyTimeout, dataTimeout, on, dialogue, tls, connecting);
         }
 
         public Settings withDialogue(Consumer<String> sink) {
-            return new Settings(connectTimeout, replyTimeout, dataTimeout, passive, sink, tls);
+            return new Settings(connectTimeout, replyTimeout, dataTimeout, passive, sink, tls, connecting);
         }
 
         public Settings withTimeouts(Duration connect, Duration reply, Duration data) {
-            return new Settings(connect, reply, data, passive, dialogue, tls);
+            return new Settings(connect, reply, data, passive, dialogue, tls, connecting);
         }
 
         public Settings withTls(TlsOptions options) {
-            return new Settings(connectTimeout, replyTimeout, dataTimeout, passive, dialogue, options);
+            return new Settings(connectTimeout, replyTimeout, dataTimeout, passive, dialogue, options, connecting);
         }
     }
 
@@ -86,7 +88,8 @@ public final class FtpClient implements Closeable {
 
     /** Connects and reads the greeting (RFC 959 section 5.4: 120 means wait, then 220). */
     public static FtpClient connect(String host, int port, Settings settings) throws IOException {
-        ControlConnection control = ControlConnection.open(host, port, settings.connectTimeout(), settings.replyTimeout(), settings.dialogue());
+        ControlConnection control = ControlConnection.open(host, port, settings.connectTimeout(), settings.replyTimeout(), settings.dialogue(),
+                settings.connecting());
         try {
             TlsOptions tls = settings.tls();
             if (tls != null && tls.implicit()) {
@@ -253,6 +256,11 @@ public final class FtpClient implements Closeable {
             }
         }
         return path.toString();
+    }
+
+    /** The working directory as last learned, without asking the server; null when not known. */
+    public String knownCwd() {
+        return cwd;
     }
 
     /** The working directory as last learned (PWD after each change). */
@@ -521,7 +529,7 @@ public final class FtpClient implements Closeable {
             }
         } catch (IOException e) {
             failure = e;
-            if (transfer.isUpload() && transfer.cutReason() == null) {
+            if (transfer.isUpload() && transfer.cutReason() == null && !transfer.keepsPartial()) {
                 // Closing an upload's data connection tells the server "end of file": abort first.
                 transfer.sendAbort();
             }

@@ -23,6 +23,7 @@ public final class Transfer {
     private volatile boolean cancelled;
     private volatile String cutReason;
     private volatile boolean abortSent;
+    private volatile boolean keepPartialOnCancel;
 
     /**
      * @param name     what the user sees (progress meter, messages)
@@ -87,7 +88,9 @@ public final class Transfer {
         this.client = owner;
         this.channel = dataChannel;
         listener.started(this);
-        if (cancelled || cutReason != null) {
+        if (keepsPartial()) {
+            endData();
+        } else if (cancelled || cutReason != null) {
             closeChannel();
         }
     }
@@ -101,16 +104,49 @@ public final class Transfer {
     }
 
     /**
+     * For an upload that creates a file: a cancel ends the data connection as the end of the file
+     * instead of aborting it, so that the server keeps what arrived and reput continues it (sftp
+     * leaves a partial file too). An upload over an existing file is aborted, and the server keeps
+     * the old file.
+     */
+    public void keepPartialOnCancel() {
+        keepPartialOnCancel = true;
+    }
+
+    /** True when the server was asked to keep what arrived before a cancel. */
+    public boolean keepsPartial() {
+        return upload && cancelled && keepPartialOnCancel;
+    }
+
+    /**
      * Stops the transfer at the user's request. An upload is aborted with ABOR before its data
      * connection closes, so that the server does not take the closed connection for the end of
-     * the file.
+     * the file; one that should leave its partial file ends its data normally instead.
      */
     public void cancel() {
         cancelled = true;
+        if (upload && keepPartialOnCancel) {
+            endData();
+            return;
+        }
         if (upload) {
             sendAbort();
         }
         closeChannel();
+    }
+
+    /**
+     * Ends an upload's data where it is: FIN after the bytes already sent. Over TLS the copy loop
+     * stops at its next chunk instead, and the close_notify that follows ends the data cleanly.
+     */
+    private void endData() {
+        if (channel instanceof java.nio.channels.SocketChannel socket) {
+            try {
+                socket.shutdownOutput();
+            } catch (IOException e) {
+                closeChannel(); // a connection that cannot be shut down is closed: the transfer ends either way
+            }
+        }
     }
 
     /** Closes the data connection as a broken network would: no ABOR, no warning to the server. */

@@ -4,6 +4,7 @@ import dev.jftp.client.ClientException;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Where to connect, from the command line: sftp's {@code [user@]host[:path]} (an IPv6 address in
@@ -128,6 +129,24 @@ public record Destination(String user, char[] password, String host, int port, S
         }
         return new Destination(user == null || user.isEmpty() ? null : user, password, host, port,
                 path == null || path.isEmpty() ? null : path);
+    }
+
+    /**
+     * The password of an ftp:// or ftps:// URL, the user's secret, as a user name and password
+     * part "user:password@" that ends at the last '@' of the authority (as {@link #parse} reads it).
+     */
+    private static final Pattern URL_PASSWORD = Pattern.compile("(?i)(ftps?://[^\\s/@:'\"]*):[^\\s/'\"]*@");
+
+    /**
+     * The text with the password taken out of every ftp:// or ftps:// URL in it
+     * ({@code open ftp://alice:secret@host/} becomes {@code open ftp://alice@host/}), for what is
+     * kept (history) or shown (a batch command's echo).
+     */
+    public static String withoutPasswords(String text) {
+        if (text.indexOf("://") < 0) {
+            return text;
+        }
+        return URL_PASSWORD.matcher(text).replaceAll("$1@");
     }
 
     /** Percent-decoding (RFC 3986 section 2.1), as UTF-8. */

@@ -37,14 +37,16 @@ public final class LoginFlow {
     }
 
     /**
-     * Connects to {@code host:port} and logs in as {@code user}.
+     * Connects to {@code host:port} and logs in as {@code user}. As ssh does, the host is resolved,
+     * connected to and heard from (the greeting, and TLS when asked for) before anyone is asked for
+     * a password: a wrong host or port fails at once.
      *
      * @param given a password known already (URL, earlier login), or null
      */
     public static Connected connect(String host, int port, String user, char[] given, PasswordLookup lookup,
                                     PasswordPrompt prompt, boolean canAsk, PrintWriter err, FtpClient.Settings settings)
             throws IOException, ClientException {
-        FtpClient ftp = null;
+        FtpClient ftp = open(host, port, settings);
         boolean done = false;
         try {
             char[] password = given != null ? given : lookup.find(host, user);
@@ -53,7 +55,7 @@ public final class LoginFlow {
                     if (!canAsk) {
                         throw new ClientException(attempt == 1
                                 ? "No password for " + user + "@" + host + ": set " + PasswordLookup.ENVIRONMENT_VARIABLE
-                                        + ", put the host in ~/.netrc, or run jftp on a terminal"
+                                        + " or put the host in ~/.netrc (jftp asks only on a terminal, never with -b)"
                                 : user + "@" + host + ": Permission denied (the stored password was refused and there is no terminal to ask for another).");
                     }
                     password = prompt.ask(user + "@" + host + "'s password: ");
@@ -61,14 +63,16 @@ public final class LoginFlow {
                         throw new ClientException("No password given for " + user + "@" + host);
                     }
                 }
-                if (ftp == null || !ftp.isConnected()) {
+                if (!ftp.isConnected()) {
+                    ftp.close();
                     ftp = open(host, port, settings);
                 }
                 try {
                     try {
                         ftp.login(user, password);
                     } catch (ConnectionLostException e) {
-                        // Some servers hang up after a wrong password: that shows only now. Reconnect once.
+                        // The server hung up while the password was typed, or after a wrong one
+                        // (some do): that shows only now. Reconnect once.
                         ftp.close();
                         ftp = open(host, port, settings);
                         ftp.login(user, password);
@@ -92,7 +96,7 @@ public final class LoginFlow {
             }
             throw new ClientException(user + "@" + host + ": Permission denied (" + ATTEMPTS + " failed logins).");
         } finally {
-            if (!done && ftp != null) {
+            if (!done) {
                 ftp.close();
             }
         }

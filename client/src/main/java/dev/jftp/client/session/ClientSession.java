@@ -1,6 +1,8 @@
 package dev.jftp.client.session;
 
 import dev.jftp.client.ClientException;
+import dev.jftp.client.CommandInterruptedException;
+import dev.jftp.client.Interruption;
 import dev.jftp.client.Problems;
 import dev.jftp.client.ftp.ConnectionLostException;
 import dev.jftp.client.ftp.FtpClient;
@@ -47,6 +49,9 @@ public final class ClientSession implements AutoCloseable {
     private boolean exitRequested;
     private TransferListener observer = TransferListener.NONE;
     private Runnable afterCommand = () -> { };
+    private final Interruption interruption = new Interruption();
+    /** Where the session was when its connection was lost, for "open" to return there; null when not lost. */
+    private String lostDirectory;
 
     public ClientSession(UserIo io, ClientSettings settings, PasswordLookup passwords, Path localDir) {
         this.io = io;
@@ -64,6 +69,7 @@ public final class ClientSession implements AutoCloseable {
             return true;
         }
         String word = trimmed;
+        interruption.reset();
         try {
             List<String> args;
             if (trimmed.startsWith("!")) {
@@ -80,16 +86,15 @@ public final class ClientSession implements AutoCloseable {
             }
             command.handler().run(this, args);
             return true;
+        } catch (CommandInterruptedException e) {
+            io.err().println(word + ": interrupted");
         } catch (ClientException e) {
-            io.err().println(e.getMessage());
+            io.err().println(interruption.requested() ? word + ": interrupted" : e.getMessage());
         } catch (ConnectionLostException e) {
-            String lost = host;
-            disconnect();
-            io.err().println("Connection to " + lost + " lost: " + e.getMessage() + ". Use \"open\" to reconnect.");
-        } catch (FtpException e) {
-            io.err().println(word + ": " + Problems.describe(e));
+            io.err().println(connectionLost(e) + " Use \"open\" to reconnect.");
         } catch (IOException e) {
-            io.err().println(word + ": " + Problems.describe(e));
+            // after a Ctrl-C, what broke is a consequence of it (a cancelled listing, a closed socket)
+            io.err().println(word + ": " + (interruption.requested() ? "interrupted" : Problems.describe(e)));
         } catch (IllegalArgumentException e) {
             io.err().println(word + ": " + e.getMessage());
         } finally {
@@ -100,12 +105,56 @@ public final class ClientSession implements AutoCloseable {
         return false;
     }
 
+    /**
+     * Ctrl-C while a command runs (from the terminal's signal thread): the command stops as a
+     * whole, with the transfer or connection attempt it is in.
+     */
+    public void interrupt() {
+        interruption.request();
+        Transfer listing = currentTransfer(); // a listing's transfer has no listener to tell
+        if (listing != null) {
+            listing.cancel();
+        }
+    }
+
+    /** Forgets a lost connection, remembering where it was; returns what to tell the user. */
+    private String connectionLost(ConnectionLostException e) {
+        String dir = ftp != null ? ftp.knownCwd() : null;
+        disconnect();
+        lostDirectory = dir;
+        return "Connection to " + host + " lost: " + e.getMessage() + ".";
+    }
+
+    /**
+     * Whether the connection still works: NOOP, since a server that went away is noticed only by
+     * the next command. A dead one is reported and forgotten, as any command would.
+     */
+    boolean connectionAlive() throws IOException {
+        if (ftp == null) {
+            return false;
+        }
+        try {
+            ftp.noop();
+            return true;
+        } catch (ConnectionLostException e) {
+            io.err().println(connectionLost(e));
+            return false;
+        } catch (FtpException e) {
+            return true; // it answered
+        }
+    }
+
     public boolean exitRequested() {
         return exitRequested;
     }
 
     void requestExit() {
         exitRequested = true;
+    }
+
+    /** The user's Ctrl-C in the command that runs. */
+    Interruption interruption() {
+        return interruption;
     }
 
     public CommandTable commands() {
@@ -117,8 +166,16 @@ public final class ClientSession implements AutoCloseable {
     /** Connects and logs in (three tries at the password); replaces nothing: call {@link #disconnect()} first. */
     public void connect(String newHost, int newPort, String newUser, char[] knownPassword) throws IOException, ClientException {
         String name = newUser != null ? newUser : passwords.defaultUser(newHost);
-        LoginFlow.Connected connected = LoginFlow.connect(newHost, newPort, name, knownPassword, passwords,
-                io::readPassword, io.canAskPassword(), io.err(), settings.ftpSettings(this::showDialogue, tlsOptions(newHost, newPort)));
+        LoginFlow.Connected connected;
+        try {
+            connected = LoginFlow.connect(newHost, newPort, name, knownPassword, passwords, io::readPassword, io.canAskPassword(),
+                    io.err(), settings.ftpSettings(this::showDialogue, tlsOptions(newHost, newPort), interruption::connecting));
+        } finally {
+            interruption.connected();
+        }
+        boolean sameServer = newHost.equals(host) && newPort == port && name.equals(user);
+        String returnTo = sameServer ? lostDirectory : null;
+        lostDirectory = null;
         ftp = connected.ftp();
         host = newHost;
         port = newPort;
@@ -131,6 +188,13 @@ public final class ClientSession implements AutoCloseable {
         if (!settings.quiet) {
             io.err().println("Connected to " + newHost + ".");
             io.err().flush();
+        }
+        if (returnTo != null && !returnTo.equals(remoteHome)) {
+            try {
+                ftp.cwd(returnTo);
+            } catch (FtpException e) {
+                io.err().println("Cannot return to \"" + returnTo + "\": " + Problems.describe(e, returnTo));
+            }
         }
     }
 
@@ -178,6 +242,7 @@ public final class ClientSession implements AutoCloseable {
 
     /** QUIT and close. */
     void quit() {
+        lostDirectory = null;
         if (ftp != null) {
             ftp.quit();
             ftp = null;
@@ -257,11 +322,11 @@ public final class ClientSession implements AutoCloseable {
     }
 
     TransferContext transferContext() throws ClientException {
-        TransferListener listener = observer;
+        TransferListener listener = TransferListener.both(interruption, observer);
         if (settings.progress && !settings.quiet && io.isTerminal()) {
-            listener = TransferListener.both(new ProgressMeter(io.out(), io::width), observer);
+            listener = TransferListener.both(new ProgressMeter(io.out(), io::width), listener);
         }
-        return new TransferContext(ftp(), io.out(), io.err(), listener, copy, settings.umask, settings.quiet);
+        return new TransferContext(ftp(), io.out(), io.err(), listener, copy, settings.umask, settings.quiet, interruption);
     }
 
     /** A local path as typed: escapes removed, ~ expanded, relative to the local directory. */

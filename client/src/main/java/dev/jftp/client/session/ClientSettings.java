@@ -35,7 +35,8 @@ public final class ClientSettings {
 
     public enum TlsMode { OFF, EXPLICIT, IMPLICIT }
 
-    FtpClient.Settings ftpSettings(java.util.function.Consumer<String> dialogue, dev.jftp.client.ftp.TlsOptions tlsOptions) {
-        return new FtpClient.Settings(connectTimeout, replyTimeout, dataTimeout, passive, verbose ? dialogue : null, tlsOptions);
+    FtpClient.Settings ftpSettings(java.util.function.Consumer<String> dialogue, dev.jftp.client.ftp.TlsOptions tlsOptions,
+                                   java.util.function.Consumer<java.io.Closeable> connecting) {
+        return new FtpClient.Settings(connectTimeout, replyTimeout, dataTimeout, passive, verbose ? dialogue : null, tlsOptions, connecting);
     }
 }

@@ -54,6 +54,7 @@ final class FileCommands {
         int failures = 0;
         for (String pattern : f.operands()) {
             for (RemoteEntry match : s.remoteMatches(pattern)) {
+                s.interruption().check(); // Ctrl-C stops the rest of the matches, as in sftp
                 if (match.isDirectory()) {
                     s.io().err().println("Couldn't delete \"" + match.name() + "\": it is a directory (use rmdir)");
                     failures++;
@@ -107,6 +108,7 @@ final class FileCommands {
         FtpClient ftp = s.ftp();
         for (String pattern : f.operands().subList(1, f.operands().size())) {
             for (RemoteEntry match : s.remoteMatches(pattern)) {
+                s.interruption().check(); // Ctrl-C stops the rest of the matches, as in sftp
                 if (!s.settings().quiet) {
                     s.io().out().println("Changing mode on " + match.name());
                 }
@@ -186,6 +188,7 @@ final class FileCommands {
         }
         for (String pattern : f.operands()) {
             for (RemoteEntry match : s.remoteMatches(pattern)) {
+                s.interruption().check(); // Ctrl-C stops the rest of the matches, as in sftp
                 try {
                     s.io().out().println(match.name() + "\t" + s.ftp().size(match.name()));
                 } catch (FtpException e) {
@@ -222,6 +225,7 @@ final class FileCommands {
         }
         for (String pattern : f.operands()) {
             for (RemoteEntry match : s.remoteMatches(pattern)) {
+                s.interruption().check(); // Ctrl-C stops the rest of the matches, as in sftp
                 Reply reply = ftp.raw("HASH " + match.name());
                 if (reply.isNotSupported()) {
                     throw new ClientException("hash: not supported by this server");

@@ -59,10 +59,21 @@ public final class LineParser {
 
     /** The word written so that {@link #split} gives it back unchanged and no glob expands it. */
     public static String quote(String word) {
+        return quote(word, true);
+    }
+
+    /** The pattern written so that {@link #split} gives it back unchanged, its wildcards still wildcards. */
+    public static String quoteKeepingWildcards(String pattern) {
+        return quote(pattern, false);
+    }
+
+    private static String quote(String word, boolean wildcards) {
         StringBuilder sb = new StringBuilder(word.length() + 8);
         for (int i = 0; i < word.length(); i++) {
             char c = word.charAt(i);
-            if (c == ' ' || c == '\t' || c == '\'' || c == '"' || c == '\\' || c == '*' || c == '?' || c == '[' || c == ']') {
+            boolean wildcard = c == '*' || c == '?' || c == '[' || c == ']';
+            // Kept wildcards keep their backslashes too: a\* still means a literal star.
+            if (c == ' ' || c == '\t' || c == '\'' || c == '"' || (wildcards && (wildcard || c == '\\'))) {
                 sb.append('\\');
             }
             sb.append(c);

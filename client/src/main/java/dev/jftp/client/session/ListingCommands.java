@@ -22,8 +22,9 @@ import java.util.Locale;
 
 /** Listings: ls (sftp's options over MLSD/LIST), dir (ls -l, as in ftp), lls (the local ls). */
 final class ListingCommands {
-    private static final DateTimeFormatter RECENT = DateTimeFormatter.ofPattern("MMM dd HH:mm", Locale.ENGLISH);
-    private static final DateTimeFormatter OLD = DateTimeFormatter.ofPattern("MMM dd  yyyy", Locale.ENGLISH);
+    /** As ls -l and sftp show dates: "Dec  6 15:24" within six months, else "Dec  6  2020" (the day padded with a blank). */
+    private static final DateTimeFormatter RECENT = DateTimeFormatter.ofPattern("MMM ppd HH:mm", Locale.ENGLISH);
+    private static final DateTimeFormatter OLD = DateTimeFormatter.ofPattern("MMM ppd  yyyy", Locale.ENGLISH);
     private static final Duration SIX_MONTHS = Duration.ofDays(182);
 
     private ListingCommands() {

@@ -20,7 +20,7 @@ final class SessionCommands {
     /** open [user@]host[:dir] [port], or open alone to reconnect to the last server. */
     static void open(ClientSession s, List<String> args) throws IOException, ClientException {
         Flags f = Flags.parse("open", args, "");
-        if (s.isConnected()) {
+        if (s.connectionAlive()) {
             throw new ClientException("Already connected to " + s.host() + "; use \"close\" first.");
         }
         if (f.operands().size() > 2) {

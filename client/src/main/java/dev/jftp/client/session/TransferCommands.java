@@ -1,6 +1,7 @@
 package dev.jftp.client.session;
 
 import dev.jftp.client.ClientException;
+import dev.jftp.client.CommandInterruptedException;
 import dev.jftp.client.ftp.ConnectionLostException;
 import dev.jftp.client.ftp.FtpException;
 import dev.jftp.client.ftp.RemoteEntry;
@@ -76,6 +77,7 @@ final class TransferCommands {
         Downloader downloader = new Downloader(s.transferContext());
         int failures = 0;
         for (RemoteEntry source : sources) {
+            s.interruption().check();
             String remote = source.name();
             String base = RemotePaths.baseName(remote);
             try {
@@ -93,6 +95,8 @@ final class TransferCommands {
                     known = entry;
                 }
                 downloader.download(remote, known, target, options);
+            } catch (CommandInterruptedException e) {
+                throw e;
             } catch (ClientException e) {
                 if (sources.size() == 1) {
                     throw e;
@@ -120,7 +124,14 @@ final class TransferCommands {
             sources.addAll(s.localMatches(pattern));
         }
         String destination = !many && operands.size() == 2 ? Glob.unescape(operands.get(1)) : "";
-        boolean intoDirectory = destination.isEmpty() || destination.endsWith("/") || isRemoteDirectory(s, destination);
+        boolean intoDirectory = destination.isEmpty() || isRemoteDirectory(s, destination);
+        if (!intoDirectory && destination.endsWith("/")) {
+            boolean newTree = sources.size() == 1 && options.recursive() && Files.isDirectory(sources.get(0));
+            if (!newTree) {
+                // Once, before anything moves: not one "cannot upload" per file.
+                throw new ClientException("Remote directory \"" + destination + "\" not found");
+            }
+        }
         if (sources.size() > 1 && !intoDirectory) {
             throw new ClientException("Multiple source paths, but destination \"" + destination + "\" is not a directory");
         }
@@ -131,6 +142,7 @@ final class TransferCommands {
         Uploader uploader = new Uploader(s.transferContext());
         int failures = 0;
         for (Path source : sources) {
+            s.interruption().check();
             String remote = intoDirectory ? RemotePaths.join(destination, source.getFileName().toString()) : destination;
             try {
                 if (Files.isDirectory(source) && options.recursive()) {
@@ -138,6 +150,8 @@ final class TransferCommands {
                 } else {
                     uploader.upload(source, remote, options);
                 }
+            } catch (CommandInterruptedException e) {
+                throw e;
             } catch (ClientException e) {
                 if (sources.size() == 1) {
                     throw e;
@@ -152,8 +166,9 @@ final class TransferCommands {
     }
 
     private static boolean isRemoteDirectory(ClientSession s, String path) throws IOException, ClientException {
+        String bare = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         try {
-            return s.ftp().stat(path).isDirectory();
+            return s.ftp().stat(bare).isDirectory();
         } catch (ConnectionLostException e) {
             throw e;
         } catch (FtpException e) {

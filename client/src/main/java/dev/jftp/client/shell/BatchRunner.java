@@ -1,5 +1,6 @@
 package dev.jftp.client.shell;
 
+import dev.jftp.client.login.Destination;
 import dev.jftp.client.session.ClientSession;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -60,12 +61,12 @@ public final class BatchRunner {
         return anyFailed ? 1 : 0;
     }
 
-    /** "user NAME PASSWORD" is echoed with the password hidden. */
+    /** "user NAME PASSWORD" is echoed with the password hidden, a URL without its password. */
     static String withoutPassword(String command) {
         String[] words = command.split("\\s+");
         if (words.length >= 3 && words[0].equals("user")) {
             return words[0] + " " + words[1] + " ****";
         }
-        return command;
+        return Destination.withoutPasswords(command);
     }
 }

@@ -1,6 +1,5 @@
 package dev.jftp.client.shell;
 
-import dev.jftp.client.ftp.Transfer;
 import dev.jftp.client.session.ClientSession;
 import java.nio.file.Path;
 import org.jline.reader.EndOfFileException;
@@ -10,7 +9,7 @@ import org.jline.reader.UserInterruptException;
 import org.jline.reader.impl.DefaultParser;
 import org.jline.terminal.Terminal;
 
-/** The interactive prompt: JLine line editing, history in ~/.jftp_history, tab completion, Ctrl-C stops a transfer. */
+/** The interactive prompt: JLine line editing, history in ~/.jftp_history, tab completion, Ctrl-C stops a command. */
 public final class InteractiveShell {
     private InteractiveShell() {
     }
@@ -19,11 +18,14 @@ public final class InteractiveShell {
     public static LineReader reader(Terminal terminal, Path home) {
         DefaultParser parser = new DefaultParser();
         parser.setEofOnUnclosedQuote(false);
+        Path historyFile = home.resolve(".jftp_history");
+        HistoryFile.prepare(historyFile, terminal.writer());
         return LineReaderBuilder.builder()
                 .terminal(terminal)
                 .appName("jftp")
                 .parser(parser)
-                .variable(LineReader.HISTORY_FILE, home.resolve(".jftp_history"))
+                .history(new HistoryFile())
+                .variable(LineReader.HISTORY_FILE, historyFile)
                 .variable(LineReader.HISTORY_FILE_SIZE, 1000)
                 // "user NAME PASSWORD" may carry a password: it is not kept.
                 .variable(LineReader.HISTORY_IGNORE, "user *")
@@ -38,12 +40,9 @@ public final class InteractiveShell {
         if (reader instanceof org.jline.reader.impl.LineReaderImpl impl) {
             impl.setCompleter(new JftpCompleter(session));
         }
-        terminal.handle(Terminal.Signal.INT, signal -> {
-            Transfer transfer = session.currentTransfer();
-            if (transfer != null) {
-                transfer.cancel();
-            }
-        });
+        // Ctrl-C while a command runs stops the whole command (as in sftp); at the prompt JLine
+        // reads it as a key instead (the terminal is in raw mode there) and clears the line.
+        terminal.handle(Terminal.Signal.INT, signal -> session.interrupt());
         while (!session.exitRequested()) {
             String line;
             try {

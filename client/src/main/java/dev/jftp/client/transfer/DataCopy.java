@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.channels.WritableByteChannel;
 
 /**
  * The copy loops between a data connection and a file. Binary downloads read into one large direct
@@ -48,6 +49,24 @@ public final class DataCopy {
 
     /** Receives until the server closes the data connection, writing from {@code position}; returns the bytes received. */
     public long receive(ByteChannel in, FileChannel out, long position, Transfer transfer) throws IOException {
+        return receive(in, transfer, (b, written) -> out.write(b, position + written));
+    }
+
+    /**
+     * Receives into something that cannot seek (a device, a FIFO: a positional write there fails
+     * with "Illegal seek"), writing in order; returns the bytes received.
+     */
+    public long receiveInOrder(ByteChannel in, WritableByteChannel out, Transfer transfer) throws IOException {
+        return receive(in, transfer, (b, written) -> out.write(b));
+    }
+
+    /** Writes some of the buffer, given the bytes written so far; returns how many it wrote. */
+    @FunctionalInterface
+    private interface ChunkWriter {
+        int write(ByteBuffer buffer, long writtenSoFar) throws IOException;
+    }
+
+    private long receive(ByteChannel in, Transfer transfer, ChunkWriter writer) throws IOException {
         ByteBuffer b = buffer();
         b.clear();
         long written = 0;
@@ -61,7 +80,7 @@ public final class DataCopy {
                 b.flip();
                 int chunk = b.remaining();
                 while (b.hasRemaining()) {
-                    written += out.write(b, position + written);
+                    written += writer.write(b, written);
                 }
                 b.clear();
                 if (chunk > 0) {
@@ -93,7 +112,7 @@ public final class DataCopy {
     long copyThroughBuffer(FileChannel in, long position, long end, ByteChannel out, Transfer transfer) throws IOException {
         ByteBuffer b = buffer();
         long at = position;
-        while (at < end) {
+        while (at < end && !transfer.isCancelled()) {
             b.clear().limit((int) Math.min(LOCAL_SEND_SIZE, end - at));
             int n = in.read(b, at);
             if (n < 0) {
@@ -112,7 +131,7 @@ public final class DataCopy {
     long sendfile(FileChannel in, long position, long end, ByteChannel out, Transfer transfer) throws IOException {
         long at = position;
         int idle = 0;
-        while (at < end) {
+        while (at < end && !transfer.isCancelled()) {
             long n = in.transferTo(at, Math.min(SEND_CHUNK, end - at), out);
             if (n <= 0) {
                 if (++idle > MAX_IDLE_ROUNDS || in.size() <= at) {
@@ -140,7 +159,7 @@ public final class DataCopy {
             int n = in.read(b);
             if (n < 0) {
                 if (pendingCr) {
-                    written += out.write(ByteBuffer.wrap(new byte[] {'\r'}), out.position());
+                    written += out.write(ByteBuffer.wrap(new byte[] {'\r'}));
                 }
                 return written;
             }
@@ -182,7 +201,7 @@ public final class DataCopy {
         ByteBuffer wire = wireBuffer();
         long read = 0;
         byte previous = 0;
-        while (true) {
+        while (!transfer.isCancelled()) {
             b.clear();
             int n = in.read(b);
             if (n < 0) {
@@ -205,5 +224,6 @@ public final class DataCopy {
             }
             transfer.add(n);
         }
+        return read;
     }
 }

@@ -1,6 +1,7 @@
 package dev.jftp.client.transfer;
 
 import dev.jftp.client.ClientException;
+import dev.jftp.client.CommandInterruptedException;
 import dev.jftp.client.Problems;
 import dev.jftp.client.ftp.ConnectionLostException;
 import dev.jftp.client.ftp.FtpClient;
@@ -12,6 +13,7 @@ import dev.jftp.client.glob.RemotePaths;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -43,6 +45,32 @@ public final class Downloader {
     }
 
     /**
+     * Where a download writes. A regular file, or a new one, is replaced through its part file; a
+     * symbolic link is followed to the file it names (the link stays a link); anything else (a
+     * device such as /dev/null, a FIFO) is written straight into, as sftp does: renaming a part
+     * file over it would destroy it.
+     *
+     * @param file    the file that gets the bytes, links followed
+     * @param inPlace true when it is written straight into, without a part file
+     */
+    record LocalTarget(Path file, boolean inPlace) {
+        /** Bound on a chain of links, as the kernel's ELOOP. */
+        static final int MAX_LINKS = 40;
+
+        static LocalTarget of(Path given) throws IOException, ClientException {
+            Path path = given.toAbsolutePath();
+            for (int hops = 0; Files.isSymbolicLink(path); hops++) {
+                if (hops >= MAX_LINKS) {
+                    throw new ClientException("Cannot write " + given + ": too many levels of symbolic links");
+                }
+                path = path.getParent().resolve(Files.readSymbolicLink(path));
+            }
+            boolean exists = Files.exists(path, LinkOption.NOFOLLOW_LINKS);
+            return new LocalTarget(path, exists && !Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(path));
+        }
+    }
+
+    /**
      * Downloads one remote file to {@code target}.
      *
      * @param known what a listing already said about the file, or null
@@ -60,20 +88,32 @@ public final class Downloader {
         if (entry.kind() == RemoteEntry.Kind.LINK && ftp.isBinary()) {
             remoteSize = sizeOfLinkTarget(remotePath); // a listing gives the size of the link itself
         }
-        Path dir = target.toAbsolutePath().getParent();
+        LocalTarget local = LocalTarget.of(target);
+        Path dir = local.file().getParent();
         if (!Files.isDirectory(dir)) {
             throw new ClientException("Cannot write " + target + ": " + (Files.exists(dir) ? dir + " is not a directory" : "directory " + dir + " does not exist"));
         }
-        Path part = partFile(target);
+        if (options.resume() && !ftp.isBinary()) {
+            throw new ClientException("Resuming needs binary mode (type \"binary\" first)");
+        }
+        if (!context.quiet()) {
+            context.out().println((options.resume() ? "Resuming " : "Fetching ") + remotePath + " to " + target);
+        }
+        if (local.inPlace()) {
+            if (options.resume()) {
+                throw new ClientException("Cannot resume into " + target + ": it is not a regular file");
+            }
+            downloadInPlace(remotePath, local.file(), target, remoteSize);
+            return;
+        }
+        Path file = local.file();
+        Path part = partFile(file);
         long offset = 0;
         if (options.resume()) {
-            if (!ftp.isBinary()) {
-                throw new ClientException("Resuming needs binary mode (type \"binary\" first)");
-            }
             if (Files.isRegularFile(part)) {
                 offset = Files.size(part);
-            } else if (Files.isRegularFile(target)) {
-                offset = Files.size(target);
+            } else if (Files.isRegularFile(file)) {
+                offset = Files.size(file);
                 if (remoteSize >= 0 && offset > remoteSize) {
                     throw new ClientException("Local file " + target + " is larger than remote \"" + remotePath + "\" (" + offset + " > " + remoteSize + " bytes); not resuming");
                 }
@@ -81,56 +121,89 @@ public final class Downloader {
                     if (!context.quiet()) {
                         context.out().println("Local file " + target + " is already complete");
                     }
-                    finish(target, null, remotePath, entry, options);
+                    finish(file, null, remotePath, entry, options);
                     return;
                 }
                 // Continue it as a part file: until the rest has arrived it is not the whole file.
-                Files.move(target, part, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(file, part, StandardCopyOption.ATOMIC_MOVE);
             }
             if (remoteSize >= 0 && offset > remoteSize) {
                 throw new ClientException("Partial file " + part + " is larger than remote \"" + remotePath + "\" (" + offset + " > " + remoteSize + " bytes); remove it to start over");
             }
         }
-        if (!context.quiet()) {
-            context.out().println("Fetching " + remotePath + " to " + target);
-        }
-        FileChannel file;
+        FileChannel channel;
         try {
-            file = offset > 0
+            channel = offset > 0
                     ? FileChannel.open(part, StandardOpenOption.WRITE)
                     : FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
         } catch (IOException e) {
             throw new ClientException("Cannot write " + target + ": " + Problems.describe(e));
         }
         boolean complete = false;
-        try (file) {
+        try (channel) {
             if (offset < remoteSize || remoteSize < 0 || offset == 0) {
                 long start = offset;
                 Transfer transfer = new Transfer(RemotePaths.baseName(remotePath), offset, remoteSize, false, context.listener());
-                ftp.retrieve(remotePath, offset, transfer, (channel, t) -> ftp.isBinary()
-                        ? context.copy().receive(channel, file, start, t)
-                        : context.copy().receiveAscii(channel, file, t));
+                ftp.retrieve(remotePath, offset, transfer, (data, t) -> ftp.isBinary()
+                        ? context.copy().receive(data, channel, start, t)
+                        : context.copy().receiveAscii(data, channel, t));
             }
-            long have = file.size();
+            long have = channel.size();
             if (remoteSize >= 0 && have != remoteSize) {
                 throw new ClientException("Download of \"" + remotePath + "\" is incomplete: " + have + " of " + remoteSize + " bytes");
             }
             if (options.fsync()) {
-                file.force(true);
+                channel.force(true);
             }
             complete = true;
-        } catch (TransferFailedException e) {
-            throw new ClientException("Download of \"" + remotePath + "\" failed: " + e.getMessage(), e);
-        } catch (ConnectionLostException e) {
-            throw e;
-        } catch (FtpException e) {
-            throw new ClientException(refusal(remotePath, e), e);
+        } catch (IOException e) {
+            throw retrievalProblem(remotePath, e);
         } finally {
             if (!complete) {
                 keepOrRemove(part);
             }
         }
-        finish(target, part, remotePath, entry, options);
+        finish(file, part, remotePath, entry, options);
+    }
+
+    /**
+     * Into a device or a FIFO: opened for writing as it is (not created, not replaced), written in
+     * order; its mode and time are not the download's to change.
+     */
+    private void downloadInPlace(String remotePath, Path file, Path target, long remoteSize) throws IOException, ClientException {
+        FtpClient ftp = context.ftp();
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new ClientException("Cannot write " + target + ": " + Problems.describe(e));
+        }
+        try (channel) {
+            Transfer transfer = new Transfer(RemotePaths.baseName(remotePath), 0, remoteSize, false, context.listener());
+            long received = ftp.retrieve(remotePath, 0, transfer, (data, t) -> ftp.isBinary()
+                    ? context.copy().receiveInOrder(data, channel, t)
+                    : context.copy().receiveAscii(data, channel, t));
+            if (remoteSize >= 0 && received != remoteSize) {
+                throw new ClientException("Download of \"" + remotePath + "\" is incomplete: " + received + " of " + remoteSize + " bytes");
+            }
+        } catch (IOException e) {
+            throw retrievalProblem(remotePath, e);
+        }
+    }
+
+    /**
+     * What a failed RETR means for the user: Ctrl-C ends the whole command; a refusal or a broken
+     * transfer fails this file (returned); a lost connection or a local I/O error goes up as it is (thrown).
+     */
+    private static ClientException retrievalProblem(String remotePath, IOException e) throws IOException {
+        if (e instanceof TransferFailedException failed) {
+            return failed.isCancelled() ? new CommandInterruptedException()
+                    : new ClientException("Download of \"" + remotePath + "\" failed: " + e.getMessage(), e);
+        }
+        if (e instanceof FtpException refused) {
+            return new ClientException(refusal(remotePath, refused), e);
+        }
+        throw e;
     }
 
     private long sizeOfLinkTarget(String remotePath) throws IOException {
@@ -205,6 +278,7 @@ public final class Downloader {
         }
         int failures = 0;
         for (RemoteEntry entry : entries.stream().sorted(Comparator.comparing(RemoteEntry::name)).toList()) {
+            context.interruption().check();
             String remote = RemotePaths.join(remoteDir, entry.name());
             Path local = localDir.resolve(entry.name());
             RemoteEntry described = entry;
@@ -217,6 +291,8 @@ public final class Downloader {
                     case FILE -> download(remote, described, local, options);
                     default -> context.err().println("Skipping non-regular file \"" + remote + "\"");
                 }
+            } catch (CommandInterruptedException e) {
+                throw e;
             } catch (ClientException e) {
                 context.err().println(e.getMessage());
                 failures++;

@@ -1,5 +1,6 @@
 package dev.jftp.client.transfer;
 
+import dev.jftp.client.Interruption;
 import dev.jftp.client.ftp.FtpClient;
 import dev.jftp.client.ftp.TransferListener;
 import java.io.PrintWriter;
@@ -14,7 +15,8 @@ import java.io.PrintWriter;
  * @param copy     the copy loops with their buffers
  * @param umask    the local umask set with lumask, or null to leave file modes to the process
  * @param quiet    true in batch mode: no "Fetching ..." lines (as sftp -b)
+ * @param interruption the user's Ctrl-C, checked before each file of a tree
  */
 public record TransferContext(FtpClient ftp, PrintWriter out, PrintWriter err, TransferListener listener, DataCopy copy,
-                              Integer umask, boolean quiet) {
+                              Integer umask, boolean quiet, Interruption interruption) {
 }

@@ -1,6 +1,7 @@
 package dev.jftp.client.transfer;
 
 import dev.jftp.client.ClientException;
+import dev.jftp.client.CommandInterruptedException;
 import dev.jftp.client.Problems;
 import dev.jftp.client.ftp.ConnectionLostException;
 import dev.jftp.client.ftp.FtpClient;
@@ -28,6 +29,13 @@ import java.util.List;
 public final class Uploader {
     /** Bound on directory depth in put -r (local link loops are not followed, but be safe). */
     static final int MAX_DEPTH = 64;
+    /**
+     * Smallest upload whose partial file a Ctrl-C leaves on the server: only for these is the
+     * remote file looked up first (SIZE), since one more round trip per file made an mput of 500
+     * small files over loopback about 10% slower (median 2.08 to 2.28 s); a smaller file is
+     * aborted (ABOR) and sent again whole.
+     */
+    static final long PARTIAL_WORTH_KEEPING = 1024 * 1024;
 
     private final TransferContext context;
     private boolean warnedNoMfmt;
@@ -48,7 +56,11 @@ public final class Uploader {
                     : "Local file \"" + local + "\" not found");
         }
         long size = Files.size(local);
+        if (!context.quiet()) {
+            context.out().println((options.resume() ? "Resuming upload of " : "Uploading ") + local + " to " + remotePath);
+        }
         long offset = 0;
+        boolean newFile;
         if (options.resume()) {
             if (!ftp.isBinary()) {
                 throw new ClientException("Resuming needs binary mode (type \"binary\" first)");
@@ -65,9 +77,10 @@ public final class Uploader {
                 return;
             }
             offset = Math.max(remote, 0);
-        }
-        if (!context.quiet()) {
-            context.out().println("Uploading " + local + " to " + remotePath);
+            newFile = true; // what is there is a partial upload already
+        } else {
+            // Some servers refuse SIZE in ASCII mode; a small file is not worth the round trip.
+            newFile = ftp.isBinary() && size >= PARTIAL_WORTH_KEEPING && isAbsent(remotePath);
         }
         FileChannel file;
         try {
@@ -76,14 +89,23 @@ public final class Uploader {
             throw new ClientException("Cannot read " + local + ": " + Problems.describe(e));
         }
         long start = offset;
+        Transfer transfer = new Transfer(local.getFileName().toString(), offset, size, true, context.listener());
+        if (newFile) {
+            transfer.keepPartialOnCancel();
+        }
         try (file) {
-            Transfer transfer = new Transfer(local.getFileName().toString(), offset, size, true, context.listener());
             ftp.store(remotePath, offset, transfer, (channel, t) -> ftp.isBinary()
                     ? context.copy().send(file, start, size, channel, t)
                     : context.copy().sendAscii(file, channel, t));
         } catch (TransferFailedException e) {
-            throw new ClientException("Upload of " + local + " failed: " + e.getMessage()
-                    + (e.isCancelled() ? "" : "; reput resumes it"), e);
+            if (e.isCancelled()) {
+                if (transfer.keepsPartial() && e.finalReply() != null && e.finalReply().isCompletion()) {
+                    context.err().println("Partial upload kept in \"" + remotePath + "\" (" + (offset + e.bytes())
+                            + " of " + size + " bytes sent); reput resumes it");
+                }
+                throw new CommandInterruptedException();
+            }
+            throw new ClientException("Upload of " + local + " failed: " + e.getMessage() + "; reput resumes it", e);
         } catch (ConnectionLostException e) {
             throw e;
         } catch (FtpException e) {
@@ -96,6 +118,22 @@ public final class Uploader {
             }
         }
         keepTime(local, remotePath, options);
+    }
+
+    /**
+     * True when the server says the file is not there (SIZE: 550), so that a Ctrl-C may leave
+     * the partial upload for reput: there is no old file to keep. Unknown counts as there (a
+     * Ctrl-C then aborts).
+     */
+    private boolean isAbsent(String remotePath) throws IOException {
+        try {
+            context.ftp().size(remotePath);
+            return false;
+        } catch (ConnectionLostException e) {
+            throw e;
+        } catch (FtpException e) {
+            return e.isFileUnavailable();
+        }
     }
 
     /** SIZE; 0 when the file is not there, -1 when the server cannot tell. */
@@ -156,6 +194,7 @@ public final class Uploader {
         children.sort(null);
         int failures = 0;
         for (Path child : children) {
+            context.interruption().check();
             String remote = RemotePaths.join(remoteDir, child.getFileName().toString());
             try {
                 if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
@@ -165,6 +204,8 @@ public final class Uploader {
                 } else {
                     context.err().println("Skipping non-regular file " + child);
                 }
+            } catch (CommandInterruptedException e) {
+                throw e;
             } catch (ClientException e) {
                 context.err().println(e.getMessage());
                 failures++;

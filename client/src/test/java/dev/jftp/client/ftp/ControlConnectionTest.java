@@ -44,7 +44,7 @@ class ControlConnectionTest {
                 received.add("server failed: " + e);
             }
         });
-        return ControlConnection.open("127.0.0.1", listener.getLocalPort(), Duration.ofSeconds(5), Duration.ofSeconds(5), dialogue::add);
+        return ControlConnection.open("127.0.0.1", listener.getLocalPort(), Duration.ofSeconds(5), Duration.ofSeconds(5), dialogue::add, null);
     }
 
     @AfterEach

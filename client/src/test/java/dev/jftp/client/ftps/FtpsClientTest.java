@@ -199,6 +199,30 @@ class FtpsClientTest {
     }
 
     @Test
+    void ctrlCInAFirstUploadOverTlsEndsItsDataCleanlySoThatReputFinishesIt() throws Exception {
+        client.settings.tls = ClientSettings.TlsMode.EXPLICIT;
+        client.settings.insecure = true;
+        connect(server.port());
+        Path source = JftpdTest.randomFile(client.local.resolve("big.bin"), 24);
+        AtomicBoolean pressed = new AtomicBoolean();
+        client.session().setTransferObserver(new TransferListener() {
+            @Override
+            public void progressed(Transfer transfer) {
+                if (transfer.bytes() >= 4L * 1024 * 1024 && pressed.compareAndSet(false, true)) {
+                    client.session().interrupt();
+                }
+            }
+        });
+        assertThat(client.run("put big.bin")).isFalse();
+        assertThat(client.err()).contains("Partial upload kept in \"big.bin\"").endsWith("put: interrupted\n");
+        assertThat(Files.size(root.resolve("big.bin"))).as("TLS ended with close_notify: the server kept what arrived")
+                .isBetween(4L * 1024 * 1024, Files.size(source) - 1);
+        client.session().setTransferObserver(null);
+        client.clear().ok("reput big.bin");
+        assertThat(Files.mismatch(source, root.resolve("big.bin"))).isEqualTo(-1);
+    }
+
+    @Test
     void insecureTakesAnyCertificateWithoutAQuestionOrAKnownHostsEntry() throws Exception {
         client.settings.tls = ClientSettings.TlsMode.EXPLICIT;
         client.settings.insecure = true;

@@ -51,7 +51,7 @@ class ListingCommandsTest extends JftpdTest {
     void lsLongShowsModeSizeDateAndName() {
         client.ok("ls -l");
         assertThat(client.out().lines()).hasSize(4);
-        assertThat(client.out()).containsPattern("-rw-r--r-- +\\? +- +- +3000 \\w{3} \\d\\d  2021 big.txt")
+        assertThat(client.out()).containsPattern("-rw-r--r-- +\\? +- +- +3000 Jan  1  2021 big.txt")
                 .containsPattern("drwxr-xr-x .* sub\n");
         client.clear().ok("ls -lh big.txt");
         assertThat(client.out()).contains(" 2.9K ").contains("big.txt");
@@ -59,6 +59,42 @@ class ListingCommandsTest extends JftpdTest {
         assertThat(client.out()).contains(" 5 ").contains("mid.log");
         client.clear().ok("dir sub");
         assertThat(client.out()).contains("-rw-r--r--").contains("sub/inner.txt");
+    }
+
+    @Test
+    void lsLongShowsDatesAsLsDoes() {
+        // As ls -l and sftp: the day padded with a blank; time within six months, else the year.
+        java.time.ZoneId zone = java.time.ZoneId.systemDefault();
+        Instant now = java.time.LocalDateTime.of(2026, 12, 6, 15, 0).atZone(zone).toInstant();
+        Instant recent = java.time.LocalDateTime.of(2026, 12, 6, 9, 5).atZone(zone).toInstant();
+        Instant old = java.time.LocalDateTime.of(2025, 3, 14, 9, 5).atZone(zone).toInstant();
+        dev.jftp.client.ftp.RemoteEntry file = new dev.jftp.client.ftp.RemoteEntry("a", dev.jftp.client.ftp.RemoteEntry.Kind.FILE, 5, recent,
+                0644, "alice", "staff", null);
+        assertThat(ListingCommands.longLine(file, false, now)).endsWith(" 5 Dec  6 09:05 a");
+        dev.jftp.client.ftp.RemoteEntry older = new dev.jftp.client.ftp.RemoteEntry("b", dev.jftp.client.ftp.RemoteEntry.Kind.FILE, 5, old,
+                0644, "alice", "staff", null);
+        assertThat(ListingCommands.longLine(older, false, now)).endsWith(" 5 Mar 14  2025 b");
+    }
+
+    @Test
+    void lsLongShowsSymbolicLinksAsLinksWhereTheServerTellsThem() throws Exception {
+        // jftpd shows a link as what it points to; a LIST server (vsftpd) and MLSD servers with
+        // OS.unix=slink (Pure-FTPd, ProFTPD) tell the link itself.
+        java.nio.file.Path legacyRoot = Files.createDirectories(base.resolve("legacy"));
+        Files.writeString(legacyRoot.resolve("target.txt"), "t");
+        Files.createSymbolicLink(legacyRoot.resolve("link"), java.nio.file.Path.of("target.txt"));
+        try (dev.jftp.client.support.LegacyFtpServer legacy = new dev.jftp.client.support.LegacyFtpServer(legacyRoot)) {
+            client.ok("close");
+            client.settings.passive = true;
+            client.session().connect("127.0.0.1", legacy.port(), "alice", dev.jftp.client.support.TestServer.PASSWORD.toCharArray());
+            client.clear().ok("ls -l");
+            assertThat(client.out()).containsPattern("(?m)^lrwxrwxrwx +\\? +ftp +ftp +10 .* link -> target.txt$")
+                    .containsPattern("(?m)^-rw-r--r-- .* target.txt$");
+        }
+        dev.jftp.client.ftp.RemoteEntry slink = dev.jftp.client.ftp.ListingParser.parseFacts(
+                "type=OS.unix=slink:/srv/data;unix.mode=0777;size=9;modify=20250314090500; data", false);
+        assertThat(ListingCommands.longLine(slink, false, Instant.parse("2026-12-06T15:00:00Z")))
+                .startsWith("lrwxrwxrwx").endsWith(" data -> /srv/data");
     }
 
     @Test

@@ -22,6 +22,72 @@ class SessionCommandsTest extends JftpdTest {
     }
 
     @Test
+    void openAfterTheServerWentAwayReconnectsToTheSameDirectory() throws Exception {
+        remoteFile("deep/er/file.txt", "f");
+        client.ok("cd deep/er");
+        int port = server.port();
+        server.close(); // the server goes away while the session sits at the prompt
+        server = TestServer.start(root, port);
+        client.clear().ok("open");
+        assertThat(client.err()).as("no \"Already connected\": the dead connection was noticed")
+                .startsWith("Connection to 127.0.0.1 lost: ").endsWith("Connected to 127.0.0.1.\n");
+        client.clear().ok("pwd").ok("ls -1");
+        assertThat(client.out()).isEqualTo("Remote working directory: /deep/er\nfile.txt\n");
+    }
+
+    @Test
+    void openAfterALostConnectionReturnsToTheSameDirectory() throws Exception {
+        remoteFile("deep/file.txt", "f");
+        client.ok("cd deep");
+        int port = server.port();
+        server.close();
+        assertThat(client.run("ls")).isFalse();
+        assertThat(client.err()).contains("Connection to 127.0.0.1 lost").contains("Use \"open\" to reconnect.");
+        server = TestServer.start(root, port);
+        client.clear().ok("open").ok("pwd");
+        assertThat(client.out()).isEqualTo("Remote working directory: /deep\n");
+        client.clear().ok("close").ok("open").ok("pwd");
+        assertThat(client.out()).as("after close, open starts at home as usual").isEqualTo("Remote working directory: /\n");
+    }
+
+    @Test
+    void aWrongPasswordIsAskedForAgainUpToThreeTimes() {
+        client.ok("close");
+        client.typedPasswords.add("wrong1");
+        client.typedPasswords.add(TestServer.PASSWORD);
+        client.clear().ok("open alice@127.0.0.1 " + server.port());
+        assertThat(client.prompts).isEqualTo(2);
+        assertThat(client.err()).isEqualTo("Permission denied, please try again.\nConnected to 127.0.0.1.\n");
+    }
+
+    @Test
+    void threeWrongPasswordsEndWithAnError() {
+        client.ok("close");
+        client.typedPasswords.addAll(java.util.List.of("wrong1", "wrong2", "wrong3", TestServer.PASSWORD));
+        assertThat(client.clear().run("open alice@127.0.0.1 " + server.port())).isFalse();
+        assertThat(client.prompts).isEqualTo(3);
+        assertThat(client.session().isConnected()).isFalse();
+        assertThat(client.err()).isEqualTo("""
+                Permission denied, please try again.
+                Permission denied, please try again.
+                alice@127.0.0.1: Permission denied (3 failed logins).
+                """);
+    }
+
+    @Test
+    void aClosedPortFailsBeforeAnyPasswordIsAskedFor() throws Exception {
+        client.ok("close");
+        int closedPort;
+        try (var probe = new java.net.ServerSocket(0)) {
+            closedPort = probe.getLocalPort();
+        }
+        client.typedPasswords.add(TestServer.PASSWORD);
+        assertThat(client.clear().run("open alice@127.0.0.1 " + closedPort)).isFalse();
+        assertThat(client.err()).isEqualTo("Connection to 127.0.0.1 port " + closedPort + " refused\n");
+        assertThat(client.prompts).as("ssh and sftp connect before they ask").isZero();
+    }
+
+    @Test
     void openNamesHostPortAndStartDirectory() throws Exception {
         remoteFile("start/here.txt", "h");
         client.ok("close");

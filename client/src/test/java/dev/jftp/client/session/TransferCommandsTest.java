@@ -57,6 +57,37 @@ class TransferCommandsTest extends JftpdTest {
     }
 
     @Test
+    void putIntoADirectoryThatIsNotThereIsRefusedOnceBeforeAnythingMoves() throws Exception {
+        localFile("x.csv", "x");
+        localFile("y.csv", "y");
+        assertThat(client.run("put *.csv nosuchdir/")).isFalse();
+        assertThat(client.err()).isEqualTo("Remote directory \"nosuchdir/\" not found\n");
+        assertThat(client.out()).isEmpty();
+        assertThat(client.clear().run("put x.csv nosuchdir/")).isFalse();
+        assertThat(client.err()).isEqualTo("Remote directory \"nosuchdir/\" not found\n");
+        assertThat(root.resolve("nosuchdir")).doesNotExist();
+        localFile("tree/t.txt", "t");
+        client.clear().ok("put -r tree newtree/");
+        assertThat(root.resolve("newtree/t.txt")).as("as sftp: one directory may become a new one").hasContent("t");
+    }
+
+    @Test
+    void resumingSaysSoAsSftpDoes() throws Exception {
+        remoteFile("r.txt", "remote");
+        localFile("l.txt", "local");
+        client.ok("reget r.txt");
+        assertThat(client.out()).isEqualTo("Resuming r.txt to " + client.local.resolve("r.txt") + "\n");
+        client.clear().ok("get -a r.txt r2.txt");
+        assertThat(client.out()).isEqualTo("Resuming r.txt to " + client.local.resolve("r2.txt") + "\n");
+        client.clear().ok("reput l.txt");
+        assertThat(client.out()).isEqualTo("Resuming upload of " + client.local.resolve("l.txt") + " to l.txt\n");
+        assertThat(root.resolve("l.txt")).hasContent("local");
+        client.clear().ok("put -a l.txt");
+        assertThat(client.out()).isEqualTo("Resuming upload of " + client.local.resolve("l.txt") + " to l.txt\n"
+                + "Remote file \"l.txt\" is already complete\n");
+    }
+
+    @Test
     void mgetAndMputTakeSeveralPatterns() throws Exception {
         remoteFile("one.txt", "1");
         remoteFile("two.log", "2");

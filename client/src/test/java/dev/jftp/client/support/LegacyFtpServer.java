@@ -25,7 +25,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A small FTP server in the style of older ones (vsftpd without extensions): a multi-line greeting,
  * no EPSV/EPRT, no MLST/MLSD, no MFMT, HASH, AVBL or SITE; PASV names a foreign address (as a
  * server behind NAT does); LIST in Unix "ls -l" form. It serves a directory on disk, one client at
- * a time, and records the commands it received. Used to prove the client's fallbacks.
+ * a time, and records the commands it received. Used to prove the client's fallbacks, and (made
+ * {@link #paced}) to have transfers that are still running when a test interrupts them.
  */
 public final class LegacyFtpServer implements AutoCloseable {
     private static final DateTimeFormatter LIST_DATE = DateTimeFormatter.ofPattern("MMM dd  yyyy", Locale.ENGLISH).withZone(ZoneOffset.UTC);
@@ -35,6 +36,9 @@ public final class LegacyFtpServer implements AutoCloseable {
     private final ServerSocket listener;
     private final Thread thread;
     public final List<String> commands = new CopyOnWriteArrayList<>();
+    /** Bytes moved per step of a transfer, and the pause after each step; 0: no pacing. */
+    private volatile int paceBytes;
+    private volatile long pauseMillis;
 
     public LegacyFtpServer(Path root) throws IOException {
         this.root = root;
@@ -44,6 +48,25 @@ public final class LegacyFtpServer implements AutoCloseable {
 
     public int port() {
         return listener.getLocalPort();
+    }
+
+    /**
+     * Moves transfers in steps of {@code bytes} with a pause of {@code millis} after each, so that
+     * a transfer is slow however fast the machine is (a test can interrupt it in the middle).
+     */
+    public LegacyFtpServer paced(int bytes, long millis) {
+        paceBytes = bytes;
+        pauseMillis = millis;
+        return this;
+    }
+
+    private void pause() throws IOException {
+        try {
+            Thread.sleep(pauseMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
     }
 
     private void serve() {
@@ -162,6 +185,7 @@ public final class LegacyFtpServer implements AutoCloseable {
                     return false;
                 }
                 case "SITE" -> reply("500 Unknown SITE command.");
+                case "ABOR" -> reply("226 ABOR successful.");
                 default -> reply("500 Unknown command.");
             }
             return true;
@@ -184,6 +208,14 @@ public final class LegacyFtpServer implements AutoCloseable {
                 try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
                     for (Path p : stream) {
                         String name = p.getFileName().toString();
+                        if (Files.isSymbolicLink(p)) {
+                            // as vsftpd lists a link: type l, the link's own size, "name -> target"
+                            String target = Files.readSymbolicLink(p).toString();
+                            lines.add(namesOnly ? name : "lrwxrwxrwx    1 ftp      ftp      " + String.format("%8d", target.length()) + " "
+                                    + LIST_DATE.format(Files.getLastModifiedTime(p, java.nio.file.LinkOption.NOFOLLOW_LINKS).toInstant())
+                                    + " " + name + " -> " + target);
+                            continue;
+                        }
                         lines.add(namesOnly ? name : (Files.isDirectory(p) ? "drwxr-xr-x    2 ftp      ftp          4096 " : "-rw-r--r--    1 ftp      ftp      "
                                 + String.format("%8d", Files.size(p)) + " ") + LIST_DATE.format(Files.getLastModifiedTime(p).toInstant()) + " " + name);
                     }
@@ -209,7 +241,19 @@ public final class LegacyFtpServer implements AutoCloseable {
             }
             try (Socket data = openData(); InputStream in = Files.newInputStream(file)) {
                 in.skipNBytes(offset);
-                in.transferTo(data.getOutputStream());
+                if (paceBytes > 0) {
+                    byte[] step = new byte[paceBytes];
+                    int n;
+                    while ((n = in.read(step)) > 0) {
+                        data.getOutputStream().write(step, 0, n);
+                        pause();
+                    }
+                } else {
+                    in.transferTo(data.getOutputStream());
+                }
+            } catch (IOException e) {
+                reply("426 Connection closed; transfer aborted.");
+                return;
             }
             reply("226 Transfer complete.");
         }
@@ -223,11 +267,17 @@ public final class LegacyFtpServer implements AutoCloseable {
                 channel.truncate(offset);
                 channel.position(offset);
                 InputStream in = data.getInputStream();
-                byte[] buffer = new byte[65536];
+                byte[] buffer = new byte[paceBytes > 0 ? paceBytes : 65536];
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
                     channel.write(java.nio.ByteBuffer.wrap(buffer, 0, n));
+                    if (paceBytes > 0) {
+                        pause();
+                    }
                 }
+            } catch (IOException e) {
+                reply("426 Connection closed; transfer aborted.");
+                return;
             }
             reply("226 Transfer complete.");
         }

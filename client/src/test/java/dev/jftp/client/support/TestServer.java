@@ -28,12 +28,17 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(Path root) throws IOException {
+        return start(root, 0);
+    }
+
+    /** On a given port (0: a free one), e.g. to start again where a stopped one was. */
+    public static TestServer start(Path root, int port) throws IOException {
         String hash = HASHER.hash(PASSWORD.toCharArray());
         Map<String, Account> accounts = Map.of(
                 "alice", new Account(new User("alice", root, Permission.ALL, false), hash),
                 "reader", new Account(new User("reader", root, Permission.READ_ONLY, false), hash));
         ServerConfig config = ServerConfig.defaults(root, accounts)
-                .withPort(0)
+                .withPort(port)
                 .withLoginFailureDelay(Duration.ofMillis(10))
                 .withShutdownGrace(Duration.ZERO)
                 .withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(10));
