@@ -53,7 +53,8 @@ public final class TemporaryPostgres implements BeforeAllCallback, AfterAllCallb
     private Path directory;
     private Path data;
     private int port;
-    private boolean running;
+    private volatile boolean running;
+    private Thread stopAtExit;
     private final AtomicInteger databases = new AtomicInteger();
 
     /** The newest PostgreSQL's bin directory on this machine, if any. */
@@ -108,6 +109,20 @@ public final class TemporaryPostgres implements BeforeAllCallback, AfterAllCallb
                 "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync");
         Files.delete(passwordFile);
         port = freePort();
+        // Should the test JVM be stopped before afterAll (a surefire timeout), stop the server anyway.
+        Path dataDirectory = data;
+        Path bin = this.bin;
+        stopAtExit = new Thread(() -> {
+            if (running) {
+                try {
+                    new ProcessBuilder(asPostgres(bin.resolve("pg_ctl").toString(), "-D", dataDirectory.toString(), "-m", "immediate",
+                            "stop")).start().waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (IOException | InterruptedException e) {
+                    // exiting anyway
+                }
+            }
+        }, "stop-temporary-postgres");
+        Runtime.getRuntime().addShutdownHook(stopAtExit);
         start();
         run("psql", "-h", "127.0.0.1", "-p", Integer.toString(port), "-U", USER, "-d", "postgres", "-v", "ON_ERROR_STOP=1",
                 "-c", "CREATE DATABASE " + DATABASE);
@@ -121,6 +136,9 @@ public final class TemporaryPostgres implements BeforeAllCallback, AfterAllCallb
         try {
             stop();
         } finally {
+            if (stopAtExit != null) {
+                Runtime.getRuntime().removeShutdownHook(stopAtExit);
+            }
             deleteTree(directory);
         }
     }
@@ -169,13 +187,21 @@ public final class TemporaryPostgres implements BeforeAllCallback, AfterAllCallb
                 "-At", "-c", sql);
     }
 
+    /** The command, run as the postgres user when we are root (PostgreSQL refuses to run as root). */
+    private static List<String> asPostgres(String... command) {
+        List<String> result = new ArrayList<>();
+        if ("root".equals(System.getProperty("user.name"))) {
+            result.addAll(List.of("runuser", "-u", "postgres", "--"));
+        }
+        result.addAll(List.of(command));
+        return result;
+    }
+
     private String run(String program, String... args) throws IOException {
         List<String> command = new ArrayList<>();
-        if ("root".equals(System.getProperty("user.name"))) {
-            command.addAll(List.of("runuser", "-u", "postgres", "--"));
-        }
         command.add(bin.resolve(program).toString());
         command.addAll(List.of(args));
+        command = asPostgres(command.toArray(String[]::new));
         ExternalCommand.Result result = ExternalCommand.in(directory).timeout(COMMAND_LIMIT)
                 .env("PGPASSWORD", PASSWORD).run(command);
         if (result.exit() != 0) {

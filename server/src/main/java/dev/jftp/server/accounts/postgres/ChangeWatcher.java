@@ -34,7 +34,9 @@ final class ChangeWatcher implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closed;
     private volatile Connection current;
-    /** The last revision read; -1 until the first connection, which starts at the newest. */
+    /** Where reporting starts: see {@link PostgresAccountStore#ensureSchema}; -1 until then. */
+    private volatile long initial = -1;
+    /** The last revision read (by the watcher's thread only); -1 before its first connection. */
     private long last = -1;
     private long nextPrune;
 
@@ -44,10 +46,15 @@ final class ChangeWatcher implements AutoCloseable {
         this.thread = Thread.ofPlatform().daemon().name("jftpd-accounts-watch").unstarted(this::run);
     }
 
-    /** Starts watching for changes after {@code revision}; -1: after the newest at the first connection. */
-    void start(long revision) {
-        last = revision;
+    void start() {
         thread.start();
+    }
+
+    /** The revision to report changes after, set once by the store's first successful schema check. */
+    void startAfter(long revision) {
+        if (initial < 0) {
+            initial = revision;
+        }
     }
 
     private void run() {
@@ -64,10 +71,9 @@ final class ChangeWatcher implements AutoCloseable {
                     st.execute("LISTEN " + AccountSchema.CHANNEL);
                 }
                 if (last < 0) {
-                    last = newestRevision(connection);
-                } else {
-                    catchUp(connection);
+                    last = initial; // set: ensureSchema succeeded, here or before
                 }
+                catchUp(connection);
                 store.availability().up();
                 watch(connection);
             } catch (SQLException e) {

@@ -90,19 +90,16 @@ public final class PostgresAccountStore implements AccountStore, AccountAdminist
 
     public static PostgresAccountStore open(PostgresUrl url, Settings settings) {
         PostgresAccountStore store = new PostgresAccountStore(url, settings);
-        long newest = -1;
         try {
-            newest = store.pool.run(connection -> {
+            store.pool.run(connection -> {
                 store.ensureSchema(connection);
-                return ChangeWatcher.newestRevision(connection);
+                return null;
             });
             store.availability.up();
         } catch (SQLException e) {
             store.availability.down(store.reason(e));
         }
-        // From the revision read here, not from whenever the watcher first connects: a change made
-        // right after open() returns must reach the listeners.
-        store.watcher.start(newest);
+        store.watcher.start();
         return store;
     }
 
@@ -146,6 +143,10 @@ public final class PostgresAccountStore implements AccountStore, AccountAdminist
                     log.info("accounts schema in {} {} (version {})", url.describe(),
                             before == 0 ? "created" : "migrated from version " + before, AccountSchema.LATEST);
                 }
+                // Changes are reported from here on: before the first lookup that can succeed, so
+                // that no change to an account this node looked up is ever missed, however late
+                // the watcher's own connection comes (the database may be down at start).
+                watcher.startAfter(ChangeWatcher.newestRevision(connection));
                 schemaReady = true;
             }
         } finally {

@@ -276,6 +276,43 @@ class PostgresAccountStoreTest {
     }
 
     @Test
+    void aNodeStartedWhileTheDatabaseIsDownWorksOnceItIsUp() throws Exception {
+        PostgresUrl url = PostgresUrl.parse(postgres.newDatabase());
+        postgres.stop();
+        PostgresAccountStore store;
+        try {
+            store = PostgresAccountStore.open(url, SETTINGS); // does not fail: the node starts
+            assertThat(store.isAvailable()).isFalse();
+            assertThatThrownBy(() -> store.find("olga")).isInstanceOf(AccountStoreUnavailableException.class);
+        } finally {
+            postgres.start();
+        }
+        try (store) {
+            BlockingQueue<String> seen = new LinkedBlockingQueue<>();
+            store.onChange(seen::add);
+            // the first use creates the schema
+            assertThat(store.find("olga")).isEmpty();
+            store.put(account("olga", "olga", Permission.ALL));
+            assertThat(store.find("olga")).isPresent();
+            assertThat(pollUntil(seen, "olga", 15)).as("the watcher connected and reports changes").isTrue();
+        }
+    }
+
+    @Test
+    void aSchemaNewerThanThisJftpdIsRefusedClearly() throws Exception {
+        PostgresUrl url = PostgresUrl.parse(postgres.newDatabase());
+        try (PostgresAccountStore store = PostgresAccountStore.open(url, SETTINGS)) {
+            store.put(account("paul", "paul", Permission.ALL));
+        }
+        postgres.psql(url.database(), "INSERT INTO jftpd_schema_version (version) VALUES (" + (AccountSchema.LATEST + 1) + ")");
+        try (PostgresAccountStore newerSchema = PostgresAccountStore.open(url, SETTINGS)) {
+            assertThatThrownBy(() -> newerSchema.find("paul")).isInstanceOf(AccountStoreUnavailableException.class)
+                    .hasMessageContaining("the accounts schema is at version " + (AccountSchema.LATEST + 1))
+                    .hasMessageContaining("newer than this jftpd knows");
+        }
+    }
+
+    @Test
     void aDatabaseThatNeverAnswersFailsLookupsWithinTheReadTimeout() throws Exception {
         // A black hole: accepts the connection and says nothing (a hung server, a dropped route).
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
