@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the real FTP clients the end-to-end tests drive, where they are missing and we may:
-# curl, ftp (Debian 12: tnftp), lftp, tmux, python3 (for ftplib), openssl (PEM files for FTPS tests). Debian/Ubuntu via apt-get, as root
+# curl, ftp (Debian 12: tnftp), lftp, tmux, python3 (for ftplib), openssl (PEM files for FTPS tests),
+# and PostgreSQL's server binaries (the account store's tests start their own instance with initdb
+# and pg_ctl; Debian keeps those in /usr/lib/postgresql/VERSION/bin). Debian/Ubuntu via apt-get, as root
 # or through password-less sudo. Never fails: a test whose client is still missing skips, saying so.
 set -u
 # command -> Debian package
@@ -9,6 +11,8 @@ missing=()
 for command in curl ftp lftp tmux python3 openssl; do
   command -v "$command" >/dev/null 2>&1 || missing+=("${package[$command]}")
 done
+has_postgres() { compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || command -v initdb >/dev/null 2>&1; }
+has_postgres || missing+=(postgresql)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -eq 0 ]; then
@@ -34,4 +38,5 @@ echo "jftp: installing test peers: ${missing[*]} (log: $log)" >&2
 for command in curl ftp lftp tmux python3 openssl; do
   command -v "$command" >/dev/null 2>&1 || echo "jftp: $command is still missing; its end-to-end tests will skip" >&2
 done
+has_postgres || echo "jftp: PostgreSQL's initdb is still missing; the PostgreSQL account store tests will skip" >&2
 exit 0

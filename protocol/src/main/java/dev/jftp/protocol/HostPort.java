@@ -144,7 +144,8 @@ public final class HostPort {
         return value;
     }
 
-    private static InetAddress parseIpv4Literal(String host) {
+    /** A dotted-quad IPv4 address ("192.0.2.7"), never looked up as a name; IllegalArgumentException otherwise. */
+    public static InetAddress parseIpv4Literal(String host) {
         String[] parts = host.split("\\.", -1);
         if (parts.length != 4) {
             throw new IllegalArgumentException("bad IPv4 address: " + host);
@@ -159,7 +160,8 @@ public final class HostPort {
         return byAddress(address);
     }
 
-    private static InetAddress parseIpv6Literal(String host) {
+    /** An IPv6 address without brackets ("2001:db8::7"), never looked up as a name; IllegalArgumentException otherwise. */
+    public static InetAddress parseIpv6Literal(String host) {
         if (host.isEmpty() || host.length() > 45 || !host.matches("[0-9A-Fa-f:.]+") || !host.contains(":")) {
             throw new IllegalArgumentException("bad IPv6 address: " + host);
         }
