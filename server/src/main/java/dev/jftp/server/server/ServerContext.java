@@ -16,10 +16,6 @@ public final class ServerContext {
     private final FileSystemFactory fileSystems;
     private final AtomicInteger activeTransfers = new AtomicInteger();
 
-    public ServerContext(ServerConfig config, Map<String, CommandSpec> commands, Authenticator authenticator, LoginThrottle loginThrottle) {
-        this(config, commands, authenticator, loginThrottle, FileSystemFactory.LOCAL);
-    }
-
     public ServerContext(ServerConfig config, Map<String, CommandSpec> commands, Authenticator authenticator, LoginThrottle loginThrottle,
             FileSystemFactory fileSystems) {
         this.config = config;
