@@ -123,7 +123,7 @@ public final class LocalFileSystem implements FileSystemView, AutoCloseable {
             if (names.isEmpty()) {
                 return entry(path.name(), LinuxCalls.fstat(homeFd));
             }
-            int fd = beneath.open(homeFd, handle.realPath(), names, O_PATH);
+            int fd = beneath.open(homeFd, handle.anchors(), names, O_PATH);
             try {
                 return entry(path.name(), LinuxCalls.fstat(fd));
             } finally {
@@ -141,7 +141,7 @@ public final class LocalFileSystem implements FileSystemView, AutoCloseable {
         List<byte[]> names = names(path);
         int homeFd = acquire(path);
         try {
-            int fd = beneath.open(homeFd, handle.realPath(), names, O_PATH);
+            int fd = beneath.open(homeFd, handle.anchors(), names, O_PATH);
             try {
                 requireRegularFile(LinuxCalls.fstat(fd), path);
                 return reopen(fd, READ, path);
@@ -187,7 +187,7 @@ public final class LocalFileSystem implements FileSystemView, AutoCloseable {
         List<byte[]> names = names(directory);
         int homeFd = acquire(directory);
         try {
-            int fd = beneath.open(homeFd, handle.realPath(), names, O_RDONLY | O_DIRECTORY);
+            int fd = beneath.open(homeFd, handle.anchors(), names, O_RDONLY | O_DIRECTORY);
             return new Listing(directory, names, homeFd, new DirectoryReader(fd)); // holds the home until closed
         } catch (ErrnoException e) {
             handle.release();
@@ -265,7 +265,7 @@ public final class LocalFileSystem implements FileSystemView, AutoCloseable {
                     List<byte[]> target = new ArrayList<>(names);
                     target.add(name);
                     try {
-                        int fd = beneath.open(homeFd, handle.realPath(), target, O_PATH);
+                        int fd = beneath.open(homeFd, handle.anchors(), target, O_PATH);
                         try {
                             return entry(shown, LinuxCalls.fstat(fd));
                         } finally {
@@ -477,7 +477,7 @@ public final class LocalFileSystem implements FileSystemView, AutoCloseable {
         for (int attempt = 0; channel == null; attempt++) {
             int fd;
             try {
-                fd = beneath.open(homeFd, handle.realPath(), names, O_PATH);
+                fd = beneath.open(homeFd, handle.anchors(), names, O_PATH);
             } catch (ErrnoException e) {
                 if (e.errno() != ErrnoException.ENOENT) {
                     throw e;
@@ -703,7 +703,7 @@ public final class LocalFileSystem implements FileSystemView, AutoCloseable {
         List<byte[]> names = names(path);
         int homeFd = acquire(path);
         try {
-            int fd = beneath.open(homeFd, handle.realPath(), names, O_PATH);
+            int fd = beneath.open(homeFd, handle.anchors(), names, O_PATH);
             try {
                 FileStatus status = LinuxCalls.fstat(fd);
                 if (!status.isRegularFile() && !status.isDirectory()) {
@@ -723,7 +723,7 @@ public final class LocalFileSystem implements FileSystemView, AutoCloseable {
     /** The directory {@code path} is in, opened (O_PATH) beneath the home; the caller closes it. */
     private int parent(int homeFd, VirtualPath path, List<byte[]> names) throws IOException {
         try {
-            return beneath.open(homeFd, handle.realPath(), names.subList(0, names.size() - 1), O_PATH | O_DIRECTORY);
+            return beneath.open(homeFd, handle.anchors(), names.subList(0, names.size() - 1), O_PATH | O_DIRECTORY);
         } catch (ErrnoException e) {
             throw failure(e, path.parent());
         }

@@ -107,7 +107,7 @@ public final class LocalHomes implements FileSystemFactory {
             return held;
         }
         try {
-            return DirectoryHandle.adopt(fd);
+            return DirectoryHandle.adopt(fd, home.toString().getBytes(StandardCharsets.UTF_8));
         } catch (ErrnoException e) {
             throw new FileSystemException(null, null, "home directory: " + e.reason());
         }
@@ -127,14 +127,14 @@ public final class LocalHomes implements FileSystemFactory {
         }
         try {
             try {
-                return beneath.open(rootFd, rootHandle.realPath(), names, O_PATH | O_DIRECTORY);
+                return beneath.open(rootFd, rootHandle.anchors(), names, O_PATH | O_DIRECTORY);
             } catch (ErrnoException e) {
                 if (e.errno() != ErrnoException.ENOENT) {
                     throw e;
                 }
             }
             for (int i = 0; i < names.size(); i++) {
-                int parent = beneath.open(rootFd, rootHandle.realPath(), names.subList(0, i), O_PATH | O_DIRECTORY);
+                int parent = beneath.open(rootFd, rootHandle.anchors(), names.subList(0, i), O_PATH | O_DIRECTORY);
                 try {
                     LinuxCalls.mkdirat(parent, names.get(i), 0777);
                 } catch (ErrnoException e) {
@@ -145,7 +145,7 @@ public final class LocalHomes implements FileSystemFactory {
                     LinuxCalls.close(parent);
                 }
             }
-            return beneath.open(rootFd, rootHandle.realPath(), names, O_PATH | O_DIRECTORY);
+            return beneath.open(rootFd, rootHandle.anchors(), names, O_PATH | O_DIRECTORY);
         } catch (ErrnoException e) {
             throw new FileSystemException(null, null, e.errno() == ErrnoException.EXDEV
                     ? "home directory: a symbolic link on the way leads out of the server root"
@@ -176,8 +176,8 @@ public final class LocalHomes implements FileSystemFactory {
                     + System.getProperty("os.name") + " on " + System.getProperty("os.arch") + ")");
         }
         try {
-            return DirectoryHandle.adopt(LinuxCalls.openat(AT_FDCWD, directory.toString().getBytes(StandardCharsets.UTF_8),
-                    O_PATH | O_DIRECTORY | O_CLOEXEC, 0));
+            byte[] named = directory.toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8);
+            return DirectoryHandle.adopt(LinuxCalls.openat(AT_FDCWD, named, O_PATH | O_DIRECTORY | O_CLOEXEC, 0), named);
         } catch (ErrnoException e) {
             throw switch (e.errno()) {
                 case ErrnoException.ENOENT -> new NoSuchFileException(directory.toString());

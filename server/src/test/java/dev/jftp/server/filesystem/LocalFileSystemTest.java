@@ -145,6 +145,17 @@ class LocalFileSystemTest {
                 org.assertj.core.groups.Tuple.tuple("abs", FileEntry.Type.FILE));
     }
 
+    /** As before (the real path of the link's target was checked): an absolute link spelling the home as the operator named it. */
+    @Test
+    void anAbsoluteLinkThroughTheHomesNamedPathIsFollowed() throws IOException {
+        Path named = Files.createSymbolicLink(base.resolve("named-home"), home);
+        Files.writeString(home.resolve("f"), "inside");
+        Files.createSymbolicLink(home.resolve("link"), named.resolve("f"));
+        try (LocalFileSystem viaName = new LocalFileSystem(named)) {
+            assertThat(viaName.stat(path("link")).size()).isEqualTo(6);
+        }
+    }
+
     @Test
     void aNameNotValidUtf8IsListedEscaped() throws IOException {
         // Made through the FFM layer: the JDK cannot make a file whose name is not valid in the locale's encoding.

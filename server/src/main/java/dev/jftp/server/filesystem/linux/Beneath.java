@@ -73,14 +73,15 @@ public final class Beneath {
      * Opens {@code path} (components as bytes, none of them "/" or NUL) beneath {@code dirfd},
      * following symbolic links while they stay beneath it, the last component's too.
      *
-     * @param anchor the absolute path of {@code dirfd}, against which absolute links are read (a link
-     *               to "/srv/ftp/pub/x" is "pub/x" beneath "/srv/ftp"); no link leads beneath if null
+     * @param anchors the absolute paths of {@code dirfd} (its real path, the path it was named by),
+     *                against which absolute links are read: a link to "/srv/ftp/pub/x" is "pub/x"
+     *                beneath "/srv/ftp"; with none, no absolute link leads beneath
      * @param flags  {@link LinuxCalls#O_PATH} (possibly with O_DIRECTORY), or a real open of a
      *               directory such as {@code O_RDONLY | O_DIRECTORY}
      * @return a new descriptor (close-on-exec), the caller's to close
      * @throws ErrnoException EXDEV for a path that leads out, or the error of the step that failed
      */
-    public int open(int dirfd, byte[] anchor, List<byte[]> path, int flags) throws ErrnoException {
+    public int open(int dirfd, List<byte[]> anchors, List<byte[]> path, int flags) throws ErrnoException {
         if (path.isEmpty()) {
             return LinuxCalls.openat(dirfd, DOT, flags | O_CLOEXEC, 0);
         }
@@ -100,10 +101,10 @@ public final class Beneath {
                 }
             }
         }
-        return walk(dirfd, anchor, path, flags);
+        return walk(dirfd, anchors, path, flags);
     }
 
-    private static int walk(int base, byte[] anchor, List<byte[]> path, int flags) throws ErrnoException {
+    private static int walk(int base, List<byte[]> anchors, List<byte[]> path, int flags) throws ErrnoException {
         ArrayDeque<byte[]> todo = new ArrayDeque<>(path);
         ArrayDeque<Integer> through = new ArrayDeque<>(); // the directories walked into, innermost first (base not included)
         int links = 0;
@@ -143,7 +144,7 @@ public final class Beneath {
                         throw new ErrnoException("resolve", ErrnoException.ELOOP);
                     }
                     if (target.length > 0 && target[0] == '/') {
-                        target = below(anchor, target);
+                        target = below(anchors, target);
                         if (target == null) {
                             throw new ErrnoException("resolve", ErrnoException.EXDEV);
                         }
@@ -169,6 +170,17 @@ public final class Beneath {
         } finally {
             closeAll(through);
         }
+    }
+
+    /** The part of absolute {@code target} below the first of {@code anchors} it lies in, or null when it lies in none. */
+    static byte[] below(List<byte[]> anchors, byte[] target) {
+        for (byte[] anchor : anchors) {
+            byte[] inside = below(anchor, target);
+            if (inside != null) {
+                return inside;
+            }
+        }
+        return null;
     }
 
     /** The part of absolute {@code target} below {@code anchor} ("" for the anchor itself), or null when it lies elsewhere. */

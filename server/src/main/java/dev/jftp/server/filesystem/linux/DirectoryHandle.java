@@ -1,6 +1,8 @@
 package dev.jftp.server.filesystem.linux;
 
 import java.lang.ref.Cleaner;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -15,24 +17,29 @@ public final class DirectoryHandle implements AutoCloseable {
 
     private final Descriptor descriptor;
     private final Cleaner.Cleanable cleanable;
-    private final byte[] realPath;
+    private final List<byte[]> anchors;
     private final FileStatus status;
 
-    private DirectoryHandle(int fd, byte[] realPath, FileStatus status) {
+    private DirectoryHandle(int fd, List<byte[]> anchors, FileStatus status) {
         this.descriptor = new Descriptor(fd);
         this.cleanable = CLEANER.register(this, descriptor);
-        this.realPath = realPath;
+        this.anchors = anchors;
         this.status = status;
     }
 
-    /** Takes over {@code fd}, an open directory; closes it when that fails (not a directory). */
-    public static DirectoryHandle adopt(int fd) throws ErrnoException {
+    /**
+     * Takes over {@code fd}, an open directory that was named {@code namedAs} (an absolute path, or
+     * null); closes it when that fails (not a directory).
+     */
+    public static DirectoryHandle adopt(int fd, byte[] namedAs) throws ErrnoException {
         try {
             FileStatus status = LinuxCalls.fstat(fd);
             if (!status.isDirectory()) {
                 throw new ErrnoException("open directory", ErrnoException.ENOTDIR);
             }
-            return new DirectoryHandle(fd, LinuxCalls.pathOf(fd), status);
+            byte[] real = LinuxCalls.pathOf(fd);
+            List<byte[]> anchors = namedAs == null || Arrays.equals(namedAs, real) ? List.of(real) : List.of(real, namedAs.clone());
+            return new DirectoryHandle(fd, anchors, status);
         } catch (ErrnoException | RuntimeException e) {
             LinuxCalls.close(fd);
             throw e;
@@ -48,9 +55,12 @@ public final class DirectoryHandle implements AutoCloseable {
         descriptor.release();
     }
 
-    /** Where the directory was when opened, for reading absolute symbolic links (never for opening anything). */
-    public byte[] realPath() {
-        return realPath;
+    /**
+     * Where the directory was when opened: its real path, then the path it was named by if that
+     * differs (through a link); for reading absolute symbolic links, never for opening anything.
+     */
+    public List<byte[]> anchors() {
+        return anchors;
     }
 
     /** Whether {@code other} is this very directory (same device and inode). */

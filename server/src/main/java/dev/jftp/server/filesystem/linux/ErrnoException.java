@@ -49,6 +49,15 @@ public final class ErrnoException extends IOException {
         return errno;
     }
 
+    /**
+     * No stack trace: these are answers more than accidents (ENOENT for a new upload's name, EXDEV
+     * for an absolute link), thrown on ordinary paths, and whoever reports one makes its own exception.
+     */
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+        return this;
+    }
+
     /** The error's text as strerror(3) gives it in the C locale, which is what the rest of the server matches on (disk full). */
     public String reason() {
         return describe(errno);

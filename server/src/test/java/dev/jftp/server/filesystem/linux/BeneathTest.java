@@ -31,7 +31,7 @@ class BeneathTest {
     Path base;
     Path home;
     int homeFd;
-    byte[] anchor;
+    List<byte[]> anchors;
 
     @BeforeEach
     void makeTheTree() throws IOException {
@@ -55,7 +55,7 @@ class BeneathTest {
         Files.createSymbolicLink(home.resolve("loop"), Path.of("loop"));
         Files.createSymbolicLink(home.resolve("dangling"), Path.of("nothing"));
         homeFd = LinuxCalls.openat(AT_FDCWD, home.toString().getBytes(StandardCharsets.UTF_8), O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
-        anchor = home.toString().getBytes(StandardCharsets.UTF_8);
+        anchors = List.of(home.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     @AfterEach
@@ -79,7 +79,7 @@ class BeneathTest {
 
     /** The inode of what {@code p} opens beneath the home. */
     private long opened(Beneath beneath, String p, int flags) throws IOException {
-        int fd = beneath.open(homeFd, anchor, path(p), flags);
+        int fd = beneath.open(homeFd, anchors, path(p), flags);
         try {
             return LinuxCalls.fstat(fd).inode();
         } finally {
@@ -93,7 +93,7 @@ class BeneathTest {
 
     private int errno(Beneath beneath, String p, int flags) {
         try {
-            LinuxCalls.close(beneath.open(homeFd, anchor, path(p), flags));
+            LinuxCalls.close(beneath.open(homeFd, anchors, path(p), flags));
             return 0;
         } catch (ErrnoException e) {
             return e.errno();
@@ -153,15 +153,32 @@ class BeneathTest {
         assertThat(text(Beneath.below("/srv/ftp/".getBytes(StandardCharsets.UTF_8), bytes("/srv/ftp/a")))).isEqualTo("a");
         assertThat(Beneath.below(anchor, bytes("/srv/ftpx/a"))).isNull();
         assertThat(Beneath.below(anchor, bytes("/srv"))).isNull();
-        assertThat(Beneath.below(null, bytes("/srv/ftp/a"))).isNull();
+        assertThat(Beneath.below(List.of(), bytes("/srv/ftp/a"))).isNull();
+        assertThat(text(Beneath.below(List.of(bytes("/srv/ftp"), bytes("/var/ftp")), bytes("/var/ftp/a")))).isEqualTo("a");
         assertThat(text(Beneath.below(bytes("/"), bytes("/etc/passwd")))).isEqualTo("etc/passwd");
         assertThat(Beneath.split(bytes("//a///b/"))).extracting(BeneathTest::text).containsExactly("a", "b");
         assertThat(text(Beneath.join(List.of(bytes("a"), bytes("b"), bytes("c"))))).isEqualTo("a/b/c");
     }
 
+    /** A home named through a link: absolute links may spell either path; without the named one, it leads out. */
+    @ParameterizedTest
+    @ValueSource(strings = {"auto", "walk"})
+    void anAbsoluteLinkMaySpellTheHomeAsItWasNamed(String how) throws IOException {
+        Path named = Files.createSymbolicLink(base.resolve("named"), home);
+        Files.createSymbolicLink(home.resolve("vianame"), named.resolve("a/b/f"));
+        List<byte[]> both = List.of(anchors.getFirst(), bytes(named.toString()));
+        int fd = beneath(how).open(homeFd, both, path("vianame"), O_PATH);
+        try {
+            assertThat(LinuxCalls.fstat(fd).inode()).isEqualTo(inode(home.resolve("a/b/f")));
+        } finally {
+            LinuxCalls.close(fd);
+        }
+        assertThat(errno(beneath(how), "vianame", O_PATH)).as("real path only").isEqualTo(ErrnoException.EXDEV);
+    }
+
     @Test
     void theWalkRefusesToGoAboveTheStartEvenWhereOpenat2WouldNotLook() {
-        assertThatThrownBy(() -> Beneath.walking().open(homeFd, anchor, List.of(bytes("..")), O_PATH))
+        assertThatThrownBy(() -> Beneath.walking().open(homeFd, anchors, List.of(bytes("..")), O_PATH))
                 .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(ErrnoException.EXDEV));
     }
 

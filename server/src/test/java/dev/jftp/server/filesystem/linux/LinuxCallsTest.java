@@ -193,8 +193,8 @@ class LinuxCallsTest {
     @Test
     void aSharedHandleClosesOnlyAfterItsLastUse() throws IOException {
         int fd = LinuxCalls.openat(AT_FDCWD, bytes(dir.toString()), O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
-        DirectoryHandle handle = DirectoryHandle.adopt(fd);
-        assertThat(new String(handle.realPath(), StandardCharsets.UTF_8)).isEqualTo(dir.toRealPath().toString());
+        DirectoryHandle handle = DirectoryHandle.adopt(fd, null);
+        assertThat(handle.anchors()).extracting(b -> new String(b, StandardCharsets.UTF_8)).containsExactly(dir.toRealPath().toString());
         assertThat(handle.isSameDirectory(LinuxCalls.fstat(dirfd))).isTrue();
         int used = handle.acquire();
         handle.close();
@@ -208,10 +208,21 @@ class LinuxCallsTest {
     }
 
     @Test
+    void aHandleNamedThroughALinkKnowsBothPaths() throws IOException {
+        Path real = Files.createDirectories(dir.resolve("real"));
+        Path link = Files.createSymbolicLink(dir.resolve("link"), real);
+        byte[] named = bytes(link.toString());
+        try (DirectoryHandle handle = DirectoryHandle.adopt(LinuxCalls.openat(AT_FDCWD, named, O_PATH | O_DIRECTORY | O_CLOEXEC, 0), named)) {
+            assertThat(handle.anchors()).extracting(b -> new String(b, StandardCharsets.UTF_8))
+                    .containsExactly(real.toRealPath().toString(), link.toString());
+        }
+    }
+
+    @Test
     void adoptRefusesAFile() throws IOException {
         Files.writeString(dir.resolve("file"), "x");
         int fd = LinuxCalls.openat(dirfd, bytes("file"), O_PATH | O_CLOEXEC, 0);
-        assertThatThrownBy(() -> DirectoryHandle.adopt(fd))
+        assertThatThrownBy(() -> DirectoryHandle.adopt(fd, null))
                 .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(ErrnoException.ENOTDIR));
         assertThat(opens(fd, dir.resolve("file"))).as("closed").isFalse();
     }
