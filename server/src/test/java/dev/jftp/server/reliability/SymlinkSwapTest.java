@@ -45,7 +45,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Issue 11, item 1: someone with write access to the served tree swaps a symbolic link to a
  * directory outside for a directory inside, in a loop ({@code renameat2(RENAME_EXCHANGE)} of
  * {@code root/race} and {@code root/race_alt -> /outside}), while clients run every command that
- * reaches a file through {@code race/}. A server that checks a path and then opens it by name
+ * reaches a file through {@code race/}; a file and a link to a file outside are swapped the same
+ * way ({@code root/f.txt} and {@code root/f_alt -> /outside/secret.txt}) for the commands that
+ * follow a link in the last name (RETR, SIZE, REST+STOR, SITE CHMOD, MFMT). A server that checks a path and then opens it by name
  * follows the link swapped in meanwhile; one that resolves relative to directories it has opened,
  * never following a link that leaves the home, cannot. Afterwards nothing outside may have been
  * read, created, changed or deleted, no temporary upload file may be left anywhere, and
@@ -96,6 +98,10 @@ class SymlinkSwapTest {
         Files.setPosixFilePermissions(race.resolve("chmodme.txt"), PosixFilePermissions.fromString("rw-------"));
         Files.setLastModifiedTime(race.resolve("secret.txt"), INSIDE_TIME);
         Files.createSymbolicLink(root.resolve("race_alt"), outside);
+        Path file = Files.writeString(root.resolve("f.txt"), INSIDE_SECRET);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        Files.setLastModifiedTime(file, INSIDE_TIME);
+        Files.createSymbolicLink(root.resolve("f_alt"), outside.resolve("secret.txt"));
     }
 
     @AfterEach
@@ -156,6 +162,7 @@ class SymlinkSwapTest {
         }
         assertThat(failures).as("clients or the swapper failed").isEmpty();
         assertThat(Files.isDirectory(root.resolve("race"), LinkOption.NOFOLLOW_LINKS)).as("race is the directory again").isTrue();
+        assertThat(Files.isRegularFile(root.resolve("f.txt"), LinkOption.NOFOLLOW_LINKS)).as("f.txt is the file again").isTrue();
         System.out.printf("%s: %d commands during %d swaps; RETR through the swapped name served %d, refused %d%n", resolution,
                 operations.get(), swaps.get(), RETR_SERVED.get(), RETR_REFUSED.get());
         assertThat(swaps.get()).as("swaps made").isGreaterThan(100);
@@ -179,7 +186,7 @@ class SymlinkSwapTest {
         baseline.assertReturned(server.server::sessionCount, Duration.ofSeconds(20));
     }
 
-    private static final int OPERATIONS_PER_ROUND = 20;
+    private static final int OPERATIONS_PER_ROUND = 26;
     /** RETR of race/secret.txt served (race was the directory) and refused (it was the link): both, or there was no race. */
     private static final AtomicLong RETR_SERVED = new AtomicLong();
     private static final AtomicLong RETR_REFUSED = new AtomicLong();
@@ -228,6 +235,25 @@ class SymlinkSwapTest {
         }
         c.command("SITE CHMOD 644 race/chmodme.txt");
         c.command("MFMT 20200101000000 race/secret.txt");
+
+        // The last name swapped: f.txt is the inside file (14 bytes, 0600, 2020) or a link to the outside secret.
+        byte[] file = retr(c, "f.txt");
+        if (file != null && !new String(file, StandardCharsets.UTF_8).equals(INSIDE_SECRET)) {
+            escapes.add("RETR f.txt read " + file.length + " bytes that are not the inside file");
+        }
+        RawFtpClient.Reply fileSize = c.command("SIZE f.txt");
+        if (fileSize.code() == 213 && !fileSize.text().endsWith(" " + INSIDE_SECRET.length())) {
+            escapes.add("SIZE f.txt: " + fileSize);
+        }
+        RawFtpClient.Reply fileHash = c.command("HASH f.txt");
+        if (fileHash.toString().contains(sha256(OUTSIDE_SECRET))) {
+            escapes.add("HASH f.txt: " + fileHash);
+        }
+        if (c.command("REST " + INSIDE_SECRET.length()).code() == 350) {
+            stor(c, "STOR f.txt", ""); // cuts a longer file there, writes nothing
+        }
+        c.command("SITE CHMOD 600 f.txt");
+        c.command("MFMT 20200101000000 f.txt");
     }
 
     /** "RETR read 751 bytes ...": 12, by the text before the first colon. */
@@ -289,11 +315,14 @@ class SymlinkSwapTest {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment a = arena.allocateFrom(root.resolve("race").toString());
             MemorySegment b = arena.allocateFrom(root.resolve("race_alt").toString());
+            MemorySegment f = arena.allocateFrom(root.resolve("f.txt").toString());
+            MemorySegment g = arena.allocateFrom(root.resolve("f_alt").toString());
             for (long n = 0; n < 100_000_000L; n++) {
                 if ((n & 1) == 0 && stop.get()) {
                     break;
                 }
-                int result = (int) RENAMEAT2.invokeExact(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE);
+                int result = (int) RENAMEAT2.invokeExact(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE)
+                        | (int) RENAMEAT2.invokeExact(AT_FDCWD, f, AT_FDCWD, g, RENAME_EXCHANGE);
                 if (result != 0) {
                     throw new AssertionError("renameat2 failed");
                 }
