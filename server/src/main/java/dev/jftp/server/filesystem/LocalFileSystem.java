@@ -375,9 +375,10 @@ public final class LocalFileSystem implements FileSystemView, AutoCloseable {
             try {
                 channel = reopen(fd, WRITE, path);
                 if (old != null && old.isRegularFile()) {
-                    // A replaced file keeps its permission bits, as it would if written in place.
+                    // A replaced file keeps its permission bits, as it would if written in place; not
+                    // set-user-ID, set-group-ID or sticky: new content must not inherit privileges.
                     try {
-                        LinuxCalls.fchmod(fd, old.mode() & 07777);
+                        LinuxCalls.fchmod(fd, old.permissions());
                     } catch (ErrnoException e) {
                         log.debug("could not give the upload to {} the permissions of the file it replaces: {}", path, e.getMessage());
                     }

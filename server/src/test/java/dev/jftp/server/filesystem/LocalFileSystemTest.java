@@ -76,7 +76,7 @@ class LocalFileSystemTest {
     }
 
     @Test
-    void aReplacedUploadAppearsOnlyOnCommitAndADiscardedOneLeavesNothing() throws IOException {
+    void aReplacedUploadAppearsOnlyOnCommitAndADiscardedOneLeavesNothing() throws Exception {
         Files.writeString(home.resolve("f"), "old");
         Files.setPosixFilePermissions(home.resolve("f"), PosixFilePermissions.fromString("rw-r-----"));
         try (Upload upload = fs.openForWrite(path("f"), UploadMode.REPLACE, 0)) {
@@ -90,6 +90,12 @@ class LocalFileSystemTest {
         }
         assertThat(home.resolve("f")).hasContent("new");
         assertThat(Files.getPosixFilePermissions(home.resolve("f"))).as("kept").isEqualTo(PosixFilePermissions.fromString("rw-r-----"));
+        Process chmod = new ProcessBuilder("chmod", "4755", home.resolve("f").toString()).inheritIO().start();
+        assertThat(chmod.waitFor(10, TimeUnit.SECONDS) && chmod.exitValue() == 0).isTrue();
+        try (Upload upload = fs.openForWrite(path("f"), UploadMode.REPLACE, 0)) {
+            upload.commit();
+        }
+        assertThat((int) Files.getAttribute(home.resolve("f"), "unix:mode") & 07777).as("set-user-ID not inherited").isEqualTo(0755);
         try (var files = Files.list(home)) {
             assertThat(files).containsExactly(home.resolve("f"));
         }
