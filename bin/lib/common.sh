@@ -1,4 +1,5 @@
-# Sourced by bin/* and .ci/run: finds a JDK >= 21 and the project root.
+# Sourced by bin/* and .ci/run: finds a JDK >= 25 (the FFM API, final since 22,
+# and the language level the build asks for) and the project root.
 # JAVA_HOME wins when it is new enough; otherwise the newest JDK under /usr/lib/jvm.
 
 JFTP_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -27,20 +28,20 @@ jftp_find_jdk() {
   local candidate major best="" best_major=0
   if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/javac" ]; then
     major=$(jftp_java_major "$JAVA_HOME")
-    if [ "${major:-0}" -ge 21 ]; then echo "$JAVA_HOME"; return 0; fi
+    if [ "${major:-0}" -ge 25 ]; then echo "$JAVA_HOME"; return 0; fi
   fi
   for candidate in /usr/lib/jvm/*; do
     [ -x "$candidate/bin/javac" ] || continue
     major=$(jftp_java_major "$candidate")
     if [ "${major:-0}" -gt "$best_major" ]; then best="$candidate"; best_major="$major"; fi
   done
-  if [ "$best_major" -ge 21 ]; then echo "$best"; return 0; fi
+  if [ "$best_major" -ge 25 ]; then echo "$best"; return 0; fi
   return 1
 }
 
 if ! JAVA_HOME="$(jftp_find_jdk)"; then
-  echo "jftp: no JDK >= 21 found (JAVA_HOME='${JAVA_HOME:-}', nothing suitable under /usr/lib/jvm)." >&2
-  echo "jftp: install one, e.g. 'apt-get install openjdk-21-jdk' or Temurin, or set JAVA_HOME." >&2
+  echo "jftp: no JDK >= 25 found (JAVA_HOME='${JAVA_HOME:-}', nothing suitable under /usr/lib/jvm)." >&2
+  echo "jftp: install one, e.g. Temurin 25 (https://adoptium.net) or 'apt-get install openjdk-25-jdk' where packaged, or set JAVA_HOME." >&2
   exit 1
 fi
 export JAVA_HOME

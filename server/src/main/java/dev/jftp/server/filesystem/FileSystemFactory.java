@@ -2,11 +2,23 @@ package dev.jftp.server.filesystem;
 
 import dev.jftp.server.security.User;
 import java.io.IOException;
+import java.nio.file.Path;
 
-/** Makes the file system a user sees once logged in: by default the local disk, jailed in the home. */
+/**
+ * Makes the file system a user sees once logged in: by default the local disk, jailed in the home.
+ * The server that is given a factory closes it when it stops.
+ */
 @FunctionalInterface
-public interface FileSystemFactory {
-    FileSystemFactory LOCAL = user -> new LocalFileSystem(user.home());
+public interface FileSystemFactory extends AutoCloseable {
+    /** The local disk: homes below {@code root} (an existing directory), each jailed in itself. */
+    static FileSystemFactory local(Path root) throws IOException {
+        return LocalHomes.open(root);
+    }
 
     FileSystemView open(User user) throws IOException;
+
+    /** Releases what the factory holds (open directories); the default holds nothing. */
+    @Override
+    default void close() {
+    }
 }

@@ -123,14 +123,21 @@ public final class FtpServer implements AutoCloseable {
         }
     }
 
-    /** Binds and starts accepting. */
+    /** Binds and starts accepting; users' homes are on the local disk below the root. */
     public static FtpServer start(ServerConfig config) throws IOException {
-        return start(config, FileSystemFactory.LOCAL);
+        Files.createDirectories(config.root());
+        return start(config, FileSystemFactory.local(config.root()));
     }
 
-    /** Binds and starts accepting; logged-in users get their files from {@code fileSystems}. */
+    /** Binds and starts accepting; logged-in users get their files from {@code fileSystems}, which the server closes when it stops. */
     public static FtpServer start(ServerConfig config, FileSystemFactory fileSystems) throws IOException {
-        FtpServer server = new FtpServer(config, fileSystems);
+        FtpServer server;
+        try {
+            server = new FtpServer(config, fileSystems);
+        } catch (IOException | RuntimeException e) {
+            fileSystems.close();
+            throw e;
+        }
         server.acceptThread.start();
         server.watchdog.start();
         if (server.implicitAcceptThread != null) {
@@ -274,5 +281,6 @@ public final class FtpServer implements AutoCloseable {
         while (!sessions.isEmpty() && System.nanoTime() < closeDeadline) {
             pause();
         }
+        context.fileSystems().close(); // a session still ending keeps its home open until its last operation
     }
 }

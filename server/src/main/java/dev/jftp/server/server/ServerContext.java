@@ -18,10 +18,6 @@ public final class ServerContext {
     private final AtomicInteger activeTransfers = new AtomicInteger();
     private final PassiveListeners passiveListeners = new PassiveListeners();
 
-    public ServerContext(ServerConfig config, Map<String, CommandSpec> commands, Authenticator authenticator, LoginThrottle loginThrottle) {
-        this(config, commands, authenticator, loginThrottle, FileSystemFactory.LOCAL);
-    }
-
     public ServerContext(ServerConfig config, Map<String, CommandSpec> commands, Authenticator authenticator, LoginThrottle loginThrottle,
             FileSystemFactory fileSystems) {
         this.config = config;

@@ -6,7 +6,6 @@ import dev.jftp.server.protocol.ControlCharacters;
 import dev.jftp.server.security.LoginThrottle;
 import dev.jftp.server.security.User;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -58,12 +57,10 @@ final class AccessCommands {
         s.pendingUser = null;
         User u = user.get();
         try {
-            if (!Files.isDirectory(u.home())) { // createDirectories fails (an exception) inside for a home that exists
-                Files.createDirectories(u.home());
-            }
-            s.files = s.server().fileSystems().open(u);
+            s.files = s.server().fileSystems().open(u); // makes the home when missing
         } catch (IOException e) {
-            log.error("session {}: home directory {} of {} is not usable: {}", s.id(), u.home(), u.name(), e.toString());
+            // The reason only: no server path in a log line (the users file says where the home is).
+            log.error("session {}: the home directory of {} is not usable: {}", s.id(), u.name(), e.getMessage());
             throw new FtpReplyException(ReplyCode.NOT_LOGGED_IN, "Home directory not available");
         }
         s.server().loginThrottle().recordSuccess(s.clientAddress(), u.name()); // this account's failures only

@@ -3,6 +3,7 @@ package dev.jftp.server.session;
 import dev.jftp.protocol.FtpTime;
 import dev.jftp.protocol.ReplyCode;
 import dev.jftp.server.filesystem.FileEntry;
+import dev.jftp.server.filesystem.FileNameTooLongException;
 import dev.jftp.server.filesystem.VirtualPath;
 import dev.jftp.server.protocol.ListingFormat;
 import dev.jftp.server.security.Permission;
@@ -90,6 +91,8 @@ final class FileCommands {
         s.require(Permission.RENAME);
         try {
             s.files.rename(from, s.resolve(argument));
+        } catch (FileNameTooLongException e) {
+            throw new FtpReplyException(ReplyCode.FILE_NAME_NOT_ALLOWED, argument + ": " + e.getReason());
         } catch (IOException e) {
             throw FtpReplyException.of(e, argument);
         }

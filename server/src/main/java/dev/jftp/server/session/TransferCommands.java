@@ -2,6 +2,7 @@ package dev.jftp.server.session;
 
 import dev.jftp.protocol.ReplyCode;
 import dev.jftp.server.filesystem.FileEntry;
+import dev.jftp.server.filesystem.FileNameTooLongException;
 import dev.jftp.server.filesystem.Upload;
 import dev.jftp.server.filesystem.UploadMode;
 import dev.jftp.server.filesystem.VirtualPath;
@@ -105,7 +106,7 @@ final class TransferCommands {
                 receive(s, name, candidate, UploadMode.REPLACE, 0, "STOU");
                 return;
             } catch (IOException e) {
-                throw FtpReplyException.of(e, name);
+                throw uploadRefused(e, name);
             }
         }
         throw new FtpReplyException(ReplyCode.FILE_NAME_NOT_ALLOWED, "Could not find a unique file name");
@@ -118,10 +119,7 @@ final class TransferCommands {
         try {
             upload = s.files.openForWrite(path, mode, offset);
         } catch (IOException e) {
-            if (e instanceof FileAlreadyExistsException) {
-                throw new FtpReplyException(ReplyCode.FILE_NAME_NOT_ALLOWED, argument + ": File exists");
-            }
-            throw FtpReplyException.of(e, argument);
+            throw uploadRefused(e, argument);
         }
         try (upload) {
             long started = System.nanoTime();
@@ -145,6 +143,15 @@ final class TransferCommands {
             });
             log(s, verb, path, bytes, started);
         }
+    }
+
+    /** The reply to an upload that cannot start: 553 (RFC 959: file name not allowed) for a name taken or too long, before any data. */
+    private static FtpReplyException uploadRefused(IOException e, String argument) {
+        return switch (e) {
+            case FileAlreadyExistsException exists -> new FtpReplyException(ReplyCode.FILE_NAME_NOT_ALLOWED, argument + ": File exists");
+            case FileNameTooLongException tooLong -> new FtpReplyException(ReplyCode.FILE_NAME_NOT_ALLOWED, argument + ": " + tooLong.getReason());
+            default -> FtpReplyException.of(e, argument);
+        };
     }
 
     /**

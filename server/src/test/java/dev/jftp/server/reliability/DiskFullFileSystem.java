@@ -30,13 +30,14 @@ final class DiskFullFileSystem implements FileSystemView {
     private final Path home;
     private final long capacity;
 
-    DiskFullFileSystem(Path home, long capacity) throws IOException {
-        this.local = new LocalFileSystem(home);
-        this.home = home;
+    DiskFullFileSystem(LocalFileSystem local, long capacity) {
+        this.local = local;
+        this.home = local.home();
         this.capacity = capacity;
     }
 
-    long used() {
+    /** Bytes in the regular files below {@code home}: what the disk of this file system holds. */
+    static long used(Path home) {
         try (Stream<Path> all = Files.walk(home)) {
             return all.filter(Files::isRegularFile).mapToLong(p -> {
                 try {
@@ -82,7 +83,7 @@ final class DiskFullFileSystem implements FileSystemView {
 
         @Override
         public int write(ByteBuffer src) throws IOException {
-            long free = capacity - used();
+            long free = capacity - used(home);
             if (free <= 0) {
                 throw new IOException("No space left on device");
             }

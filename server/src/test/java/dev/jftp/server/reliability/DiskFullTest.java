@@ -3,7 +3,10 @@ package dev.jftp.server.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jftp.server.filesystem.FileSystemFactory;
+import dev.jftp.server.filesystem.FileSystemView;
 import dev.jftp.server.filesystem.LocalFileSystem;
+import dev.jftp.server.filesystem.LocalHomes;
+import dev.jftp.server.security.User;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -74,14 +77,25 @@ class DiskFullTest {
         Assumptions.assumeTrue(tmpfs != null, () -> mountRefusal);
         FileStore store = Files.getFileStore(tmpfs);
         assertThat(store.getTotalSpace()).isLessThanOrEqualTo(CAPACITY);
-        fillUpDuringStor(tmpfs, FileSystemFactory.LOCAL, "tmpfs 1 MiB", () -> CAPACITY - freeBytes(store));
+        fillUpDuringStor(tmpfs, FileSystemFactory.local(tmpfs), "tmpfs 1 MiB", () -> CAPACITY - freeBytes(store));
     }
 
     @Test
     void fullDiskSimulatedByAFileSystemThatFailsWrites() throws IOException {
         Path root = Files.createDirectories(temp.resolve("wrapped"));
-        fillUpDuringStor(root, user -> new DiskFullFileSystem(user.home(), CAPACITY), "ENOSPC wrapper 1 MiB",
-                () -> new DiskFullFileSystem(root, CAPACITY).used());
+        LocalHomes homes = LocalHomes.open(root);
+        FileSystemFactory full = new FileSystemFactory() {
+            @Override
+            public FileSystemView open(User user) throws IOException {
+                return new DiskFullFileSystem(homes.view(user.home()), CAPACITY);
+            }
+
+            @Override
+            public void close() {
+                homes.close();
+            }
+        };
+        fillUpDuringStor(root, full, "ENOSPC wrapper 1 MiB", () -> DiskFullFileSystem.used(root));
     }
 
     interface UsedBytes {

@@ -228,7 +228,7 @@ class ListingAbuseTest {
     private static long materializedListingBytes() throws IOException {
         long before = liveHeap();
         List<FileEntry> all = new ArrayList<>();
-        try (DirectoryStream<FileEntry> entries = new LocalFileSystem(root).list(VirtualPath.ROOT.resolve("huge"))) {
+        try (LocalFileSystem files = new LocalFileSystem(root); DirectoryStream<FileEntry> entries = files.list(VirtualPath.ROOT.resolve("huge"))) {
             entries.forEach(all::add);
         }
         long after = liveHeap();

@@ -32,7 +32,7 @@ final class TestServer implements AutoCloseable {
     }
 
     static TestServer start(Path root, UnaryOperator<ServerConfig> settings) throws IOException {
-        return start(root, settings, FileSystemFactory.LOCAL);
+        return start(root, settings, FileSystemFactory.local(root));
     }
 
     static TestServer start(Path root, UnaryOperator<ServerConfig> settings, FileSystemFactory files) throws IOException {

@@ -1,0 +1,197 @@
+package dev.jftp.server.filesystem;
+
+import static dev.jftp.server.filesystem.linux.LinuxCalls.AT_FDCWD;
+import static dev.jftp.server.filesystem.linux.LinuxCalls.O_CLOEXEC;
+import static dev.jftp.server.filesystem.linux.LinuxCalls.O_DIRECTORY;
+import static dev.jftp.server.filesystem.linux.LinuxCalls.O_PATH;
+
+import dev.jftp.server.filesystem.linux.Beneath;
+import dev.jftp.server.filesystem.linux.DirectoryHandle;
+import dev.jftp.server.filesystem.linux.ErrnoException;
+import dev.jftp.server.filesystem.linux.FileStatus;
+import dev.jftp.server.filesystem.linux.LinuxCalls;
+import dev.jftp.server.security.User;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Users' homes on the local disk, below the server root (what the storage contract calls a local
+ * storage; its {@code open(home)} is {@link #view(Path)}). Each home is opened once and its
+ * descriptor shared by every session of that home, so an operation costs no extra open of the
+ * home; at each login the home is looked up again, made when missing, and a new descriptor taken
+ * when the directory there is no longer the one held (deleted and made anew, say).
+ *
+ * <p>A home below the root is found and made beneath the root's descriptor, as any path a client
+ * names: a symbolic link that someone put in its place and that leads out of the root is refused,
+ * not followed. A home elsewhere (an absolute path in the users file) is the operator's own choice
+ * and is opened as named.
+ */
+public final class LocalHomes implements FileSystemFactory {
+    private final Path root;
+    private final DirectoryHandle rootHandle;
+    private final Beneath beneath;
+    private final ConcurrentHashMap<Path, DirectoryHandle> homes = new ConcurrentHashMap<>();
+
+    private LocalHomes(Path root, DirectoryHandle rootHandle, Beneath beneath) {
+        this.root = root;
+        this.rootHandle = rootHandle;
+        this.beneath = beneath;
+    }
+
+    /** Homes below {@code root}, an existing directory; paths resolved with openat2 where the kernel has it. */
+    public static LocalHomes open(Path root) throws IOException {
+        return open(root, Beneath.best());
+    }
+
+    /** The same without openat2, as on kernels before 5.6 or under a seccomp filter that forbids it; for tests. */
+    public static LocalHomes withoutOpenat2(Path root) throws IOException {
+        return open(root, Beneath.walking());
+    }
+
+    private static LocalHomes open(Path root, Beneath beneath) throws IOException {
+        Path absolute = root.toAbsolutePath().normalize();
+        return new LocalHomes(absolute, openDirectory(absolute), beneath);
+    }
+
+    @Override
+    public FileSystemView open(User user) throws IOException {
+        return view(user.home());
+    }
+
+    /** The files of {@code home}: below the root (made when missing), or elsewhere if the operator said so. */
+    public LocalFileSystem view(Path home) throws IOException {
+        Path h = home.toAbsolutePath().normalize();
+        if (h.equals(root)) {
+            return new LocalFileSystem(h, rootHandle, beneath, false);
+        }
+        DirectoryHandle handle;
+        try {
+            handle = homes.compute(h, (key, held) -> {
+                try {
+                    return current(key, held);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        return new LocalFileSystem(h, handle, beneath, false);
+    }
+
+    /**
+     * The handle of {@code home} as it is now: {@code held} when that is still the directory there,
+     * else a new one. A replaced handle is left to the sessions still using it, and closed once
+     * none does.
+     */
+    private DirectoryHandle current(Path home, DirectoryHandle held) throws IOException {
+        int fd = home.startsWith(root) ? openBelowRoot(home) : openElsewhere(home);
+        FileStatus status;
+        try {
+            status = LinuxCalls.fstat(fd);
+        } catch (ErrnoException e) {
+            LinuxCalls.close(fd);
+            throw new FileSystemException(null, null, "home directory: " + e.reason());
+        }
+        if (held != null && held.isSameDirectory(status)) {
+            LinuxCalls.close(fd);
+            return held;
+        }
+        try {
+            return DirectoryHandle.adopt(fd, home.toString().getBytes(StandardCharsets.UTF_8));
+        } catch (ErrnoException e) {
+            throw new FileSystemException(null, null, "home directory: " + e.reason());
+        }
+    }
+
+    /** Opens (O_PATH) a home below the root, beneath the root's descriptor, making the directories that are missing. */
+    private int openBelowRoot(Path home) throws IOException {
+        List<byte[]> names = new ArrayList<>();
+        for (Path name : root.relativize(home)) {
+            names.add(name.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        int rootFd;
+        try {
+            rootFd = rootHandle.acquire();
+        } catch (ErrnoException closed) {
+            throw new FileSystemException(null, null, "the server is stopping");
+        }
+        try {
+            try {
+                return beneath.open(rootFd, rootHandle.anchors(), names, O_PATH | O_DIRECTORY);
+            } catch (ErrnoException e) {
+                if (e.errno() != ErrnoException.ENOENT) {
+                    throw e;
+                }
+            }
+            for (int i = 0; i < names.size(); i++) {
+                int parent = beneath.open(rootFd, rootHandle.anchors(), names.subList(0, i), O_PATH | O_DIRECTORY);
+                try {
+                    LinuxCalls.mkdirat(parent, names.get(i), 0777);
+                } catch (ErrnoException e) {
+                    if (e.errno() != ErrnoException.EEXIST) {
+                        throw e;
+                    }
+                } finally {
+                    LinuxCalls.close(parent);
+                }
+            }
+            return beneath.open(rootFd, rootHandle.anchors(), names, O_PATH | O_DIRECTORY);
+        } catch (ErrnoException e) {
+            throw new FileSystemException(null, null, e.errno() == ErrnoException.EXDEV
+                    ? "home directory: a symbolic link on the way leads out of the server root"
+                    : "home directory: " + e.reason());
+        } finally {
+            rootHandle.release();
+        }
+    }
+
+    /** A home outside the root, as the operator named it: made when missing and opened following any link on the way. */
+    private static int openElsewhere(Path home) throws IOException {
+        try {
+            if (!Files.isDirectory(home)) { // createDirectories throws (and catches) inside for a home that exists
+                Files.createDirectories(home);
+            }
+            return LinuxCalls.openat(AT_FDCWD, home.toString().getBytes(StandardCharsets.UTF_8), O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+        } catch (ErrnoException e) {
+            throw new FileSystemException(null, null, "home directory: " + e.reason());
+        } catch (FileSystemException e) {
+            throw new FileSystemException(null, null, "home directory: " + (e.getReason() != null ? e.getReason() : e.getClass().getSimpleName()));
+        }
+    }
+
+    /** Opens an existing directory the operator named, following links on the way (the root, a test's home). */
+    static DirectoryHandle openDirectory(Path directory) throws IOException {
+        if (!LinuxCalls.SUPPORTED) {
+            throw new IOException("jftpd's local file system needs Linux on x86-64 or AArch64 (this is "
+                    + System.getProperty("os.name") + " on " + System.getProperty("os.arch") + ")");
+        }
+        try {
+            byte[] named = directory.toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8);
+            return DirectoryHandle.adopt(LinuxCalls.openat(AT_FDCWD, named, O_PATH | O_DIRECTORY | O_CLOEXEC, 0), named);
+        } catch (ErrnoException e) {
+            throw switch (e.errno()) {
+                case ErrnoException.ENOENT -> new NoSuchFileException(directory.toString());
+                case ErrnoException.ENOTDIR -> new NotDirectoryException(directory.toString());
+                default -> new FileSystemException(directory.toString(), null, e.reason());
+            };
+        }
+    }
+
+    /** Closes the root's and every home's descriptor (each once its operations in progress are done). */
+    @Override
+    public void close() {
+        rootHandle.close();
+        homes.values().forEach(DirectoryHandle::close);
+        homes.clear();
+    }
+}
