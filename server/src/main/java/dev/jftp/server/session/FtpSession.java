@@ -654,6 +654,22 @@ public final class FtpSession implements Runnable {
         write(sb.toString());
     }
 
+    /**
+     * The reply to PASV, EPSV, PORT or EPRT, which prepares a data connection. With PROT P on a TLS
+     * 1.3 control connection a new session ticket travels inside it, for the data connection it
+     * prepares to resume (see {@link TlsSession}).
+     */
+    void replyPreparingData(ReplyCode code, String text) throws IOException {
+        if (tls == null || !protectData) {
+            reply(code, text);
+            return;
+        }
+        byte[] bytes = (code.code() + " " + text + "\r\n").getBytes(StandardCharsets.UTF_8);
+        synchronized (writeLock) {
+            tls.writeWithNewTicket(out, bytes);
+        }
+    }
+
     private void write(String text) throws IOException {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         synchronized (writeLock) {
