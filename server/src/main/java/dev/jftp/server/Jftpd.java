@@ -94,6 +94,12 @@ public final class Jftpd implements Callable<Integer> {
     @Option(names = "--implicit-tls-port", paramLabel = "N", description = "Also listen here for implicit FTPS, TLS from the first byte (usually 990).")
     Integer implicitTlsPort;
 
+    @Option(names = "--tls-session-reuse", paramLabel = "required|optional",
+            description = "Whether protected data connections must resume the control connection's TLS session "
+                    + "(default: ${DEFAULT-VALUE}); optional admits clients that cannot, such as Python's ftplib.FTP_TLS, "
+                    + "and leaves passive ports guarded by the client address check alone.")
+    String tlsSessionReuse = "required";
+
     public static void main(String[] args) {
         int status = new CommandLine(new Jftpd()).execute(args);
         if (status != 0) {
@@ -249,6 +255,11 @@ public final class Jftpd implements Callable<Integer> {
         if (implicitTlsPort != null && (implicitTlsPort < 0 || implicitTlsPort > 65535)) {
             throw new IllegalArgumentException("--implicit-tls-port must be 0-65535");
         }
+        boolean sessionReuseRequired = switch (tlsSessionReuse) {
+            case "required" -> true;
+            case "optional" -> false;
+            default -> throw new IllegalArgumentException("--tls-session-reuse takes required or optional");
+        };
         Path certificate = tlsCert;
         Path key = tlsKey;
         if (tlsSelfSigned) {
@@ -264,14 +275,16 @@ public final class Jftpd implements Callable<Integer> {
             key = pair.key();
         }
         if (certificate == null) {
-            return new TlsConfig(null, tlsRequired, implicitTlsPort == null ? -1 : implicitTlsPort, TlsConfig.DEFAULT_HANDSHAKE_TIMEOUT);
+            return new TlsConfig(null, tlsRequired, implicitTlsPort == null ? -1 : implicitTlsPort, TlsConfig.DEFAULT_HANDSHAKE_TIMEOUT,
+                    sessionReuseRequired);
         }
         TlsContext context = TlsContext.fromPem(certificate, key);
         err.println("jftpd: TLS certificate " + context.certificate().getSubjectX500Principal().getName()
                 + ", SHA-256 fingerprint " + context.fingerprint());
         return TlsConfig.explicit(context)
                 .withRequired(tlsRequired)
-                .withImplicitPort(implicitTlsPort == null ? -1 : implicitTlsPort);
+                .withImplicitPort(implicitTlsPort == null ? -1 : implicitTlsPort)
+                .withSessionReuseRequired(sessionReuseRequired);
     }
 
     private static String randomPassword() {

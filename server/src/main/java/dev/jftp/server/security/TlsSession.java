@@ -29,6 +29,9 @@ import javax.net.ssl.SSLSocket;
  *       cannot serve).</li>
  * </ol>
  * This works alike for TLS 1.2 (session ids or RFC 5077 tickets) and TLS 1.3 (PSK tickets).
+ * {@code --tls-session-reuse=optional} (as vsftpd's {@code require_ssl_reuse=NO}) drops points 2
+ * and 3 for clients that cannot resume, such as Python's stock {@code ftplib.FTP_TLS}: a passive
+ * port is then guarded by the client address check alone.
  *
  * <p><b>Session tickets under TLS 1.3.</b> A TLS 1.3 server sends its tickets (NewSessionTicket)
  * after the handshake (RFC 8446 section 4.6.1); JSSE sends them once it has read the client's
@@ -73,14 +76,17 @@ public final class TlsSession {
     /** The session timeout JSSE gave the context: the lifetime of the tickets it issues. */
     private final int ticketLifetime;
     private final boolean tls13;
+    /** False with --tls-session-reuse=optional: data connections may make sessions of their own. */
+    private final boolean dataMustResume;
 
-    TlsSession(SSLContext context, SSLSocket control) {
+    TlsSession(SSLContext context, SSLSocket control, boolean dataMustResume) {
         this.context = context;
         this.control = control;
         this.controlSession = control.getSession();
         this.serverSessions = context.getServerSessionContext();
         this.ticketLifetime = serverSessions.getSessionTimeout();
         this.tls13 = "TLSv1.3".equals(controlSession.getProtocol());
+        this.dataMustResume = dataMustResume;
         if (tls13) {
             serverSessions.setSessionTimeout(NO_NEW_TICKETS);
         }
@@ -125,9 +131,9 @@ public final class TlsSession {
     /**
      * Runs the server side of the TLS handshake on a data connection (RFC 4217 section 7: the FTP
      * server is the TLS server whichever side connected) and checks that it resumed this control
-     * connection's session.
+     * connection's session, unless sessions of their own are allowed (--tls-session-reuse=optional).
      *
-     * @throws DataTlsException when the handshake fails, does not resume, or takes over {@code timeout};
+     * @throws DataTlsException when the handshake fails, does not resume (when it must), or takes over {@code timeout};
      *                          {@code plain} is closed then
      */
     public SSLSocket secureData(Socket plain, Duration timeout) throws DataTlsException {
@@ -135,7 +141,7 @@ public final class TlsSession {
         try {
             socket = (SSLSocket) context.getSocketFactory().createSocket(plain, null, true);
             TlsContext.configure(socket);
-            socket.setEnableSessionCreation(false);
+            socket.setEnableSessionCreation(!dataMustResume);
             TlsContext.handshake(socket, plain, timeout);
         } catch (IOException e) {
             closeQuietly(plain);
@@ -143,7 +149,7 @@ public final class TlsSession {
                     + "); data connections must resume the control connection's TLS session", e);
         }
         SSLSession data = socket.getSession();
-        if (!isResumptionOf(data, controlSession)) {
+        if (dataMustResume && !isResumptionOf(data, controlSession)) {
             closeQuietly(plain);
             throw new DataTlsException("the data connection did not resume the control connection's TLS session", null);
         }

@@ -11,6 +11,7 @@ import dev.jftp.server.security.Permission;
 import dev.jftp.server.security.TlsSession;
 import dev.jftp.server.security.User;
 import dev.jftp.server.server.ServerContext;
+import dev.jftp.server.server.TlsConfig;
 import dev.jftp.server.transfer.DataChannel;
 import dev.jftp.server.transfer.DataConnection;
 import dev.jftp.server.transfer.PassiveDataChannel;
@@ -831,7 +832,8 @@ public final class FtpSession implements Runnable {
     /** The server side of the control connection's TLS handshake, then replies go through TLS. */
     private void secureControl(byte[] readAhead) throws IOException {
         try {
-            tls = server.config().tls().context().startControl(socket, readAhead, server.config().tls().handshakeTimeout());
+            TlsConfig config = server.config().tls();
+            tls = config.context().startControl(socket, readAhead, config.handshakeTimeout(), config.sessionReuseRequired());
         } catch (IOException e) {
             closing = true;
             log.info("session {}: TLS handshake with {} failed: {}", id, clientAddress.getHostAddress(), e.toString());
