@@ -1,6 +1,7 @@
 package dev.jftp.server;
 
 import dev.jftp.server.security.Account;
+import dev.jftp.server.security.ConnectionLimiter;
 import dev.jftp.server.security.PasswordHasher;
 import dev.jftp.server.security.SelfSignedCertificate;
 import dev.jftp.server.security.TlsContext;
@@ -70,8 +71,10 @@ public final class Jftpd implements Callable<Integer> {
     @Option(names = "--max-sessions", paramLabel = "N", description = "Sessions at once, in total (default: ${DEFAULT-VALUE}).")
     int maxSessions = 2000;
 
-    @Option(names = "--max-sessions-per-ip", paramLabel = "N", description = "Sessions at once from one address (default: ${DEFAULT-VALUE}).")
-    int maxSessionsPerIp = 50;
+    @Option(names = "--max-sessions-per-ip", paramLabel = "N",
+            description = "Sessions at once from one address (default: no limit but --max-sessions). "
+                    + "Set it on a server open to the Internet, so that one address cannot take every session.")
+    Integer maxSessionsPerIp;
 
     @Option(names = "--idle-timeout", paramLabel = "SECONDS", description = "Close sessions idle this long (default: ${DEFAULT-VALUE}).")
     int idleTimeout = 300;
@@ -110,7 +113,7 @@ public final class Jftpd implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream err = System.err;
-        if (port < 0 || port > 65535 || maxSessions < 1 || maxSessionsPerIp < 1 || idleTimeout < 1) {
+        if (port < 0 || port > 65535 || maxSessions < 1 || (maxSessionsPerIp != null && maxSessionsPerIp < 1) || idleTimeout < 1) {
             err.println("jftpd: --port must be 0-65535; --max-sessions, --max-sessions-per-ip and --idle-timeout must be positive");
             return 2;
         }
@@ -156,7 +159,7 @@ public final class Jftpd implements Callable<Integer> {
                     .withBindAddress(InetAddress.getByName(bind))
                     .withPort(port)
                     .withAnonymous(anonymous)
-                    .withLimits(maxSessions, maxSessionsPerIp)
+                    .withLimits(maxSessions, maxSessionsPerIp == null ? ConnectionLimiter.NO_LIMIT_PER_ADDRESS : maxSessionsPerIp)
                     .withTimeouts(Duration.ofSeconds(idleTimeout), Duration.ofSeconds(30))
                     .withPassive(passivePorts == null ? PassivePortRange.ANY : PassivePortRange.parse(passivePorts),
                             passiveAddress == null ? null : InetAddress.getByName(passiveAddress))
