@@ -78,6 +78,8 @@ public final class TlsSession {
     private final boolean tls13;
     /** False with --tls-session-reuse=optional: data connections may make sessions of their own. */
     private final boolean dataMustResume;
+    /** Held while the context's timeout lets JSSE issue a ticket (see writeWithNewTicket). */
+    private final Object ticketLock = new Object();
 
     TlsSession(SSLContext context, SSLSocket control, boolean dataMustResume) {
         this.context = context;
@@ -113,7 +115,7 @@ public final class TlsSession {
             out.flush();
             return;
         }
-        synchronized (serverSessions) {
+        synchronized (ticketLock) {
             serverSessions.setSessionTimeout(ticketLifetime);
             try {
                 controlSession.putValue(TICKET_REQUEST, Boolean.TRUE);
