@@ -1,6 +1,7 @@
 package dev.jftp.server;
 
 import dev.jftp.server.security.Account;
+import dev.jftp.server.security.ConnectionLimiter;
 import dev.jftp.server.security.PasswordHasher;
 import dev.jftp.server.security.SelfSignedCertificate;
 import dev.jftp.server.security.TlsContext;
@@ -70,8 +71,10 @@ public final class Jftpd implements Callable<Integer> {
     @Option(names = "--max-sessions", paramLabel = "N", description = "Sessions at once, in total (default: ${DEFAULT-VALUE}).")
     int maxSessions = 2000;
 
-    @Option(names = "--max-sessions-per-ip", paramLabel = "N", description = "Sessions at once from one address (default: ${DEFAULT-VALUE}).")
-    int maxSessionsPerIp = 50;
+    @Option(names = "--max-sessions-per-ip", paramLabel = "N",
+            description = "Sessions at once from one address (default: no limit but --max-sessions). "
+                    + "Set it on a server open to the Internet, so that one address cannot take every session.")
+    Integer maxSessionsPerIp;
 
     @Option(names = "--idle-timeout", paramLabel = "SECONDS", description = "Close sessions idle this long (default: ${DEFAULT-VALUE}).")
     int idleTimeout = 300;
@@ -94,6 +97,12 @@ public final class Jftpd implements Callable<Integer> {
     @Option(names = "--implicit-tls-port", paramLabel = "N", description = "Also listen here for implicit FTPS, TLS from the first byte (usually 990).")
     Integer implicitTlsPort;
 
+    @Option(names = "--tls-session-reuse", paramLabel = "required|optional",
+            description = "Whether protected data connections must resume the control connection's TLS session "
+                    + "(default: ${DEFAULT-VALUE}); optional admits clients that cannot, such as Python's ftplib.FTP_TLS, "
+                    + "and leaves passive ports guarded by the client address check alone.")
+    String tlsSessionReuse = "required";
+
     public static void main(String[] args) {
         int status = new CommandLine(new Jftpd()).execute(args);
         if (status != 0) {
@@ -104,7 +113,7 @@ public final class Jftpd implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream err = System.err;
-        if (port < 0 || port > 65535 || maxSessions < 1 || maxSessionsPerIp < 1 || idleTimeout < 1) {
+        if (port < 0 || port > 65535 || maxSessions < 1 || (maxSessionsPerIp != null && maxSessionsPerIp < 1) || idleTimeout < 1) {
             err.println("jftpd: --port must be 0-65535; --max-sessions, --max-sessions-per-ip and --idle-timeout must be positive");
             return 2;
         }
@@ -150,7 +159,7 @@ public final class Jftpd implements Callable<Integer> {
                     .withBindAddress(InetAddress.getByName(bind))
                     .withPort(port)
                     .withAnonymous(anonymous)
-                    .withLimits(maxSessions, maxSessionsPerIp)
+                    .withLimits(maxSessions, maxSessionsPerIp == null ? ConnectionLimiter.NO_LIMIT_PER_ADDRESS : maxSessionsPerIp)
                     .withTimeouts(Duration.ofSeconds(idleTimeout), Duration.ofSeconds(30))
                     .withPassive(passivePorts == null ? PassivePortRange.ANY : PassivePortRange.parse(passivePorts),
                             passiveAddress == null ? null : InetAddress.getByName(passiveAddress))
@@ -249,6 +258,11 @@ public final class Jftpd implements Callable<Integer> {
         if (implicitTlsPort != null && (implicitTlsPort < 0 || implicitTlsPort > 65535)) {
             throw new IllegalArgumentException("--implicit-tls-port must be 0-65535");
         }
+        boolean sessionReuseRequired = switch (tlsSessionReuse) {
+            case "required" -> true;
+            case "optional" -> false;
+            default -> throw new IllegalArgumentException("--tls-session-reuse takes required or optional");
+        };
         Path certificate = tlsCert;
         Path key = tlsKey;
         if (tlsSelfSigned) {
@@ -264,14 +278,16 @@ public final class Jftpd implements Callable<Integer> {
             key = pair.key();
         }
         if (certificate == null) {
-            return new TlsConfig(null, tlsRequired, implicitTlsPort == null ? -1 : implicitTlsPort, TlsConfig.DEFAULT_HANDSHAKE_TIMEOUT);
+            return new TlsConfig(null, tlsRequired, implicitTlsPort == null ? -1 : implicitTlsPort, TlsConfig.DEFAULT_HANDSHAKE_TIMEOUT,
+                    sessionReuseRequired);
         }
         TlsContext context = TlsContext.fromPem(certificate, key);
         err.println("jftpd: TLS certificate " + context.certificate().getSubjectX500Principal().getName()
                 + ", SHA-256 fingerprint " + context.fingerprint());
         return TlsConfig.explicit(context)
                 .withRequired(tlsRequired)
-                .withImplicitPort(implicitTlsPort == null ? -1 : implicitTlsPort);
+                .withImplicitPort(implicitTlsPort == null ? -1 : implicitTlsPort)
+                .withSessionReuseRequired(sessionReuseRequired);
     }
 
     private static String randomPassword() {

@@ -65,4 +65,14 @@ class JftpdTlsOptionsTest {
         assertThat(port.status()).isEqualTo(2);
         assertThat(port.stderr()).contains("--implicit-tls-port must be 0-65535");
     }
+
+    @Test
+    void sessionReuseTakesRequiredOrOptionalAndNeedsACertificate() {
+        Outcome word = run("--tls-self-signed", "--tls-session-reuse", "sometimes");
+        assertThat(word.status()).isEqualTo(2);
+        assertThat(word.stderr()).contains("--tls-session-reuse takes required or optional");
+        Outcome noCertificate = run("--tls-session-reuse=optional");
+        assertThat(noCertificate.status()).isEqualTo(2);
+        assertThat(noCertificate.stderr()).contains("need a certificate");
+    }
 }

@@ -24,8 +24,9 @@ import javax.net.ssl.SSLSession;
  * real port, whatever port is passed, and finds nothing; an engine made with
  * {@link SSLContext#createSSLEngine(String, int)} uses the host and port it is given: the control
  * connection's, so it resumes that session under TLS 1.2 and 1.3 alike, with public API only.
- * Under TLS 1.3 each ticket serves once and the server sends a new one after each handshake, so a
- * data connection is read to the server's close_notify (see {@link #finish()}), uploads too.
+ * Under TLS 1.3 each ticket serves once; jftpd sends a new one on the control connection for each
+ * data connection, other servers may send it after the data connection's handshake, so a data
+ * connection is read to the server's close_notify (see {@link #finish()}), uploads too.
  */
 public final class ClientTlsDataChannel implements ByteChannel {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);

@@ -105,6 +105,14 @@ public final class TlsContext {
      * @throws IOException when the handshake fails or does not finish within {@code timeout}
      */
     public TlsSession startControl(Socket plain, byte[] readAhead, Duration timeout) throws IOException {
+        return startControl(plain, readAhead, timeout, true);
+    }
+
+    /**
+     * As {@link #startControl(Socket, byte[], Duration)}; {@code dataMustResume} false lets this
+     * connection's data connections make TLS sessions of their own (see {@link TlsSession}).
+     */
+    public TlsSession startControl(Socket plain, byte[] readAhead, Duration timeout, boolean dataMustResume) throws IOException {
         SSLContext context;
         try {
             context = newSslContext();
@@ -115,7 +123,7 @@ public final class TlsContext {
                 readAhead.length == 0 ? null : new ByteArrayInputStream(readAhead), true);
         configure(socket);
         handshake(socket, plain, timeout);
-        return new TlsSession(context, socket);
+        return new TlsSession(context, socket, dataMustResume);
     }
 
     private SSLContext newSslContext() throws GeneralSecurityException {

@@ -1,6 +1,7 @@
 package dev.jftp.server.server;
 
 import dev.jftp.server.security.Account;
+import dev.jftp.server.security.ConnectionLimiter;
 import dev.jftp.server.transfer.PassivePortRange;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -18,7 +19,9 @@ import java.util.Map;
  * @param passivePorts      ports for passive listeners
  * @param passiveAddress    address announced in 227 replies; null for the control connection's local address
  * @param maxSessions       sessions at once, in total
- * @param maxSessionsPerAddress sessions at once from one client address
+ * @param maxSessionsPerAddress sessions at once from one client address;
+ *                          {@link ConnectionLimiter#NO_LIMIT_PER_ADDRESS} (the default) for no limit
+ *                          but maxSessions
  * @param idleTimeout       a session that sends nothing this long is closed (421)
  * @param dataTimeout       how long to wait for a data connection
  * @param loginFailureDelay first delay after a wrong password (it doubles with each failure)
@@ -46,7 +49,7 @@ public record ServerConfig(
     /** A configuration with the defaults for everything but the root and accounts. */
     public static ServerConfig defaults(Path root, Map<String, Account> accounts) {
         return new ServerConfig(InetAddress.getLoopbackAddress(), DEFAULT_PORT, root, accounts, false,
-                PassivePortRange.ANY, null, 2000, 50, Duration.ofMinutes(5), Duration.ofSeconds(30),
+                PassivePortRange.ANY, null, 2000, ConnectionLimiter.NO_LIMIT_PER_ADDRESS, Duration.ofMinutes(5), Duration.ofSeconds(30),
                 Duration.ofMillis(250), Duration.ofSeconds(10), TlsConfig.NONE);
     }
 

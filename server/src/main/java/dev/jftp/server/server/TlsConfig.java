@@ -12,15 +12,21 @@ import java.time.Duration;
  * @param implicitPort     port of a second listener that speaks TLS from the first byte (implicit
  *                         FTPS, usually 990); 0 takes a free port, -1 means none
  * @param handshakeTimeout how long a TLS handshake, control or data, may take in all
+ * @param sessionReuseRequired whether a protected data connection must resume the control
+ *                         connection's TLS session (the default; see TlsSession). When not, it
+ *                         may make a session of its own, and only the client address check keeps
+ *                         strangers from a passive port: for clients that cannot resume, such as
+ *                         Python's stock ftplib.FTP_TLS.
  */
-public record TlsConfig(TlsContext context, boolean required, int implicitPort, Duration handshakeTimeout) {
+public record TlsConfig(TlsContext context, boolean required, int implicitPort, Duration handshakeTimeout,
+        boolean sessionReuseRequired) {
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(30);
     /** No TLS. */
-    public static final TlsConfig NONE = new TlsConfig(null, false, -1, DEFAULT_HANDSHAKE_TIMEOUT);
+    public static final TlsConfig NONE = new TlsConfig(null, false, -1, DEFAULT_HANDSHAKE_TIMEOUT, true);
 
     public TlsConfig {
-        if (context == null && (required || implicitPort >= 0)) {
-            throw new IllegalArgumentException("--tls-required and --implicit-tls-port need a certificate (--tls-cert/--tls-key or --tls-self-signed)");
+        if (context == null && (required || implicitPort >= 0 || !sessionReuseRequired)) {
+            throw new IllegalArgumentException("--tls-required, --implicit-tls-port and --tls-session-reuse need a certificate (--tls-cert/--tls-key or --tls-self-signed)");
         }
         if (implicitPort < -1 || implicitPort > 65535) {
             throw new IllegalArgumentException("the implicit TLS port must be 0-65535");
@@ -32,7 +38,7 @@ public record TlsConfig(TlsContext context, boolean required, int implicitPort, 
 
     /** Explicit FTPS (AUTH TLS on the normal port) with {@code context}; not required, no implicit port. */
     public static TlsConfig explicit(TlsContext context) {
-        return new TlsConfig(context, false, -1, DEFAULT_HANDSHAKE_TIMEOUT);
+        return new TlsConfig(context, false, -1, DEFAULT_HANDSHAKE_TIMEOUT, true);
     }
 
     public boolean enabled() {
@@ -40,14 +46,18 @@ public record TlsConfig(TlsContext context, boolean required, int implicitPort, 
     }
 
     public TlsConfig withRequired(boolean on) {
-        return new TlsConfig(context, on, implicitPort, handshakeTimeout);
+        return new TlsConfig(context, on, implicitPort, handshakeTimeout, sessionReuseRequired);
     }
 
     public TlsConfig withImplicitPort(int port) {
-        return new TlsConfig(context, required, port, handshakeTimeout);
+        return new TlsConfig(context, required, port, handshakeTimeout, sessionReuseRequired);
     }
 
     public TlsConfig withHandshakeTimeout(Duration timeout) {
-        return new TlsConfig(context, required, implicitPort, timeout);
+        return new TlsConfig(context, required, implicitPort, timeout, sessionReuseRequired);
+    }
+
+    public TlsConfig withSessionReuseRequired(boolean on) {
+        return new TlsConfig(context, required, implicitPort, handshakeTimeout, on);
     }
 }

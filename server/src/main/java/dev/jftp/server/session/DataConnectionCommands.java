@@ -29,7 +29,7 @@ final class DataConnectionCommands {
             throw new FtpReplyException(ReplyCode.BAD_ARGUMENTS, "Syntax: PORT h1,h2,h3,h4,p1,p2 (" + e.getMessage() + ")");
         }
         active(s, target);
-        s.reply(ReplyCode.OK, "PORT command successful. Consider using PASV");
+        s.replyPreparingData(ReplyCode.OK, "PORT command successful. Consider using PASV");
     }
 
     static void eprt(FtpSession s, String argument) throws FtpReplyException, IOException {
@@ -42,7 +42,7 @@ final class DataConnectionCommands {
             throw new FtpReplyException(ReplyCode.BAD_ARGUMENTS, "Syntax: EPRT |proto|address|port| (" + e.getMessage() + ")");
         }
         active(s, target);
-        s.reply(ReplyCode.OK, "EPRT command successful. Consider using EPSV");
+        s.replyPreparingData(ReplyCode.OK, "EPRT command successful. Consider using EPSV");
     }
 
     private static void active(FtpSession s, InetSocketAddress target) throws FtpReplyException {
@@ -70,7 +70,7 @@ final class DataConnectionCommands {
         }
         PassiveDataChannel channel = listen(s, local);
         s.setDataChannel(channel);
-        s.reply(ReplyCode.ENTERING_PASSIVE, "Entering Passive Mode (" + HostPort.formatSixNumbers(announced, channel.port()) + ")");
+        s.replyPreparingData(ReplyCode.ENTERING_PASSIVE, "Entering Passive Mode (" + HostPort.formatSixNumbers(announced, channel.port()) + ")");
     }
 
     static void epsv(FtpSession s, String argument) throws FtpReplyException, IOException {
@@ -90,7 +90,7 @@ final class DataConnectionCommands {
         }
         PassiveDataChannel channel = listen(s, local);
         s.setDataChannel(channel);
-        s.reply(ReplyCode.ENTERING_EXTENDED_PASSIVE, "Entering Extended Passive Mode (|||" + channel.port() + "|)");
+        s.replyPreparingData(ReplyCode.ENTERING_EXTENDED_PASSIVE, "Entering Extended Passive Mode (|||" + channel.port() + "|)");
     }
 
     private static PassiveDataChannel listen(FtpSession s, InetAddress local) throws FtpReplyException {

@@ -12,6 +12,7 @@ import dev.jftp.server.security.Permission;
 import dev.jftp.server.security.TlsSession;
 import dev.jftp.server.security.User;
 import dev.jftp.server.server.ServerContext;
+import dev.jftp.server.server.TlsConfig;
 import dev.jftp.server.transfer.DataChannel;
 import dev.jftp.server.transfer.DataConnection;
 import dev.jftp.server.transfer.PassiveDataChannel;
@@ -98,6 +99,10 @@ public final class FtpSession implements Runnable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** Set by the reader when the client closed or broke the control connection. */
     private volatile boolean controlEnded;
+    /** The session's own thread, which reads the control connection (see run). */
+    private volatile Thread reader;
+    /** How long {@link #controlConnectionEnded()} waits for the reader at most. */
+    private static final java.time.Duration CONTROL_CHECK_LIMIT = java.time.Duration.ofSeconds(1);
 
     // Session state: touched by one thread at a time, the worker or the reader (see dispatch).
     User user;
@@ -204,6 +209,7 @@ public final class FtpSession implements Runnable {
 
     @Override
     public void run() {
+        reader = Thread.currentThread();
         long started = System.nanoTime();
         // At DEBUG: the end line names the client too (a login used to log three lines: start, login, end).
         log.debug("session {} start from {}", id, clientAddress.getHostAddress());
@@ -763,6 +769,22 @@ public final class FtpSession implements Runnable {
         write(sb.toString());
     }
 
+    /**
+     * The reply to PASV, EPSV, PORT or EPRT, which prepares a data connection. With PROT P on a TLS
+     * 1.3 control connection a new session ticket travels inside it, for the data connection it
+     * prepares to resume (see {@link TlsSession}).
+     */
+    void replyPreparingData(ReplyCode code, String text) throws IOException {
+        if (tls == null || !protectData) {
+            reply(code, text);
+            return;
+        }
+        byte[] bytes = (code.code() + " " + text + "\r\n").getBytes(StandardCharsets.UTF_8);
+        synchronized (writeLock) {
+            tls.writeWithNewTicket(out, bytes);
+        }
+    }
+
     private void write(String text) throws IOException {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         synchronized (writeLock) {
@@ -967,7 +989,8 @@ public final class FtpSession implements Runnable {
     /** The server side of the control connection's TLS handshake, then replies go through TLS. */
     private void secureControl(byte[] readAhead) throws IOException {
         try {
-            tls = server.config().tls().context().startControl(socket, readAhead, server.config().tls().handshakeTimeout());
+            TlsConfig config = server.config().tls();
+            tls = config.context().startControl(socket, readAhead, config.handshakeTimeout(), config.sessionReuseRequired());
         } catch (IOException e) {
             closing = true;
             log.info("session {}: TLS handshake with {} failed: {}", id, clientAddress.getHostAddress(), e.toString());
@@ -992,6 +1015,46 @@ public final class FtpSession implements Runnable {
     /** True once the session is ending or the client has gone. */
     boolean isClosing() {
         return closing || controlEnded;
+    }
+
+    /**
+     * Whether the client's control connection has ended (or the session is closing); asked by an
+     * upload whose data connection has ended, before it keeps the file. A client that is gone
+     * cannot be told that its upload succeeded, so the upload must count as aborted; and a client
+     * that dies closes both connections, the control connection usually first. The reader thread
+     * notices that end, but the worker may see the end of the data first, since the threads run
+     * when the scheduler lets them: a partial upload replaced the old file in about 1 of 10 such
+     * deaths. So the reader is made to read again now. Unparking it makes its blocked socket read
+     * retry at once (a spurious wake-up, which every JDK wait tolerates), and a read that starts
+     * after the data connection's end sees the control connection's end if that came first. This
+     * waits until the reader has seen that end or is parked again (about a read system call), or
+     * at most {@link #CONTROL_CHECK_LIMIT} for a reader the scheduler does not run.
+     */
+    boolean controlConnectionEnded() {
+        Thread r = reader;
+        if (isClosing() || r == null || r == Thread.currentThread() || !r.isVirtual()) {
+            return isClosing(); // (a platform thread blocked in a read would not retry on unpark)
+        }
+        java.util.concurrent.locks.LockSupport.unpark(r);
+        long deadline = System.nanoTime() + CONTROL_CHECK_LIMIT.toNanos();
+        for (int round = 0; !isClosing(); round++) {
+            // unpark took it out of its parked state at once, so parked now means parked again
+            Thread.State state = r.getState();
+            if (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING || state == Thread.State.TERMINATED) {
+                break;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                log.debug("session {}: the reader did not get to check the control connection within {} ms", id,
+                        CONTROL_CHECK_LIMIT.toMillis());
+                break;
+            }
+            if (round < 100) {
+                Thread.yield();
+            } else {
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+            }
+        }
+        return isClosing();
     }
 
     /** Ends the session after the current command (QUIT, or a refused login). */

@@ -127,9 +127,10 @@ final class TransferCommands {
             long bytes = s.transfer(description, (connection, progress) -> {
                 try {
                     long n = connection.receiveFile(upload.channel(), s.ascii, progress);
-                    if (s.isClosing() || s.isTransferAborted()) {
-                        // The control connection ended with the data (a client that died), or ABOR ended
-                        // it: either way not a finished upload, which must not replace the old file.
+                    if (s.controlConnectionEnded() || s.isTransferAborted()) {
+                        // The control connection ended before the data (a client that died: nobody can
+                        // be told the upload succeeded), or ABOR ended it: either way not a finished
+                        // upload, which must not replace the old file.
                         throw new java.nio.channels.AsynchronousCloseException();
                     }
                     upload.commit();

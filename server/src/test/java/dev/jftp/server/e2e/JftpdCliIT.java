@@ -24,7 +24,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.commons.net.ftp.FTP;
@@ -367,6 +373,61 @@ class JftpdCliIT {
             Thread.sleep(100);
         }
         return false;
+    }
+
+    /**
+     * With the defaults, 200 clients from one address (a load test from one host, users behind one
+     * NAT address) all log in and stay logged in together: there is no per-address limit unless
+     * --max-sessions-per-ip sets one. (It was 50 by default: the 51st got 421.)
+     */
+    @Test
+    void twoHundredConcurrentSessionsFromOneAddressAllLogInWithTheDefaults() throws Exception {
+        int clients = 200;
+        try (JftpdProcess jftpd = start("--user", "a:b");
+             ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            // Counted down by each client once it is logged in or refused, so that a refusal ends the wait.
+            CountDownLatch answered = new CountDownLatch(clients);
+            AtomicInteger loggedIn = new AtomicInteger();
+            AtomicInteger mostAtOnce = new AtomicInteger();
+            CountDownLatch leave = new CountDownLatch(1);
+            List<Future<String>> sessions = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                sessions.add(pool.submit(() -> {
+                    try (Socket socket = new Socket()) {
+                        String greeting = greeting(socket, jftpd.port());
+                        if (!greeting.startsWith("220")) {
+                            answered.countDown();
+                            return greeting;
+                        }
+                        BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+                        var out = socket.getOutputStream();
+                        out.write("USER a\r\nPASS b\r\n".getBytes(StandardCharsets.US_ASCII));
+                        String user = in.readLine();
+                        String pass = in.readLine();
+                        if (pass == null || !pass.startsWith("230")) {
+                            answered.countDown();
+                            return user + " / " + pass;
+                        }
+                        mostAtOnce.accumulateAndGet(loggedIn.incrementAndGet(), Math::max);
+                        answered.countDown();
+                        // Stay logged in until every client has its answer: the server holds them all at once.
+                        if (!leave.await(120, TimeUnit.SECONDS)) {
+                            return "not told to leave";
+                        }
+                        out.write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+                        return in.readLine();
+                    }
+                }));
+            }
+            assertThat(answered.await(150, TimeUnit.SECONDS)).as("every client answered").isTrue();
+            leave.countDown();
+            List<String> ends = new ArrayList<>();
+            for (var session : sessions) {
+                ends.add(session.get(60, TimeUnit.SECONDS));
+            }
+            assertThat(ends).as("what each client got in the end").allSatisfy(end -> assertThat(end).startsWith("221"));
+            assertThat(mostAtOnce.get()).as("sessions logged in at once").isEqualTo(clients);
+        }
     }
 
     @Test

@@ -39,7 +39,7 @@ class FtpsJftpdIT {
         }
     }
 
-    private Running start(String name) throws Exception {
+    private Running start(String name, String... more) throws Exception {
         Path jar = Path.of("target", "jftpd.jar").toAbsolutePath();
         assertThat(jar).as("the packaged server").exists();
         Path stdout = dir.resolve(name + ".out");
@@ -47,6 +47,7 @@ class FtpsJftpdIT {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
                 "--bind", "127.0.0.1", "--port", "0", "--root", dir.resolve("root").toString(), "--user", "alice:secret",
                 "--tls-self-signed", "--tls-dir", dir.resolve("tls").toString(), "--tls-required", "--implicit-tls-port", "0"));
+        command.addAll(List.of(more));
         Process process = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -102,6 +103,36 @@ class FtpsJftpdIT {
             assertThat(Files.readString(second.stderr())).doesNotContain("made a self-signed TLS certificate");
         } finally {
             second.stop();
+        }
+    }
+
+    /** Python's stock ftplib.FTP_TLS (data connections that do not resume) with --tls-session-reuse=optional. */
+    @Test
+    void sessionReuseOptionalAdmitsStockPythonFtpTls() throws Exception {
+        ExternalCommand.assumeInstalled("python3", "python3");
+        Files.createDirectories(dir.resolve("root"));
+        Running server = start("optional", "--tls-session-reuse=optional");
+        try {
+            String script = """
+                    import ftplib, io, ssl, sys
+                    context = ssl.create_default_context(cafile=sys.argv[2])
+                    ftp = ftplib.FTP_TLS(context=context, timeout=30)
+                    ftp.connect("127.0.0.1", int(sys.argv[1]))
+                    ftp.login("alice", "secret")
+                    ftp.prot_p()
+                    ftp.storbinary("STOR up.txt", io.BytesIO(b"stock ftplib over TLS\\n"))
+                    got = io.BytesIO()
+                    ftp.retrbinary("RETR up.txt", got.write)
+                    print("got", got.getvalue(), ftp.nlst())
+                    ftp.quit()
+                    """;
+            ExternalCommand.Result run = ExternalCommand.in(dir).timeout(Duration.ofSeconds(60))
+                    .run("python3", "-c", script, Integer.toString(server.port()), dir.resolve("tls").resolve("cert.pem").toString());
+            assertThat(run.exit()).as(run.describe()).isZero();
+            assertThat(run.stdout()).contains("got b'stock ftplib over TLS\\n' ['up.txt']");
+            assertThat(Files.readString(dir.resolve("root").resolve("up.txt"))).isEqualTo("stock ftplib over TLS\n");
+        } finally {
+            server.stop();
         }
     }
 }

@@ -23,7 +23,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Python's {@code ftplib.FTP_TLS} against jftpd. Its {@code ntransfercmd} wraps data connections
  * without {@code session=}, so stock FTP_TLS never resumes the control session and PROT P
  * transfers are refused (as by vsftpd and FileZilla Server); the usual three-line subclass that
- * passes {@code session=self.sock.session} works, under TLS 1.3 and 1.2.
+ * passes {@code session=self.sock.session} works, under TLS 1.3 and 1.2; so does stock FTP_TLS
+ * with {@code --tls-session-reuse=optional}.
  */
 @Timeout(120)
 class FtpsPythonTest {
@@ -111,6 +112,34 @@ class FtpsPythonTest {
         }
     }
 
+    /**
+     * With --tls-session-reuse=optional, plain {@code ftplib.FTP_TLS} with {@code prot_p()} works:
+     * its data connections make TLS sessions of their own (README: the trade-off).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"1.3", "1.2"})
+    void stockFtpTlsTransfersByteExactWhenSessionReuseIsOptional(String version) throws Exception {
+        try (FtpsTestServer server = FtpsTestServer.start(dir, tls -> tls.withSessionReuseRequired(false))) {
+            byte[] content = new byte[4 * 1024 * 1024 + 1];
+            new Random(5).nextBytes(content);
+            Files.write(work.resolve("local.bin"), content);
+            Files.write(server.root.resolve("half.bin"), Arrays.copyOf(content, 2_000_000));
+
+            ExternalCommand.Result run = python(server, "stock", version);
+            assertThat(run.exit()).as(run.describe()).isZero();
+            assertThat(run.stdout()).as(run.describe())
+                    .contains("protocol TLSv" + version)
+                    .contains("names half.bin,up.bin")
+                    .contains("list 2")
+                    .contains("done");
+            assertThat(Files.readAllBytes(server.root.resolve("up.bin"))).isEqualTo(content);
+            assertThat(Files.readAllBytes(work.resolve("down.bin"))).isEqualTo(content);
+            assertThat(Files.readAllBytes(work.resolve("tail.bin"))).isEqualTo(Arrays.copyOfRange(content, 1_000_000, content.length));
+            assertThat(Files.readAllBytes(server.root.resolve("half.bin"))).isEqualTo(content);
+        }
+    }
+
+    /** The default, --tls-session-reuse=required: the same client is refused with 425. */
     @Test
     void stockFtpTlsDoesNotResumeTheSessionSoItsProtectedDataConnectionIsRefused() throws Exception {
         try (FtpsTestServer server = FtpsTestServer.start(dir, UnaryOperator.identity())) {
