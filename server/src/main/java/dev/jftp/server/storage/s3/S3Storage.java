@@ -22,7 +22,10 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.AwsProfileRegionProvider;
+import software.amazon.awssdk.regions.providers.AwsRegionProviderChain;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.regions.providers.SystemSettingsRegionProvider;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
@@ -87,16 +90,25 @@ public final class S3Storage implements Storage {
     public static S3Storage fromUri(String storageUri, Optional<URI> endpoint, S3Settings settings) throws IOException {
         S3Location location = S3Location.parse(storageUri);
         endpoint.ifPresent(S3Storage::checkEndpoint);
-        Region region;
+        return connect(location, endpoint, DefaultCredentialsProvider.builder().build(), region(location, endpoint), settings);
+    }
+
+    /**
+     * For AWS: the SDK's default region chain (AWS_REGION, aws.region, the profile, then the EC2
+     * instance's metadata). For another service: the same without the instance metadata, which only
+     * an EC2 machine has (elsewhere it costs a timeout and traffic to 169.254.169.254), and us-east-1
+     * when none is set.
+     */
+    private static Region region(S3Location location, Optional<URI> endpoint) throws IOException {
         try {
-            region = new DefaultAwsRegionProviderChain().getRegion();
+            return endpoint.isEmpty() ? new DefaultAwsRegionProviderChain().getRegion()
+                    : new AwsRegionProviderChain(new SystemSettingsRegionProvider(), new AwsProfileRegionProvider()).getRegion();
         } catch (SdkException e) {
             if (endpoint.isEmpty()) {
                 throw new IOException("no AWS region for " + location + ": set AWS_REGION (or a region in the AWS profile)");
             }
-            region = Region.US_EAST_1;
+            return Region.US_EAST_1;
         }
-        return connect(location, endpoint, DefaultCredentialsProvider.builder().build(), region, settings);
     }
 
     /** As {@link #fromUri}, with the credentials and region given (tests, embedding). */
