@@ -53,6 +53,7 @@ public final class S3TestServer implements BeforeAllCallback, AfterAllCallback, 
     private final Faults faults = new Faults();
     private final boolean onDisk;
     private Path directory;
+    private BlobStore backend;
     private S3Proxy proxy;
     private S3Client client;
     private URI endpoint;
@@ -75,7 +76,6 @@ public final class S3TestServer implements BeforeAllCallback, AfterAllCallback, 
         if (proxy != null) {
             return this;
         }
-        BlobStore backend;
         if (onDisk) {
             directory = Files.createTempDirectory("jftp-s3proxy");
             backend = new FilesystemNio2BlobStore(directory.toString());
@@ -136,6 +136,20 @@ public final class S3TestServer implements BeforeAllCallback, AfterAllCallback, 
         } else {
             client.createBucket(b -> b.bucket(bucket));
         }
+    }
+
+    /**
+     * Stores an object straight into the server's store, without HTTP: to fill a bucket with many
+     * keys quickly when the test is about something else (listing them, say).
+     */
+    public void putDirectly(String bucket, String key, byte[] content) {
+        backend.putBlob(software.amazon.awssdk.services.s3.model.PutObjectRequest.builder().bucket(bucket).key(key)
+                .contentLength((long) content.length).build(), new java.io.ByteArrayInputStream(content));
+    }
+
+    /** Deletes a bucket with everything in it (objects, multipart uploads), straight in the store. */
+    public void deleteBucketDirectly(String bucket) {
+        backend.deleteContainer(bucket);
     }
 
     public Faults faults() {

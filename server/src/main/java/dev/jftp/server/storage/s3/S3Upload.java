@@ -293,7 +293,7 @@ final class S3Upload implements UploadSink {
                 try {
                     client.abortMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(uploadId));
                     log.debug("S3 upload {} aborted after {} parts", virtualPath, partsStarted);
-                } catch (SdkException e) {
+                } catch (RuntimeException e) { // SdkException, or a client already closed
                     log.warn("S3 upload {} not committed and its abort failed ({}): the stale-upload clean-up removes its parts later",
                             virtualPath, e.getMessage());
                 }
