@@ -1,5 +1,6 @@
 package dev.jftp.server.testing;
 
+import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +19,7 @@ import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.blobstore.ForwardingBlobStore;
+import org.gaul.s3proxy.blobstore.domain.MultipartUpload;
 import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -30,9 +32,21 @@ import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
+import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
+import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.UploadPartRequest;
+import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 /**
  * A real S3 API server on loopback for tests: S3Proxy in-process, on a free port of 127.0.0.1, with
@@ -143,8 +157,12 @@ public final class S3TestServer implements BeforeAllCallback, AfterAllCallback, 
      * keys quickly when the test is about something else (listing them, say).
      */
     public void putDirectly(String bucket, String key, byte[] content) {
-        backend.putBlob(software.amazon.awssdk.services.s3.model.PutObjectRequest.builder().bucket(bucket).key(key)
-                .contentLength((long) content.length).build(), new java.io.ByteArrayInputStream(content));
+        putDirectly(bucket, key, new ByteArrayInputStream(content), content.length);
+    }
+
+    /** As {@link #putDirectly(String, String, byte[])}, streamed: for objects too large to hold. */
+    public void putDirectly(String bucket, String key, InputStream content, long length) {
+        backend.putBlob(PutObjectRequest.builder().bucket(bucket).key(key).contentLength(length).build(), content);
     }
 
     /** Deletes a bucket with everything in it (objects, multipart uploads), straight in the store. */
@@ -260,45 +278,45 @@ public final class S3TestServer implements BeforeAllCallback, AfterAllCallback, 
         }
 
         @Override
-        public software.amazon.awssdk.services.s3.model.ListObjectsV2Response list(
-                software.amazon.awssdk.services.s3.model.ListObjectsV2Request request) {
+        public ListObjectsV2Response list(
+                ListObjectsV2Request request) {
             faults.enter("list");
             return super.list(request);
         }
 
         @Override
-        public software.amazon.awssdk.services.s3.model.HeadObjectResponse blobMetadata(
-                software.amazon.awssdk.services.s3.model.HeadObjectRequest request) {
+        public HeadObjectResponse blobMetadata(
+                HeadObjectRequest request) {
             faults.enter("blobMetadata");
             return super.blobMetadata(request);
         }
 
         @Override
-        public software.amazon.awssdk.services.s3.model.PutObjectResponse putBlob(
-                software.amazon.awssdk.services.s3.model.PutObjectRequest request, InputStream in) {
+        public PutObjectResponse putBlob(
+                PutObjectRequest request, InputStream in) {
             faults.enter("putBlob");
             return super.putBlob(request, in);
         }
 
         @Override
-        public software.amazon.awssdk.services.s3.model.UploadPartResponse uploadMultipartPart(
-                org.gaul.s3proxy.blobstore.domain.MultipartUpload upload,
-                software.amazon.awssdk.services.s3.model.UploadPartRequest request, InputStream in) {
+        public UploadPartResponse uploadMultipartPart(
+                MultipartUpload upload,
+                UploadPartRequest request, InputStream in) {
             faults.enter("uploadMultipartPart");
             return super.uploadMultipartPart(upload, request, in);
         }
 
         @Override
-        public software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse completeMultipartUpload(
-                org.gaul.s3proxy.blobstore.domain.MultipartUpload upload,
-                software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest request) {
+        public CompleteMultipartUploadResponse completeMultipartUpload(
+                MultipartUpload upload,
+                CompleteMultipartUploadRequest request) {
             faults.enter("completeMultipartUpload");
             return super.completeMultipartUpload(upload, request);
         }
 
         @Override
-        public software.amazon.awssdk.services.s3.model.CopyObjectResponse copyBlob(
-                software.amazon.awssdk.services.s3.model.CopyObjectRequest request) {
+        public CopyObjectResponse copyBlob(
+                CopyObjectRequest request) {
             faults.enter("copyBlob");
             return super.copyBlob(request);
         }

@@ -88,6 +88,30 @@ class S3StorageTest {
         }
     }
 
+    /** {@code size} bytes of the pattern stored straight into the test server (no upload through the view). */
+    private void putPattern(String p, long size) {
+        S3.putDirectly(fixture.bucket(), fixture.key(p), new java.io.InputStream() {
+            private long position;
+
+            @Override
+            public int read() {
+                return position < size ? patternAt(position++) & 0xff : -1;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (position >= size) {
+                    return -1;
+                }
+                int n = (int) Math.min(len, size - position);
+                for (int i = 0; i < n; i++) {
+                    b[off + i] = patternAt(position++);
+                }
+                return n;
+            }
+        }, size);
+    }
+
     /** Reads the file from {@code offset} through a direct buffer and checks every byte against the pattern. */
     private long readAndCheckPattern(String p, long offset) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocateDirect(MIB);
@@ -206,22 +230,23 @@ class S3StorageTest {
     @Test
     void largeDownloadStreamsInBoundedMemory() throws IOException {
         long size = 64L * MIB;
-        uploadPattern("/big.bin", size);
+        putPattern("/big.bin", size);
+        putPattern("/warm-up.bin", 4L * MIB);
+        readAndCheckPattern("/warm-up.bin", 0); // classes loaded, code compiled, connection pooled
         S3.faults().reset();
-        readAndCheckPattern("/big.bin", 0); // warm-up: classes loaded, connection pooled
         long before = allocatedByThisThread();
         assertThat(readAndCheckPattern("/big.bin", 0)).isEqualTo(size);
         long allocated = allocatedByThisThread() - before;
         System.err.printf("reading 64 MiB allocated %,d bytes on the reading thread%n", allocated);
         // Streamed: the reader allocated a small fraction of what it read (no staging of the object).
         assertThat(allocated).isLessThan(8L * MIB);
-        assertThat(S3.faults().ranges()).containsExactly("", "");
+        assertThat(S3.faults().ranges()).containsExactly("");
     }
 
     @Test
     void aBrokenDownloadResumesWhereItStopped() throws IOException {
         long size = 12L * MIB;
-        uploadPattern("/cut.bin", size);
+        putPattern("/cut.bin", size);
         S3.faults().reset();
         S3.faults().cutNextDownloadAfter(3L * MIB);
         assertThat(readAndCheckPattern("/cut.bin", 0)).isEqualTo(size);
@@ -367,7 +392,7 @@ class S3StorageTest {
     @Test
     void renamingALargeFileCopiesItInPartsOnTheServer() throws IOException {
         long size = 12L * MIB; // above the test settings' 6 MiB: copied in parts of 5 MiB
-        uploadPattern("/large.bin", size);
+        putPattern("/large.bin", size);
         view.makeDirectory(path("/d"));
         view.rename(path("/large.bin"), path("/d/moved.bin"));
         String eTag = fixture.raw().headObject(r -> r.bucket(fixture.bucket()).key(fixture.key("/d/moved.bin"))).eTag();
