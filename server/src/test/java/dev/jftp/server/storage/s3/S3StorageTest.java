@@ -344,6 +344,38 @@ class S3StorageTest {
     }
 
     @Test
+    void uploadsAllFinishWithOnePartBufferForAllOfThem() throws Exception {
+        // The tightest budget: one part buffer, four small ones. Six uploads of two parts each must
+        // take turns, and all finish: one that waits for a part buffer never holds one.
+        S3Settings tight = S3StorageFixture.testSettings()
+                .withUploadMemory(S3Settings.MIN_PART_SIZE + 4L * 64 * 1024, 64 * 1024, 3)
+                .withMemoryWait(Duration.ofSeconds(50));
+        try (S3Storage storage = fixture.connect(tight);
+             ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            StorageView v = storage.open("alice");
+            assertThat(storage.memory().partBuffers()).isEqualTo(1);
+            List<Future<?>> uploads = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                String name = "/two-parts-" + i;
+                uploads.add(clients.submit(() -> {
+                    byte[] content = new byte[S3Settings.MIN_PART_SIZE + 100_000];
+                    java.util.Arrays.fill(content, (byte) name.charAt(name.length() - 1));
+                    write(v, name, content);
+                    return null;
+                }));
+            }
+            for (Future<?> f : uploads) {
+                f.get();
+            }
+            assertThat(storage.memory().peakInUse()).isLessThanOrEqualTo(storage.memory().budget());
+            assertThat(storage.memory().inUse()).isZero();
+            assertThat(v.stat(path("/two-parts-5")).size()).isEqualTo(S3Settings.MIN_PART_SIZE + 100_000);
+            assertThat(read(v, "/two-parts-3", S3Settings.MIN_PART_SIZE)).containsOnly((byte) '3');
+        }
+        assertThat(fixture.openMultipartUploads()).isZero();
+    }
+
+    @Test
     void aDiscardedMultipartUploadLeavesNothingBehind() throws IOException {
         write(view, "/keep.txt", "old content");
         try (UploadSink sink = view.openForWrite(path("/keep.txt"), UploadMode.REPLACE, 0)) {
