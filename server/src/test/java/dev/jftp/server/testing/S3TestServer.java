@@ -36,12 +36,16 @@ import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
 import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.DeletedObject;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -319,6 +323,25 @@ public final class S3TestServer implements BeforeAllCallback, AfterAllCallback, 
                 CopyObjectRequest request) {
             faults.enter("copyBlob");
             return super.copyBlob(request);
+        }
+
+        /**
+         * One key after the other, deepest first. S3Proxy's stores are file systems underneath and
+         * delete a batch on several threads; a directory whose files and marker go at once can then
+         * stay behind empty, and a delimited listing shows every directory, so it would appear as a
+         * prefix with nothing below it, which S3 never shows (it has no directories).
+         */
+        @Override
+        public DeleteObjectsResponse removeBlobs(DeleteObjectsRequest request) {
+            faults.enter("removeBlobs");
+            List<String> keys = request.delete().objects().stream().map(ObjectIdentifier::key)
+                    .sorted(Comparator.reverseOrder()).toList();
+            List<DeletedObject> deleted = new java.util.ArrayList<>(keys.size());
+            for (String key : keys) {
+                delegate().removeBlob(request.bucket(), key);
+                deleted.add(DeletedObject.builder().key(key).build());
+            }
+            return DeleteObjectsResponse.builder().deleted(Boolean.TRUE.equals(request.delete().quiet()) ? List.of() : deleted).build();
         }
 
         @Override
