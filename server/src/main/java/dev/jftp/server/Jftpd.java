@@ -1,17 +1,17 @@
 package dev.jftp.server;
 
-import dev.jftp.server.security.Account;
-import dev.jftp.server.security.ConnectionLimiter;
-import dev.jftp.server.security.PasswordHasher;
-import dev.jftp.server.security.SelfSignedCertificate;
-import dev.jftp.server.security.TlsContext;
-import dev.jftp.server.security.Permission;
-import dev.jftp.server.security.User;
-import dev.jftp.server.security.UsersFile;
-import dev.jftp.server.server.FtpServer;
-import dev.jftp.server.server.ServerConfig;
-import dev.jftp.server.server.TlsConfig;
-import dev.jftp.server.transfer.PassivePortRange;
+import dev.jftp.server.accounts.Account;
+import dev.jftp.server.limits.ConnectionLimiter;
+import dev.jftp.server.accounts.PasswordHasher;
+import dev.jftp.server.tls.SelfSignedCertificate;
+import dev.jftp.server.tls.TlsContext;
+import dev.jftp.server.accounts.Permission;
+import dev.jftp.server.accounts.User;
+import dev.jftp.server.accounts.UsersFile;
+import dev.jftp.server.ftp.FtpListener;
+import dev.jftp.server.ftp.ServerConfig;
+import dev.jftp.server.tls.TlsConfig;
+import dev.jftp.server.ftp.data.PassivePortRange;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
@@ -168,9 +168,9 @@ public final class Jftpd implements Callable<Integer> {
             err.println("jftpd: " + e.getMessage());
             return 2;
         }
-        FtpServer server;
+        FtpListener server;
         try {
-            server = FtpServer.start(config);
+            server = FtpListener.start(config);
         } catch (IOException e) {
             err.println("jftpd: cannot listen on " + bind + ":" + port + ": " + e.getMessage());
             return 1;

@@ -1,11 +1,11 @@
 package dev.jftp.client.support;
 
-import dev.jftp.server.security.Account;
-import dev.jftp.server.security.PasswordHasher;
-import dev.jftp.server.security.Permission;
-import dev.jftp.server.security.User;
-import dev.jftp.server.server.FtpServer;
-import dev.jftp.server.server.ServerConfig;
+import dev.jftp.server.accounts.Account;
+import dev.jftp.server.accounts.PasswordHasher;
+import dev.jftp.server.accounts.Permission;
+import dev.jftp.server.accounts.User;
+import dev.jftp.server.ftp.FtpListener;
+import dev.jftp.server.ftp.ServerConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,9 +20,9 @@ public final class TestServer implements AutoCloseable {
     private static final PasswordHasher HASHER = new PasswordHasher(1000);
 
     private final Path root;
-    private final FtpServer server;
+    private final FtpListener server;
 
-    private TestServer(Path root, FtpServer server) {
+    private TestServer(Path root, FtpListener server) {
         this.root = root;
         this.server = server;
     }
@@ -42,7 +42,7 @@ public final class TestServer implements AutoCloseable {
                 .withLoginFailureDelay(Duration.ofMillis(10))
                 .withShutdownGrace(Duration.ZERO)
                 .withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(10));
-        return new TestServer(root, FtpServer.start(config));
+        return new TestServer(root, FtpListener.start(config));
     }
 
     public int port() {

@@ -1,15 +1,15 @@
 package dev.jftp.client.support;
 
 import dev.jftp.client.tls.KnownHosts;
-import dev.jftp.server.security.Account;
-import dev.jftp.server.security.PasswordHasher;
-import dev.jftp.server.security.Permission;
-import dev.jftp.server.security.SelfSignedCertificate;
-import dev.jftp.server.security.TlsContext;
-import dev.jftp.server.security.User;
-import dev.jftp.server.server.FtpServer;
-import dev.jftp.server.server.ServerConfig;
-import dev.jftp.server.server.TlsConfig;
+import dev.jftp.server.accounts.Account;
+import dev.jftp.server.accounts.PasswordHasher;
+import dev.jftp.server.accounts.Permission;
+import dev.jftp.server.tls.SelfSignedCertificate;
+import dev.jftp.server.tls.TlsContext;
+import dev.jftp.server.accounts.User;
+import dev.jftp.server.ftp.FtpListener;
+import dev.jftp.server.ftp.ServerConfig;
+import dev.jftp.server.tls.TlsConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -29,9 +29,9 @@ import java.util.Map;
 public final class TlsTestServer implements AutoCloseable {
     public final Path root;
     public final SelfSignedCertificate.PemPair pem;
-    public final FtpServer server;
+    public final FtpListener server;
 
-    private TlsTestServer(Path root, SelfSignedCertificate.PemPair pem, FtpServer server) {
+    private TlsTestServer(Path root, SelfSignedCertificate.PemPair pem, FtpListener server) {
         this.root = root;
         this.pem = pem;
         this.server = server;
@@ -45,7 +45,7 @@ public final class TlsTestServer implements AutoCloseable {
         TlsConfig tls = TlsConfig.explicit(TlsContext.fromPem(pem.certificate(), pem.key()))
                 .withImplicitPort(0)
                 .withHandshakeTimeout(Duration.ofSeconds(10));
-        FtpServer server = FtpServer.start(ServerConfig.defaults(root, accounts)
+        FtpListener server = FtpListener.start(ServerConfig.defaults(root, accounts)
                 .withPort(0)
                 .withLoginFailureDelay(Duration.ofMillis(10))
                 .withShutdownGrace(Duration.ZERO)

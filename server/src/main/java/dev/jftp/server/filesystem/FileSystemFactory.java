@@ -1,6 +1,6 @@
 package dev.jftp.server.filesystem;
 
-import dev.jftp.server.security.User;
+import dev.jftp.server.accounts.User;
 import java.io.IOException;
 import java.nio.file.Path;
 

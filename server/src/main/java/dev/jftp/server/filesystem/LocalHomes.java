@@ -10,7 +10,7 @@ import dev.jftp.server.filesystem.linux.DirectoryHandle;
 import dev.jftp.server.filesystem.linux.ErrnoException;
 import dev.jftp.server.filesystem.linux.FileStatus;
 import dev.jftp.server.filesystem.linux.LinuxCalls;
-import dev.jftp.server.security.User;
+import dev.jftp.server.accounts.User;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,14 +1,14 @@
 package dev.jftp.server.ftps;
 
-import dev.jftp.server.security.Account;
-import dev.jftp.server.security.PasswordHasher;
-import dev.jftp.server.security.Permission;
-import dev.jftp.server.security.SelfSignedCertificate;
-import dev.jftp.server.security.TlsContext;
-import dev.jftp.server.security.User;
-import dev.jftp.server.server.FtpServer;
-import dev.jftp.server.server.ServerConfig;
-import dev.jftp.server.server.TlsConfig;
+import dev.jftp.server.accounts.Account;
+import dev.jftp.server.accounts.PasswordHasher;
+import dev.jftp.server.accounts.Permission;
+import dev.jftp.server.tls.SelfSignedCertificate;
+import dev.jftp.server.tls.TlsContext;
+import dev.jftp.server.accounts.User;
+import dev.jftp.server.ftp.FtpListener;
+import dev.jftp.server.ftp.ServerConfig;
+import dev.jftp.server.tls.TlsConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -30,9 +30,9 @@ public final class FtpsTestServer implements AutoCloseable {
 
     public final Path root;
     public final Path certificateFile;
-    public final FtpServer server;
+    public final FtpListener server;
 
-    private FtpsTestServer(Path root, Path certificateFile, FtpServer server) {
+    private FtpsTestServer(Path root, Path certificateFile, FtpListener server) {
         this.root = root;
         this.certificateFile = certificateFile;
         this.server = server;
@@ -74,7 +74,7 @@ public final class FtpsTestServer implements AutoCloseable {
                 .withLoginFailureDelay(Duration.ofMillis(10))
                 .withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(10))
                 .withTls(tlsConfig));
-        return new FtpsTestServer(root, pem.certificate(), FtpServer.start(config));
+        return new FtpsTestServer(root, pem.certificate(), FtpListener.start(config));
     }
 
     public int port() {

@@ -6,7 +6,7 @@ import dev.jftp.server.filesystem.FileSystemFactory;
 import dev.jftp.server.filesystem.FileSystemView;
 import dev.jftp.server.filesystem.LocalFileSystem;
 import dev.jftp.server.filesystem.LocalHomes;
-import dev.jftp.server.security.User;
+import dev.jftp.server.accounts.User;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;

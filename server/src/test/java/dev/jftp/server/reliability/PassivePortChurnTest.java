@@ -2,7 +2,7 @@ package dev.jftp.server.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jftp.server.transfer.PassivePortRange;
+import dev.jftp.server.ftp.data.PassivePortRange;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -2,7 +2,7 @@ package dev.jftp.server.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jftp.server.security.LoginThrottle;
+import dev.jftp.server.auth.LoginThrottle;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;

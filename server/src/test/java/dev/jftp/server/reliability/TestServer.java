@@ -1,12 +1,12 @@
 package dev.jftp.server.reliability;
 
 import dev.jftp.server.filesystem.FileSystemFactory;
-import dev.jftp.server.security.Account;
-import dev.jftp.server.security.PasswordHasher;
-import dev.jftp.server.security.Permission;
-import dev.jftp.server.security.User;
-import dev.jftp.server.server.FtpServer;
-import dev.jftp.server.server.ServerConfig;
+import dev.jftp.server.accounts.Account;
+import dev.jftp.server.accounts.PasswordHasher;
+import dev.jftp.server.accounts.Permission;
+import dev.jftp.server.accounts.User;
+import dev.jftp.server.ftp.FtpListener;
+import dev.jftp.server.ftp.ServerConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -18,9 +18,9 @@ final class TestServer implements AutoCloseable {
     static final String PASSWORD = "secret";
 
     final Path root;
-    final FtpServer server;
+    final FtpListener server;
 
-    private TestServer(Path root, FtpServer server) {
+    private TestServer(Path root, FtpListener server) {
         this.root = root;
         this.server = server;
     }
@@ -36,7 +36,7 @@ final class TestServer implements AutoCloseable {
     }
 
     static TestServer start(Path root, UnaryOperator<ServerConfig> settings, FileSystemFactory files) throws IOException {
-        return new TestServer(root, FtpServer.start(settings.apply(config(root)), files));
+        return new TestServer(root, FtpListener.start(settings.apply(config(root)), files));
     }
 
     int port() {

@@ -1,11 +1,11 @@
 package dev.jftp.server.testing;
 
-import dev.jftp.server.security.Account;
-import dev.jftp.server.security.PasswordHasher;
-import dev.jftp.server.security.Permission;
-import dev.jftp.server.security.User;
-import dev.jftp.server.server.FtpServer;
-import dev.jftp.server.server.ServerConfig;
+import dev.jftp.server.accounts.Account;
+import dev.jftp.server.accounts.PasswordHasher;
+import dev.jftp.server.accounts.Permission;
+import dev.jftp.server.accounts.User;
+import dev.jftp.server.ftp.FtpListener;
+import dev.jftp.server.ftp.ServerConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -41,11 +41,11 @@ public final class RunningServer implements AutoCloseable {
     private static final PasswordHasher FAST_HASHER = new PasswordHasher(1000);
 
     private final Path root;
-    private final FtpServer server;
+    private final FtpListener server;
     private final List<FTPClient> clients = new ArrayList<>();
     private final List<ControlConnection> connections = new ArrayList<>();
 
-    private RunningServer(Path root, FtpServer server) {
+    private RunningServer(Path root, FtpListener server) {
         this.root = root;
         this.server = server;
     }
@@ -64,14 +64,14 @@ public final class RunningServer implements AutoCloseable {
                 .withPort(0)
                 .withLoginFailureDelay(Duration.ofMillis(10))
                 .withShutdownGrace(Duration.ofSeconds(1));
-        return new RunningServer(root, FtpServer.start(customize.apply(config)));
+        return new RunningServer(root, FtpListener.start(customize.apply(config)));
     }
 
     public Path root() {
         return root;
     }
 
-    public FtpServer server() {
+    public FtpListener server() {
         return server;
     }
 

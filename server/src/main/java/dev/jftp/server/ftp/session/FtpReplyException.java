@@ -1,0 +1,55 @@
+package dev.jftp.server.ftp.session;
+
+import dev.jftp.protocol.ReplyCode;
+import dev.jftp.server.filesystem.JailViolationException;
+import dev.jftp.server.filesystem.LocalFileSystem;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+
+/** A command that cannot be carried out, with the reply that says why. */
+public final class FtpReplyException extends Exception {
+    private final ReplyCode code;
+
+    public FtpReplyException(ReplyCode code, String message) {
+        super(message, null, false, false);
+        this.code = code;
+    }
+
+    public ReplyCode code() {
+        return code;
+    }
+
+    /** The reply for a file-system failure on {@code path} (as the client named it). */
+    public static FtpReplyException of(IOException e, String path) {
+        if (isDiskFull(e)) {
+            return new FtpReplyException(ReplyCode.INSUFFICIENT_STORAGE, path + ": insufficient storage space");
+        }
+        return switch (e) {
+            case JailViolationException j -> new FtpReplyException(ReplyCode.FILE_UNAVAILABLE, path + ": Permission denied");
+            case NoSuchFileException n -> new FtpReplyException(ReplyCode.FILE_UNAVAILABLE, path + ": No such file or directory");
+            case AccessDeniedException a -> new FtpReplyException(ReplyCode.FILE_UNAVAILABLE, path + ": Permission denied");
+            case FileAlreadyExistsException f -> new FtpReplyException(ReplyCode.FILE_UNAVAILABLE, path + ": File exists");
+            case DirectoryNotEmptyException d -> new FtpReplyException(ReplyCode.FILE_UNAVAILABLE, path + ": Directory not empty");
+            case NotDirectoryException n -> new FtpReplyException(ReplyCode.FILE_UNAVAILABLE, path + ": Not a directory");
+            case LocalFileSystem.InvalidOffsetException o -> new FtpReplyException(ReplyCode.INVALID_RESTART_POINT, path + ": " + o.getReason());
+            case FileSystemException f when f.getReason() != null -> new FtpReplyException(ReplyCode.FILE_UNAVAILABLE, path + ": " + f.getReason());
+            default -> new FtpReplyException(ReplyCode.LOCAL_ERROR, path + ": local error in processing");
+        };
+    }
+
+    /** ENOSPC and EDQUOT, as the JDK reports them. */
+    public static boolean isDiskFull(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && (m.contains("No space left on device") || m.contains("Disk quota exceeded"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
