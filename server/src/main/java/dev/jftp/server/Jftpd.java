@@ -1,17 +1,17 @@
 package dev.jftp.server;
 
 import dev.jftp.server.accounts.Account;
-import dev.jftp.server.limits.ConnectionLimiter;
 import dev.jftp.server.accounts.PasswordHasher;
-import dev.jftp.server.tls.SelfSignedCertificate;
-import dev.jftp.server.tls.TlsContext;
 import dev.jftp.server.accounts.Permission;
 import dev.jftp.server.accounts.User;
 import dev.jftp.server.accounts.UsersFile;
 import dev.jftp.server.ftp.FtpListener;
 import dev.jftp.server.ftp.ServerConfig;
-import dev.jftp.server.tls.TlsConfig;
 import dev.jftp.server.ftp.data.PassivePortRange;
+import dev.jftp.server.limits.ConnectionLimiter;
+import dev.jftp.server.tls.SelfSignedCertificate;
+import dev.jftp.server.tls.TlsConfig;
+import dev.jftp.server.tls.TlsContext;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
@@ -30,10 +30,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** The jftpd command line: starts the server, or manages the users file ({@code jftpd user add}). */
 @Command(name = "jftpd", mixinStandardHelpOptions = true, version = "jftpd 0.1.0",
@@ -138,13 +138,13 @@ public final class Jftpd implements Callable<Integer> {
             }
             String name = spec.substring(0, colon);
             char[] password = spec.substring(colon + 1).toCharArray();
-            accounts.put(name, new Account(new User(name, rootDir, Permission.ALL, false), hasher.hash(password)));
+            accounts.put(name, new Account(new User(name, "", Permission.ALL, false), hasher.hash(password)));
             Arrays.fill(password, '\0');
         }
         String generatedPassword = null;
         if (accounts.isEmpty() && !anonymous) {
             generatedPassword = randomPassword();
-            accounts.put("jftp", new Account(new User("jftp", rootDir, Permission.ALL, false), hasher.hash(generatedPassword.toCharArray())));
+            accounts.put("jftp", new Account(new User("jftp", "", Permission.ALL, false), hasher.hash(generatedPassword.toCharArray())));
         }
         TlsConfig tls;
         try {

@@ -35,8 +35,8 @@ public final class TestServer implements AutoCloseable {
     public static TestServer start(Path root, int port) throws IOException {
         String hash = HASHER.hash(PASSWORD.toCharArray());
         Map<String, Account> accounts = Map.of(
-                "alice", new Account(new User("alice", root, Permission.ALL, false), hash),
-                "reader", new Account(new User("reader", root, Permission.READ_ONLY, false), hash));
+                "alice", new Account(new User("alice", "", Permission.ALL, false), hash),
+                "reader", new Account(new User("reader", "", Permission.READ_ONLY, false), hash));
         ServerConfig config = ServerConfig.defaults(root, accounts)
                 .withPort(port)
                 .withLoginFailureDelay(Duration.ofMillis(10))

@@ -4,12 +4,12 @@ import dev.jftp.client.tls.KnownHosts;
 import dev.jftp.server.accounts.Account;
 import dev.jftp.server.accounts.PasswordHasher;
 import dev.jftp.server.accounts.Permission;
-import dev.jftp.server.tls.SelfSignedCertificate;
-import dev.jftp.server.tls.TlsContext;
 import dev.jftp.server.accounts.User;
 import dev.jftp.server.ftp.FtpListener;
 import dev.jftp.server.ftp.ServerConfig;
+import dev.jftp.server.tls.SelfSignedCertificate;
 import dev.jftp.server.tls.TlsConfig;
+import dev.jftp.server.tls.TlsContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -40,7 +40,7 @@ public final class TlsTestServer implements AutoCloseable {
     /** Starts on {@code root}, with the certificate kept in {@code certificateDir} (made there once). */
     public static TlsTestServer start(Path root, Path certificateDir) throws IOException {
         SelfSignedCertificate.PemPair pem = SelfSignedCertificate.ensure(certificateDir, List.of());
-        var accounts = Map.of("alice", new Account(new User("alice", root, Permission.ALL, false),
+        var accounts = Map.of("alice", new Account(new User("alice", "", Permission.ALL, false),
                 new PasswordHasher(1000).hash(TestServer.PASSWORD.toCharArray())));
         TlsConfig tls = TlsConfig.explicit(TlsContext.fromPem(pem.certificate(), pem.key()))
                 .withImplicitPort(0)

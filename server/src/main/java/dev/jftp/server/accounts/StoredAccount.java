@@ -1,6 +1,5 @@
 package dev.jftp.server.accounts;
 
-import dev.jftp.server.accounts.Permission;
 import java.util.List;
 import java.util.Set;
 

@@ -46,14 +46,13 @@ public final class UsersFile {
                 throw new IllegalArgumentException(where + "the password must be a " + PasswordHasher.SCHEME
                         + " hash (create entries with 'jftpd user add')");
             }
-            Path home = fields[2].isEmpty() ? serverRoot : serverRoot.resolve(fields[2]);
             Set<Permission> permissions;
             try {
                 permissions = Permission.parseList(fields[3]);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(where + e.getMessage());
             }
-            if (accounts.put(name, new Account(new User(name, home.normalize(), permissions, false), fields[1])) != null) {
+            if (accounts.put(name, new Account(new User(name, fields[2], permissions, false), fields[1])) != null) {
                 throw new IllegalArgumentException(where + "user '" + name + "' appears twice");
             }
         }

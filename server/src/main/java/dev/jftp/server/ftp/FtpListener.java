@@ -1,16 +1,17 @@
 package dev.jftp.server.ftp;
 
-import dev.jftp.server.ftp.session.ServerContext;
-import dev.jftp.server.filesystem.FileSystemFactory;
 import dev.jftp.server.accounts.Account;
-import dev.jftp.server.auth.Authenticator;
-import dev.jftp.server.limits.ConnectionLimiter;
-import dev.jftp.server.auth.LoginThrottle;
 import dev.jftp.server.accounts.Permission;
 import dev.jftp.server.accounts.User;
+import dev.jftp.server.auth.Authenticator;
+import dev.jftp.server.auth.LoginThrottle;
+import dev.jftp.server.ftp.data.PassiveListeners;
 import dev.jftp.server.ftp.session.CommandTable;
 import dev.jftp.server.ftp.session.FtpSession;
-import dev.jftp.server.ftp.data.PassiveListeners;
+import dev.jftp.server.ftp.session.ServerContext;
+import dev.jftp.server.limits.ConnectionLimiter;
+import dev.jftp.server.storage.Storage;
+import dev.jftp.server.storage.local.LocalStorage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -63,13 +64,13 @@ public final class FtpListener implements AutoCloseable {
     private final Thread watchdog;
     private volatile boolean stopping;
 
-    private FtpListener(ServerConfig config, FileSystemFactory fileSystems) throws IOException {
+    private FtpListener(ServerConfig config, Storage storage) throws IOException {
         Files.createDirectories(config.root());
         User anonymous = config.anonymous()
-                ? new User("anonymous", config.root(), Permission.READ_ONLY, true) : null;
+                ? new User("anonymous", "", Permission.READ_ONLY, true) : null;
         Map<String, Account> accounts = config.accounts();
         this.context = new ServerContext(config, CommandTable.standard(),
-                new Authenticator(accounts, anonymous), new LoginThrottle(config.loginFailureDelay()), fileSystems);
+                new Authenticator(accounts, anonymous), new LoginThrottle(config.loginFailureDelay()), storage);
         this.limiter = new ConnectionLimiter(config.maxSessions(), config.maxSessionsPerAddress());
         this.listener = listen(config.bindAddress(), config.port());
         this.acceptThread = Thread.ofPlatform().name("ftp-accept").daemon(false).unstarted(() -> acceptLoop(listener, false));
@@ -127,16 +128,16 @@ public final class FtpListener implements AutoCloseable {
     /** Binds and starts accepting; users' homes are on the local disk below the root. */
     public static FtpListener start(ServerConfig config) throws IOException {
         Files.createDirectories(config.root());
-        return start(config, FileSystemFactory.local(config.root()));
+        return start(config, LocalStorage.at(config.root()));
     }
 
-    /** Binds and starts accepting; logged-in users get their files from {@code fileSystems}, which the server closes when it stops. */
-    public static FtpListener start(ServerConfig config, FileSystemFactory fileSystems) throws IOException {
+    /** Binds and starts accepting; logged-in users get their files from {@code storage}, which the server closes when it stops. */
+    public static FtpListener start(ServerConfig config, Storage storage) throws IOException {
         FtpListener server;
         try {
-            server = new FtpListener(config, fileSystems);
+            server = new FtpListener(config, storage);
         } catch (IOException | RuntimeException e) {
-            fileSystems.close();
+            storage.close();
             throw e;
         }
         server.acceptThread.start();
@@ -282,6 +283,10 @@ public final class FtpListener implements AutoCloseable {
         while (!sessions.isEmpty() && System.nanoTime() < closeDeadline) {
             pause();
         }
-        context.fileSystems().close(); // a session still ending keeps its home open until its last operation
+        try {
+            context.storage().close(); // a session still ending keeps its home open until its last operation
+        } catch (IOException e) {
+            log.warn("closing the storage: {}", e.toString());
+        }
     }
 }

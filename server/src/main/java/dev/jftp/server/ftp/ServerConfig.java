@@ -1,9 +1,9 @@
 package dev.jftp.server.ftp;
 
-import dev.jftp.server.tls.TlsConfig;
 import dev.jftp.server.accounts.Account;
-import dev.jftp.server.limits.ConnectionLimiter;
 import dev.jftp.server.ftp.data.PassivePortRange;
+import dev.jftp.server.limits.ConnectionLimiter;
+import dev.jftp.server.tls.TlsConfig;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;

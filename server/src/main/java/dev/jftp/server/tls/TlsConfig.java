@@ -1,6 +1,5 @@
 package dev.jftp.server.tls;
 
-import dev.jftp.server.tls.TlsContext;
 import java.time.Duration;
 
 /**

@@ -1,20 +1,19 @@
 package dev.jftp.server.auth;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.jftp.server.accounts.Account;
 import dev.jftp.server.accounts.PasswordHasher;
 import dev.jftp.server.accounts.Permission;
 import dev.jftp.server.accounts.User;
-import static org.assertj.core.api.Assertions.assertThat;
-
-import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The cache of verified logins: what may skip the slow hash, and what never may. */
 class AuthenticatorTest {
-    private static final User ALICE = new User("alice", Path.of("/srv/alice"), EnumSet.allOf(Permission.class), false);
-    private static final User ANONYMOUS = new User("anonymous", Path.of("/srv/pub"), EnumSet.of(Permission.READ), true);
+    private static final User ALICE = new User("alice", "alice", EnumSet.allOf(Permission.class), false);
+    private static final User ANONYMOUS = new User("anonymous", "", EnumSet.of(Permission.READ), true);
 
     private final Authenticator authenticator = new Authenticator(
             Map.of("alice", new Account(ALICE, new PasswordHasher(1000).hash("secret".toCharArray()))), ANONYMOUS);

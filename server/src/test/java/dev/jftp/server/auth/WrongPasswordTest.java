@@ -1,8 +1,8 @@
 package dev.jftp.server.auth;
 
-import dev.jftp.server.accounts.User;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jftp.server.accounts.User;
 import dev.jftp.server.ftp.ControlConnection;
 import dev.jftp.server.ftp.ServerUnderTest;
 import java.io.IOException;

@@ -32,7 +32,7 @@ public final class ServerUnderTest implements AutoCloseable {
 
     /** Starts a server on {@code root}; {@code tweak} adjusts the configuration (limits, timeouts). */
     public static ServerUnderTest start(Path root, UnaryOperator<ServerConfig> tweak) throws IOException {
-        var accounts = Map.of(USER, new Account(new User(USER, root, Permission.ALL, false),
+        var accounts = Map.of(USER, new Account(new User(USER, "", Permission.ALL, false),
                 new PasswordHasher(1000).hash(PASSWORD.toCharArray())));
         ServerConfig config = ServerConfig.defaults(root, accounts)
                 .withPort(0)

@@ -3,12 +3,12 @@ package dev.jftp.server.ftps;
 import dev.jftp.server.accounts.Account;
 import dev.jftp.server.accounts.PasswordHasher;
 import dev.jftp.server.accounts.Permission;
-import dev.jftp.server.tls.SelfSignedCertificate;
-import dev.jftp.server.tls.TlsContext;
 import dev.jftp.server.accounts.User;
 import dev.jftp.server.ftp.FtpListener;
 import dev.jftp.server.ftp.ServerConfig;
+import dev.jftp.server.tls.SelfSignedCertificate;
 import dev.jftp.server.tls.TlsConfig;
+import dev.jftp.server.tls.TlsContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -65,7 +65,7 @@ public final class FtpsTestServer implements AutoCloseable {
         SelfSignedCertificate.PemPair pem = certificate();
         Path root = dir.resolve("root");
         Files.createDirectories(root);
-        var accounts = Map.of(USER, new Account(new User(USER, root, Permission.ALL, false),
+        var accounts = Map.of(USER, new Account(new User(USER, "", Permission.ALL, false),
                 new PasswordHasher(1000).hash(PASSWORD.toCharArray())));
         TlsConfig tlsConfig = tls.apply(TlsConfig.explicit(TlsContext.fromPem(pem.certificate(), pem.key()))
                 .withHandshakeTimeout(Duration.ofSeconds(10)));

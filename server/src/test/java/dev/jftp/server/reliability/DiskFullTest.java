@@ -2,11 +2,9 @@ package dev.jftp.server.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jftp.server.filesystem.FileSystemFactory;
-import dev.jftp.server.filesystem.FileSystemView;
-import dev.jftp.server.filesystem.LocalFileSystem;
-import dev.jftp.server.filesystem.LocalHomes;
-import dev.jftp.server.accounts.User;
+import dev.jftp.server.storage.Storage;
+import dev.jftp.server.storage.local.LocalStorage;
+import dev.jftp.server.storage.local.LocalStorageView;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -28,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A disk that fills up during STOR: the upload fails with 452, its partial data is removed, the
  * file it would have replaced is untouched, and the server goes on serving. Run twice: on a real
  * 1 MiB tmpfs where the machine lets us mount one (root in a container that allows it), and always
- * on a file-system wrapper that fails writes the same way (ENOSPC).
+ * on a storage decorator that fails writes the same way (ENOSPC).
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class DiskFullTest {
@@ -77,32 +75,21 @@ class DiskFullTest {
         Assumptions.assumeTrue(tmpfs != null, () -> mountRefusal);
         FileStore store = Files.getFileStore(tmpfs);
         assertThat(store.getTotalSpace()).isLessThanOrEqualTo(CAPACITY);
-        fillUpDuringStor(tmpfs, FileSystemFactory.local(tmpfs), "tmpfs 1 MiB", () -> CAPACITY - freeBytes(store));
+        fillUpDuringStor(tmpfs, LocalStorage.at(tmpfs), "tmpfs 1 MiB", () -> CAPACITY - freeBytes(store));
     }
 
     @Test
-    void fullDiskSimulatedByAFileSystemThatFailsWrites() throws IOException {
+    void fullDiskSimulatedByAStorageThatFailsWrites() throws IOException {
         Path root = Files.createDirectories(temp.resolve("wrapped"));
-        LocalHomes homes = LocalHomes.open(root);
-        FileSystemFactory full = new FileSystemFactory() {
-            @Override
-            public FileSystemView open(User user) throws IOException {
-                return new DiskFullFileSystem(homes.view(user.home()), CAPACITY);
-            }
-
-            @Override
-            public void close() {
-                homes.close();
-            }
-        };
-        fillUpDuringStor(root, full, "ENOSPC wrapper 1 MiB", () -> DiskFullFileSystem.used(root));
+        Storage full = new DiskFullStorage(LocalStorage.at(root), CAPACITY, () -> DiskFullStorage.used(root));
+        fillUpDuringStor(root, full, "ENOSPC wrapper 1 MiB", () -> DiskFullStorage.used(root));
     }
 
     interface UsedBytes {
         long get() throws IOException;
     }
 
-    private void fillUpDuringStor(Path root, FileSystemFactory files, String where, UsedBytes used) throws IOException {
+    private void fillUpDuringStor(Path root, Storage files, String where, UsedBytes used) throws IOException {
         server = TestServer.start(root, c -> c.withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(10)), files);
         byte[] old = FaultInjectionTest.randomBytes(200 * 1024, 7);
         Files.write(root.resolve("keep.bin"), old);
@@ -190,7 +177,7 @@ class DiskFullTest {
 
     private static java.util.List<Path> temporaryFiles(Path root) throws IOException {
         try (Stream<Path> all = Files.walk(root)) {
-            return all.filter(p -> p.getFileName().toString().startsWith(LocalFileSystem.TEMP_PREFIX)).toList();
+            return all.filter(p -> p.getFileName().toString().startsWith(LocalStorageView.TEMP_PREFIX)).toList();
         }
     }
 }

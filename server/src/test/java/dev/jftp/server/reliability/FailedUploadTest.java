@@ -6,7 +6,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.jftp.server.filesystem.LocalFileSystem;
+import dev.jftp.server.storage.local.LocalStorageView;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -158,7 +158,7 @@ class FailedUploadTest {
 
     private List<Path> temporaryFiles() throws IOException {
         try (Stream<Path> all = Files.walk(root)) {
-            return all.filter(p -> p.getFileName().toString().startsWith(LocalFileSystem.TEMP_PREFIX)).toList();
+            return all.filter(p -> p.getFileName().toString().startsWith(LocalStorageView.TEMP_PREFIX)).toList();
         }
     }
 

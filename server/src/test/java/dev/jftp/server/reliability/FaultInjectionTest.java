@@ -2,7 +2,7 @@ package dev.jftp.server.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jftp.server.filesystem.LocalFileSystem;
+import dev.jftp.server.storage.local.LocalStorageView;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -316,7 +316,7 @@ class FaultInjectionTest {
 
     static java.util.List<Path> temporaryFiles() throws IOException {
         try (Stream<Path> all = Files.walk(root)) {
-            return all.filter(p -> p.getFileName().toString().startsWith(LocalFileSystem.TEMP_PREFIX)).toList();
+            return all.filter(p -> p.getFileName().toString().startsWith(LocalStorageView.TEMP_PREFIX)).toList();
         }
     }
 

@@ -2,9 +2,9 @@ package dev.jftp.server.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jftp.server.filesystem.FileEntry;
-import dev.jftp.server.filesystem.LocalFileSystem;
-import dev.jftp.server.filesystem.VirtualPath;
+import dev.jftp.server.storage.FileEntry;
+import dev.jftp.server.storage.VirtualPath;
+import dev.jftp.server.storage.local.LocalStorageView;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -228,7 +228,7 @@ class ListingAbuseTest {
     private static long materializedListingBytes() throws IOException {
         long before = liveHeap();
         List<FileEntry> all = new ArrayList<>();
-        try (LocalFileSystem files = new LocalFileSystem(root); DirectoryStream<FileEntry> entries = files.list(VirtualPath.ROOT.resolve("huge"))) {
+        try (LocalStorageView files = new LocalStorageView(root); DirectoryStream<FileEntry> entries = files.list(VirtualPath.ROOT.resolve("huge"))) {
             entries.forEach(all::add);
         }
         long after = liveHeap();

@@ -2,8 +2,8 @@ package dev.jftp.server.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jftp.server.filesystem.linux.ErrnoException;
-import dev.jftp.server.filesystem.linux.LinuxCalls;
+import dev.jftp.server.storage.local.linux.ErrnoException;
+import dev.jftp.server.storage.local.linux.LinuxCalls;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;

@@ -2,9 +2,9 @@ package dev.jftp.server.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jftp.server.filesystem.FileSystemFactory;
-import dev.jftp.server.filesystem.LocalFileSystem;
-import dev.jftp.server.filesystem.LocalHomes;
+import dev.jftp.server.storage.Storage;
+import dev.jftp.server.storage.local.LocalStorage;
+import dev.jftp.server.storage.local.LocalStorageView;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.foreign.Arena;
@@ -117,7 +117,7 @@ class SymlinkSwapTest {
     void aSwappedInLinkReachesNothingOutside(String resolution) throws Exception {
         RETR_SERVED.set(0);
         RETR_REFUSED.set(0);
-        FileSystemFactory files = resolution.equals("walk") ? LocalHomes.withoutOpenat2(root) : FileSystemFactory.local(root);
+        Storage files = resolution.equals("walk") ? LocalStorage.withoutOpenat2(root) : LocalStorage.at(root);
         server = TestServer.start(root, c -> c.withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(10)), files);
         warmUp();
         baseline = ResourceBaseline.capture();
@@ -174,7 +174,7 @@ class SymlinkSwapTest {
                 operations.get(), swaps.get()).isEmpty();
         softly.assertThat(describe(outside)).as("the tree outside the root").isEqualTo(outsideBefore);
         try (Stream<Path> all = Files.walk(base)) {
-            softly.assertThat(all.filter(p -> p.getFileName().toString().startsWith(LocalFileSystem.TEMP_PREFIX)).map(base::relativize).toList())
+            softly.assertThat(all.filter(p -> p.getFileName().toString().startsWith(LocalStorageView.TEMP_PREFIX)).map(base::relativize).toList())
                     .as("temporary upload files left").isEmpty();
         }
         softly.assertAll();

@@ -1,12 +1,13 @@
 package dev.jftp.server.reliability;
 
-import dev.jftp.server.filesystem.FileSystemFactory;
 import dev.jftp.server.accounts.Account;
 import dev.jftp.server.accounts.PasswordHasher;
 import dev.jftp.server.accounts.Permission;
 import dev.jftp.server.accounts.User;
 import dev.jftp.server.ftp.FtpListener;
 import dev.jftp.server.ftp.ServerConfig;
+import dev.jftp.server.storage.Storage;
+import dev.jftp.server.storage.local.LocalStorage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -26,16 +27,16 @@ final class TestServer implements AutoCloseable {
     }
 
     static ServerConfig config(Path root) {
-        var accounts = Map.of(USER, new Account(new User(USER, root, Permission.ALL, false),
+        var accounts = Map.of(USER, new Account(new User(USER, "", Permission.ALL, false),
                 new PasswordHasher(1000).hash(PASSWORD.toCharArray())));
         return ServerConfig.defaults(root, accounts).withPort(0);
     }
 
     static TestServer start(Path root, UnaryOperator<ServerConfig> settings) throws IOException {
-        return start(root, settings, FileSystemFactory.local(root));
+        return start(root, settings, LocalStorage.at(root));
     }
 
-    static TestServer start(Path root, UnaryOperator<ServerConfig> settings, FileSystemFactory files) throws IOException {
+    static TestServer start(Path root, UnaryOperator<ServerConfig> settings, Storage files) throws IOException {
         return new TestServer(root, FtpListener.start(settings.apply(config(root)), files));
     }
 

@@ -6,6 +6,8 @@ import dev.jftp.server.accounts.Permission;
 import dev.jftp.server.accounts.User;
 import dev.jftp.server.ftp.FtpListener;
 import dev.jftp.server.ftp.ServerConfig;
+import dev.jftp.server.storage.Storage;
+import dev.jftp.server.storage.local.LocalStorage;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -57,14 +59,19 @@ public final class RunningServer implements AutoCloseable {
     /** Starts with the test defaults, changed by {@code customize} (e.g. {@code c -> c.withTimeouts(...)}). */
     public static RunningServer start(Path root, UnaryOperator<ServerConfig> customize) throws IOException {
         Files.createDirectories(root);
+        return start(root, customize, LocalStorage.at(root));
+    }
+
+    /** Starts with the test defaults, serving {@code storage} (which the server closes). */
+    public static RunningServer start(Path root, UnaryOperator<ServerConfig> customize, Storage storage) throws IOException {
         Map<String, Account> accounts = Map.of(
-                ALICE, new Account(new User(ALICE, root, Permission.ALL, false), FAST_HASHER.hash(ALICE_PASSWORD.toCharArray())),
-                READER, new Account(new User(READER, root, Permission.READ_ONLY, false), FAST_HASHER.hash(READER_PASSWORD.toCharArray())));
+                ALICE, new Account(new User(ALICE, "", Permission.ALL, false), FAST_HASHER.hash(ALICE_PASSWORD.toCharArray())),
+                READER, new Account(new User(READER, "", Permission.READ_ONLY, false), FAST_HASHER.hash(READER_PASSWORD.toCharArray())));
         ServerConfig config = ServerConfig.defaults(root, accounts)
                 .withPort(0)
                 .withLoginFailureDelay(Duration.ofMillis(10))
                 .withShutdownGrace(Duration.ofSeconds(1));
-        return new RunningServer(root, FtpListener.start(customize.apply(config)));
+        return new RunningServer(root, FtpListener.start(customize.apply(config), storage));
     }
 
     public Path root() {

@@ -1,7 +1,7 @@
 package dev.jftp.server.ftp.command;
 
 import dev.jftp.protocol.FtpTime;
-import dev.jftp.server.filesystem.FileEntry;
+import dev.jftp.server.storage.FileEntry;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -33,7 +33,7 @@ public final class ListingFormat {
     public static String longLine(FileEntry e, Instant now, DateColumn dates) {
         StringBuilder sb = new StringBuilder(80 + e.name().length());
         sb.append(e.isDirectory() ? 'd' : e.type() == FileEntry.Type.OTHER ? 'l' : '-');
-        appendMode(sb, e.permissions());
+        appendMode(sb, modeShown(e));
         sb.append(" 1 ftp      ftp      ");
         String size = Long.toString(e.size());
         for (int pad = 12 - size.length(); pad > 0; pad--) {
@@ -79,6 +79,11 @@ public final class ListingFormat {
         }
     }
 
+    /** The entry's mode, or for a storage without modes (S3) what such an entry would usually have. */
+    private static int modeShown(FileEntry e) {
+        return e.hasMode() ? e.mode() : e.isDirectory() ? 0755 : 0644;
+    }
+
     private static void appendMode(StringBuilder sb, int mode) {
         String letters = "rwxrwxrwx";
         for (int i = 0; i < 9; i++) {
@@ -98,17 +103,19 @@ public final class ListingFormat {
         sb.append("modify=").append(FtpTime.format(e.modified())).append(';');
         sb.append("perm=").append(perm).append(';');
         sb.append("unique=").append(e.uniqueId()).append(';');
-        sb.append("UNIX.mode=0").append(Integer.toOctalString(e.permissions() & 07777)).append(';');
+        if (e.hasMode()) {
+            sb.append("UNIX.mode=0").append(Integer.toOctalString(e.mode() & 07777)).append(';');
+        }
         sb.append(' ').append(printable(name));
         return sb.toString();
     }
 
     /**
      * The RFC 3659 section 7.5.5 "perm" fact: what this user may do with the entry, from their
-     * permissions and the file's owner bits.
+     * permissions and the file's owner bits (where the storage has modes).
      */
     public static String permFact(FileEntry e, boolean mayWrite, boolean mayDelete, boolean mayRename, boolean mayMkdir) {
-        boolean ownerWrite = (e.permissions() & 0200) != 0;
+        boolean ownerWrite = !e.hasMode() || (e.mode() & 0200) != 0;
         StringBuilder sb = new StringBuilder(8);
         if (e.isDirectory()) {
             if (mayWrite && ownerWrite) {

@@ -12,6 +12,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
@@ -21,8 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An open data connection. Binary downloads go from the file to the socket with
- * {@link FileChannel#transferTo} (sendfile on Linux); uploads go through a pooled direct buffer.
+ * An open data connection. Binary downloads from the local disk (a {@link FileChannel}) go from the
+ * file to the socket with {@link FileChannel#transferTo} (sendfile on Linux); downloads from any other
+ * storage, and uploads, go through a pooled direct buffer.
  * ASCII mode converts line ends (RFC 959 section 3.1.1.1: CRLF on the wire).
  * {@link #close()} from another thread (ABOR) makes a running transfer fail at once.
  *
@@ -107,6 +109,18 @@ public final class DataConnection implements Closeable {
     }
 
     /**
+     * Sends a file the storage opened from {@code offset} to {@code size}, its size when it was
+     * opened; returns the bytes read from it. A {@link FileChannel} (the local disk) goes by
+     * sendfile, any other channel through a buffer.
+     */
+    public long send(SeekableByteChannel file, long offset, long size, boolean ascii, TransferProgress progress) throws IOException {
+        if (file instanceof FileChannel local) {
+            return sendFile(local, offset, size, ascii, progress);
+        }
+        return ascii ? sendAscii(file, offset, progress) : sendThroughBuffer(file, offset, progress);
+    }
+
+    /**
      * Sends the file from {@code offset} to its end; returns the bytes read from the file.
      *
      * <p>On a virtual thread, transferTo must never meet a socket the kernel would block on: sendfile
@@ -170,14 +184,15 @@ public final class DataConnection implements Closeable {
         return n;
     }
 
-    private long sendThroughBuffer(FileChannel file, long offset, TransferProgress progress) throws IOException {
+    private long sendThroughBuffer(SeekableByteChannel file, long offset, TransferProgress progress) throws IOException {
         ByteBuffer buffer = BufferPool.take();
         try {
             long position = offset;
             long size = file.size(); // as sendFile: what the file holds now, even if it grows meanwhile
+            file.position(offset);
             while (position < size) {
                 buffer.clear().limit((int) Math.min(buffer.capacity(), size - position));
-                int n = file.read(buffer, position);
+                int n = file.read(buffer);
                 if (n <= 0) {
                     throw new FileShrankException(size, file.size()); // someone truncated it under us
                 }
@@ -201,16 +216,17 @@ public final class DataConnection implements Closeable {
         }
     }
 
-    private long sendAscii(FileChannel file, long offset, TransferProgress progress) throws IOException {
+    private long sendAscii(SeekableByteChannel file, long offset, TransferProgress progress) throws IOException {
         ByteBuffer in = BufferPool.take();
         ByteBuffer out = BufferPool.take();
         try {
             long position = offset;
             long size = file.size();
+            file.position(offset);
             byte previous = 0;
             while (true) {
                 in.clear();
-                int n = file.read(in, position);
+                int n = file.read(in);
                 if (n < 0) {
                     if (position < size) {
                         throw new FileShrankException(size, position);
@@ -267,8 +283,8 @@ public final class DataConnection implements Closeable {
         }
     }
 
-    /** Receives until the client closes the connection; returns the bytes written to the file. */
-    public long receiveFile(FileChannel file, boolean ascii, TransferProgress progress) throws IOException {
+    /** Receives until the client closes the connection; returns the bytes written to the upload's channel. */
+    public long receiveFile(WritableByteChannel file, boolean ascii, TransferProgress progress) throws IOException {
         ByteBuffer buffer = BufferPool.take();
         try {
             long written = 0;

@@ -1,10 +1,10 @@
 package dev.jftp.server.ftp.session;
 
 import dev.jftp.protocol.ReplyCode;
-import dev.jftp.server.filesystem.VirtualPath;
-import dev.jftp.server.ftp.control.ControlCharacters;
-import dev.jftp.server.auth.LoginThrottle;
 import dev.jftp.server.accounts.User;
+import dev.jftp.server.auth.LoginThrottle;
+import dev.jftp.server.ftp.control.ControlCharacters;
+import dev.jftp.server.storage.VirtualPath;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
@@ -57,7 +57,7 @@ final class AccessCommands {
         s.pendingUser = null;
         User u = user.get();
         try {
-            s.files = s.server().fileSystems().open(u); // makes the home when missing
+            s.files = s.server().storage().open(u.home()); // makes the home when missing
         } catch (IOException e) {
             // The reason only: no server path in a log line (the users file says where the home is).
             log.error("session {}: the home directory of {} is not usable: {}", s.id(), u.name(), e.getMessage());

@@ -2,14 +2,14 @@ package dev.jftp.server.ftp.session;
 
 import dev.jftp.protocol.FtpTime;
 import dev.jftp.protocol.ReplyCode;
-import dev.jftp.server.filesystem.FileEntry;
-import dev.jftp.server.filesystem.FileNameTooLongException;
-import dev.jftp.server.filesystem.VirtualPath;
-import dev.jftp.server.ftp.command.ListingFormat;
 import dev.jftp.server.accounts.Permission;
+import dev.jftp.server.ftp.command.ListingFormat;
+import dev.jftp.server.storage.FileEntry;
+import dev.jftp.server.storage.FileNameTooLongException;
+import dev.jftp.server.storage.VirtualPath;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -114,6 +114,9 @@ final class FileCommands {
 
     /** MFMT YYYYMMDDHHMMSS path (draft-somers-ftp-mfxx). */
     static void mfmt(FtpSession s, String argument) throws FtpReplyException, IOException {
+        if (!s.files.capabilities().setModifiedTime()) {
+            throw new FtpReplyException(ReplyCode.NOT_IMPLEMENTED, "MFMT is not available on this server's storage: it keeps its own times");
+        }
         s.require(Permission.WRITE);
         int space = argument.indexOf(' ');
         if (space < 0 || space == argument.length() - 1) {
@@ -154,7 +157,7 @@ final class FileCommands {
             throw new FtpReplyException(ReplyCode.LOCAL_ERROR, "Algorithm " + s.hashAlgorithm + " unavailable");
         }
         long size;
-        try (FileChannel channel = s.files.openForRead(path)) {
+        try (SeekableByteChannel channel = s.files.openForRead(path)) {
             ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
             size = 0;
             while (channel.read(buffer) >= 0) {
@@ -174,8 +177,13 @@ final class FileCommands {
         String[] words = argument.split(" ", 3);
         String sub = words[0].toUpperCase(java.util.Locale.ROOT);
         switch (sub) {
-            case "HELP" -> s.replyLines(ReplyCode.HELP, List.of("SITE commands:", "CHMOD mode path", "HELP", "End"));
+            case "HELP" -> s.replyLines(ReplyCode.HELP, s.server().storage().capabilities().permissions()
+                    ? List.of("SITE commands:", "CHMOD mode path", "HELP", "End")
+                    : List.of("SITE commands:", "HELP", "End"));
             case "CHMOD" -> {
+                if (!s.server().storage().capabilities().permissions()) {
+                    throw new FtpReplyException(ReplyCode.PARAMETER_NOT_IMPLEMENTED, "SITE CHMOD is not available on this server's storage: it has no permission bits");
+                }
                 if (words.length < 3) {
                     throw new FtpReplyException(ReplyCode.BAD_ARGUMENTS, "Syntax: SITE CHMOD mode path");
                 }

@@ -1,8 +1,10 @@
 package dev.jftp.server.ftp.session;
 
 import dev.jftp.protocol.ReplyCode;
-import dev.jftp.server.filesystem.JailViolationException;
-import dev.jftp.server.filesystem.LocalFileSystem;
+import dev.jftp.server.storage.InvalidOffsetException;
+import dev.jftp.server.storage.JailViolationException;
+import dev.jftp.server.storage.StorageUnavailableException;
+import dev.jftp.server.storage.UnsupportedStorageOperationException;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -24,7 +26,10 @@ public final class FtpReplyException extends Exception {
         return code;
     }
 
-    /** The reply for a file-system failure on {@code path} (as the client named it). */
+    /**
+     * The reply for a storage failure on {@code path} (as the client named it). The storage contract
+     * speaks in the JDK's file-system exceptions and its own few, whatever the backend.
+     */
     public static FtpReplyException of(IOException e, String path) {
         if (isDiskFull(e)) {
             return new FtpReplyException(ReplyCode.INSUFFICIENT_STORAGE, path + ": insufficient storage space");
@@ -36,7 +41,11 @@ public final class FtpReplyException extends Exception {
             case FileAlreadyExistsException f -> new FtpReplyException(ReplyCode.FILE_UNAVAILABLE, path + ": File exists");
             case DirectoryNotEmptyException d -> new FtpReplyException(ReplyCode.FILE_UNAVAILABLE, path + ": Directory not empty");
             case NotDirectoryException n -> new FtpReplyException(ReplyCode.FILE_UNAVAILABLE, path + ": Not a directory");
-            case LocalFileSystem.InvalidOffsetException o -> new FtpReplyException(ReplyCode.INVALID_RESTART_POINT, path + ": " + o.getReason());
+            case InvalidOffsetException o -> new FtpReplyException(ReplyCode.INVALID_RESTART_POINT, path + ": " + o.getReason());
+            // Handlers check the capabilities first and answer in their own words; this is the net below them.
+            case UnsupportedStorageOperationException u -> new FtpReplyException(ReplyCode.PARAMETER_NOT_IMPLEMENTED, path + ": " + u.getReason());
+            // A backend that may recover (S3 throttling): 451, "try again later"; its message names no secret.
+            case StorageUnavailableException u -> new FtpReplyException(ReplyCode.LOCAL_ERROR, path + ": " + u.getMessage());
             case FileSystemException f when f.getReason() != null -> new FtpReplyException(ReplyCode.FILE_UNAVAILABLE, path + ": " + f.getReason());
             default -> new FtpReplyException(ReplyCode.LOCAL_ERROR, path + ": local error in processing");
         };

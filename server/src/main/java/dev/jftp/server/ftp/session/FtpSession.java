@@ -1,22 +1,21 @@
 package dev.jftp.server.ftp.session;
 
 import dev.jftp.protocol.ReplyCode;
-import dev.jftp.server.filesystem.FileSystemView;
-import dev.jftp.server.filesystem.VirtualPath;
+import dev.jftp.server.accounts.Permission;
+import dev.jftp.server.accounts.User;
 import dev.jftp.server.ftp.control.Command;
 import dev.jftp.server.ftp.control.ControlCharacters;
 import dev.jftp.server.ftp.control.ControlLine;
 import dev.jftp.server.ftp.control.ControlLineReader;
-import dev.jftp.server.tls.DataTlsException;
-import dev.jftp.server.accounts.Permission;
-import dev.jftp.server.tls.TlsSession;
-import dev.jftp.server.accounts.User;
-import dev.jftp.server.ftp.session.ServerContext;
-import dev.jftp.server.tls.TlsConfig;
 import dev.jftp.server.ftp.data.DataChannel;
 import dev.jftp.server.ftp.data.DataConnection;
 import dev.jftp.server.ftp.data.PassiveDataChannel;
 import dev.jftp.server.ftp.data.TransferProgress;
+import dev.jftp.server.storage.StorageView;
+import dev.jftp.server.storage.VirtualPath;
+import dev.jftp.server.tls.DataTlsException;
+import dev.jftp.server.tls.TlsConfig;
+import dev.jftp.server.tls.TlsSession;
 import java.io.BufferedOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -106,7 +105,7 @@ public final class FtpSession implements Runnable {
 
     // Session state: touched by one thread at a time, the worker or the reader (see dispatch).
     User user;
-    FileSystemView files;
+    StorageView files;
     VirtualPath cwd = VirtualPath.ROOT;
     String pendingUser;
     int failedLogins;

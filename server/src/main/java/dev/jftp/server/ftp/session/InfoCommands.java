@@ -1,6 +1,7 @@
 package dev.jftp.server.ftp.session;
 
 import dev.jftp.protocol.ReplyCode;
+import dev.jftp.server.storage.StorageCapabilities;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,9 +10,18 @@ import java.util.TreeSet;
 
 /** What the server says about itself: SYST, FEAT/OPTS (RFC 2389), HELP, NOOP, STAT. */
 final class InfoCommands {
-    static final List<String> FEATURES = List.of(
-            "EPRT", "EPSV", "HASH SHA-256*;SHA-1;SHA-512;MD5", "MDTM", "MFMT",
-            "MLST type*;size*;modify*;perm*;unique*;UNIX.mode*;", "PASV", "REST STREAM", "SIZE", "TVFS", "UTF8");
+    private static final List<String> FEATURES = List.of(
+            "EPRT", "EPSV", "HASH SHA-256*;SHA-1;SHA-512;MD5", "MDTM", "PASV", "REST STREAM", "SIZE", "TVFS", "UTF8");
+
+    /** The FEAT lines (RFC 2389) for what works here: MFMT and the UNIX.mode fact only where the storage has them. */
+    static List<String> features(StorageCapabilities storage) {
+        List<String> features = new ArrayList<>(FEATURES);
+        if (storage.setModifiedTime()) {
+            features.add("MFMT");
+        }
+        features.add("MLST type*;size*;modify*;perm*;unique*;" + (storage.permissions() ? "UNIX.mode*;" : ""));
+        return features;
+    }
 
     private InfoCommands() {
     }
@@ -23,7 +33,7 @@ final class InfoCommands {
     static void feat(FtpSession s, String argument) throws IOException {
         List<String> lines = new ArrayList<>();
         lines.add("Features:");
-        List<String> features = new ArrayList<>(FEATURES);
+        List<String> features = features(s.server().storage().capabilities());
         features.addAll(SecurityCommands.features(s));
         features.sort(null);
         lines.addAll(features);
@@ -52,7 +62,8 @@ final class InfoCommands {
                 s.hashAlgorithm = algorithm;
                 s.reply(ReplyCode.OK, algorithm);
             }
-            case "MLST" -> s.reply(ReplyCode.OK, "MLST OPTS type;size;modify;perm;unique;UNIX.mode;");
+            case "MLST" -> s.reply(ReplyCode.OK, "MLST OPTS type;size;modify;perm;unique;"
+                    + (s.server().storage().capabilities().permissions() ? "UNIX.mode;" : ""));
             default -> throw new FtpReplyException(ReplyCode.BAD_ARGUMENTS, "Option not understood: " + option);
         }
     }

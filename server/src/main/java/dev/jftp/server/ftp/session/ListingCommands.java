@@ -1,12 +1,12 @@
 package dev.jftp.server.ftp.session;
 
 import dev.jftp.protocol.ReplyCode;
-import dev.jftp.server.filesystem.FileEntry;
-import dev.jftp.server.filesystem.VirtualPath;
+import dev.jftp.server.accounts.Permission;
 import dev.jftp.server.ftp.command.GlobPattern;
 import dev.jftp.server.ftp.command.ListingFormat;
-import dev.jftp.server.accounts.Permission;
 import dev.jftp.server.ftp.data.DataConnection;
+import dev.jftp.server.storage.FileEntry;
+import dev.jftp.server.storage.VirtualPath;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;

@@ -1,8 +1,8 @@
 package dev.jftp.server.ftp.session;
 
 import dev.jftp.protocol.ReplyCode;
-import dev.jftp.server.filesystem.FileEntry;
-import dev.jftp.server.filesystem.VirtualPath;
+import dev.jftp.server.storage.FileEntry;
+import dev.jftp.server.storage.VirtualPath;
 import java.io.IOException;
 
 /** The working directory: CWD, CDUP, PWD and their X variants (RFC 959 section 4.1.1, RFC 775). */

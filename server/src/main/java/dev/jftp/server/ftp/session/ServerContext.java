@@ -1,11 +1,10 @@
 package dev.jftp.server.ftp.session;
 
-import dev.jftp.server.ftp.ServerConfig;
-import dev.jftp.server.filesystem.FileSystemFactory;
 import dev.jftp.server.auth.Authenticator;
 import dev.jftp.server.auth.LoginThrottle;
-import dev.jftp.server.ftp.session.CommandSpec;
+import dev.jftp.server.ftp.ServerConfig;
 import dev.jftp.server.ftp.data.PassiveListeners;
+import dev.jftp.server.storage.Storage;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -15,22 +14,22 @@ public final class ServerContext {
     private final Map<String, CommandSpec> commands;
     private final Authenticator authenticator;
     private final LoginThrottle loginThrottle;
-    private final FileSystemFactory fileSystems;
+    private final Storage storage;
     private final AtomicInteger activeTransfers = new AtomicInteger();
     private final PassiveListeners passiveListeners = new PassiveListeners();
 
     public ServerContext(ServerConfig config, Map<String, CommandSpec> commands, Authenticator authenticator, LoginThrottle loginThrottle,
-            FileSystemFactory fileSystems) {
+            Storage storage) {
         this.config = config;
         this.commands = commands;
         this.authenticator = authenticator;
         this.loginThrottle = loginThrottle;
-        this.fileSystems = fileSystems;
+        this.storage = storage;
     }
 
     /** What a user who has logged in gets as their files. */
-    public FileSystemFactory fileSystems() {
-        return fileSystems;
+    public Storage storage() {
+        return storage;
     }
 
     public ServerConfig config() {

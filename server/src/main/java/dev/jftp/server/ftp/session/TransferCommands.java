@@ -1,16 +1,16 @@
 package dev.jftp.server.ftp.session;
 
 import dev.jftp.protocol.ReplyCode;
-import dev.jftp.server.filesystem.FileEntry;
-import dev.jftp.server.filesystem.FileNameTooLongException;
-import dev.jftp.server.filesystem.Upload;
-import dev.jftp.server.filesystem.UploadMode;
-import dev.jftp.server.filesystem.VirtualPath;
-import dev.jftp.server.ftp.control.ControlCharacters;
-import dev.jftp.server.ftp.command.ListingFormat;
 import dev.jftp.server.accounts.Permission;
+import dev.jftp.server.ftp.command.ListingFormat;
+import dev.jftp.server.ftp.control.ControlCharacters;
+import dev.jftp.server.storage.FileEntry;
+import dev.jftp.server.storage.FileNameTooLongException;
+import dev.jftp.server.storage.UploadMode;
+import dev.jftp.server.storage.UploadSink;
+import dev.jftp.server.storage.VirtualPath;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -44,7 +44,7 @@ final class TransferCommands {
         long offset = s.takeRestartOffset();
         s.require(Permission.READ);
         VirtualPath path = s.resolve(argument);
-        FileChannel file;
+        SeekableByteChannel file;
         long size;
         try {
             file = s.files.openForRead(path);
@@ -59,7 +59,7 @@ final class TransferCommands {
             s.handOverUnlessQuick(size - offset, offset);
             long started = System.nanoTime();
             long bytes = s.transfer(argument + " (" + size + " bytes)", (connection, progress) ->
-                    connection.sendFile(file, offset, size, s.ascii, progress));
+                    connection.send(file, offset, size, s.ascii, progress));
             log(s, "RETR", path, bytes, started);
         }
     }
@@ -68,6 +68,10 @@ final class TransferCommands {
         long offset = s.takeRestartOffset();
         VirtualPath path = s.resolve(argument);
         if (offset > 0) {
+            if (!s.files.capabilities().resumeInPlace()) {
+                throw new FtpReplyException(ReplyCode.PARAMETER_NOT_IMPLEMENTED,
+                        "REST " + offset + " with STOR is not available on this server's storage: send the whole file");
+            }
             requireResumable(s, argument, path, offset);
         }
         receive(s, argument, path, offset > 0 ? UploadMode.RESUME : UploadMode.REPLACE, offset, "STOR");
@@ -87,6 +91,9 @@ final class TransferCommands {
 
     static void appe(FtpSession s, String argument) throws FtpReplyException, IOException {
         s.takeRestartOffset(); // APPE always appends at the end (RFC 959); REST has no further meaning
+        if (!s.files.capabilities().resumeInPlace()) {
+            throw new FtpReplyException(ReplyCode.NOT_IMPLEMENTED, "APPE is not available on this server's storage: it cannot append to a file");
+        }
         receive(s, argument, s.resolve(argument), UploadMode.APPEND, 0, "APPE");
     }
 
@@ -115,7 +122,7 @@ final class TransferCommands {
     private static void receive(FtpSession s, String argument, VirtualPath path, UploadMode mode, long offset, String verb)
             throws FtpReplyException, IOException {
         s.require(Permission.WRITE);
-        Upload upload;
+        UploadSink upload;
         try {
             upload = s.files.openForWrite(path, mode, offset);
         } catch (IOException e) {

@@ -2,7 +2,7 @@ package dev.jftp.server.ftp.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jftp.server.filesystem.FileEntry;
+import dev.jftp.server.storage.FileEntry;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

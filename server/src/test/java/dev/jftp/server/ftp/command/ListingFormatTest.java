@@ -2,7 +2,7 @@ package dev.jftp.server.ftp.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jftp.server.filesystem.FileEntry;
+import dev.jftp.server.storage.FileEntry;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -68,5 +68,16 @@ class ListingFormatTest {
         assertThat(ListingFormat.permFact(readOnlyFile, true, true, true, true)).isEqualTo("dfr");
         assertThat(ListingFormat.permFact(dir, true, true, true, true)).isEqualTo("cdeflmp");
         assertThat(ListingFormat.permFact(dir, false, false, false, false)).isEqualTo("el");
+    }
+
+    @Test
+    void entriesOfAStorageWithoutModesLookLikeOrdinaryFilesAndHaveNoModeFact() {
+        FileEntry object = new FileEntry("o.txt", FileEntry.Type.FILE, 3, NOW, FileEntry.NO_MODE, "etag");
+        FileEntry prefix = new FileEntry("p", FileEntry.Type.DIRECTORY, 0, NOW, FileEntry.NO_MODE, "p/");
+        assertThat(ListingFormat.longLine(object, NOW)).startsWith("-rw-r--r-- ");
+        assertThat(ListingFormat.longLine(prefix, NOW)).startsWith("drwxr-xr-x ");
+        assertThat(ListingFormat.factsLine(object, "adfrw", "o.txt")).isEqualTo("type=file;size=3;modify=20240401120000;perm=adfrw;unique=etag; o.txt");
+        assertThat(ListingFormat.permFact(object, true, true, true, true)).isEqualTo("adfrw");
+        assertThat(ListingFormat.permFact(prefix, true, true, true, true)).isEqualTo("cdeflmp");
     }
 }

@@ -2,7 +2,8 @@ package dev.jftp.server.ftp.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jftp.server.filesystem.LocalFileSystem;
+import dev.jftp.protocol.HostPort;
+import dev.jftp.server.storage.local.LocalStorageView;
 import dev.jftp.server.testing.ControlConnection;
 import dev.jftp.server.testing.Reply;
 import dev.jftp.server.testing.RunningServer;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import dev.jftp.protocol.HostPort;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,7 +57,7 @@ class AbortTest {
     private void assertOldFileIntactAndNoTemporaryFile() throws IOException {
         assertThat(root.resolve("good.txt")).hasContent(OLD);
         try (Stream<Path> files = Files.list(root)) {
-            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(LocalFileSystem.TEMP_PREFIX));
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(LocalStorageView.TEMP_PREFIX));
         }
     }
 

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.jftp.server.filesystem.VirtualPath;
 import dev.jftp.server.ftp.command.GlobPattern;
+import dev.jftp.server.storage.VirtualPath;
 import java.util.ArrayList;
 import java.util.List;
 

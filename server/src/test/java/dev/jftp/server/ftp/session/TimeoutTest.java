@@ -3,7 +3,7 @@ package dev.jftp.server.ftp.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jftp.protocol.HostPort;
-import dev.jftp.server.filesystem.LocalFileSystem;
+import dev.jftp.server.storage.local.LocalStorageView;
 import dev.jftp.server.testing.ControlConnection;
 import dev.jftp.server.testing.Reply;
 import dev.jftp.server.testing.RunningServer;
@@ -81,7 +81,7 @@ class TimeoutTest {
         }
         assertThat(root.resolve("good.txt")).hasContent("good");
         try (Stream<Path> files = Files.list(root)) {
-            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(LocalFileSystem.TEMP_PREFIX));
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(LocalStorageView.TEMP_PREFIX));
         }
     }
 

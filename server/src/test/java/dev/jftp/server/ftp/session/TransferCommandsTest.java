@@ -2,7 +2,7 @@ package dev.jftp.server.ftp.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jftp.server.filesystem.LocalFileSystem;
+import dev.jftp.server.storage.local.LocalStorageView;
 import dev.jftp.server.testing.ControlConnection;
 import dev.jftp.server.testing.Reply;
 import dev.jftp.server.testing.RunningServer;
@@ -63,7 +63,7 @@ class TransferCommandsTest {
 
     private void assertNoTemporaryFiles() throws IOException {
         try (Stream<Path> files = Files.walk(root)) {
-            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(name -> name.startsWith(LocalFileSystem.TEMP_PREFIX));
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(name -> name.startsWith(LocalStorageView.TEMP_PREFIX));
         }
     }
 
