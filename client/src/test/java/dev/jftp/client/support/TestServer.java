@@ -1,15 +1,16 @@
 package dev.jftp.client.support;
 
-import dev.jftp.server.accounts.Account;
+import dev.jftp.server.JftpdNode;
+import dev.jftp.server.NodeConfig;
 import dev.jftp.server.accounts.PasswordHasher;
 import dev.jftp.server.accounts.Permission;
-import dev.jftp.server.accounts.User;
-import dev.jftp.server.ftp.FtpListener;
-import dev.jftp.server.ftp.ServerConfig;
+import dev.jftp.server.accounts.StoredAccount;
+import dev.jftp.server.core.ServicesConfig;
+import dev.jftp.server.ftp.FtpListenerConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
+import java.util.List;
 
 /**
  * An in-process jftpd on a free loopback port with a temporary root: "alice" (password "secret")
@@ -20,9 +21,9 @@ public final class TestServer implements AutoCloseable {
     private static final PasswordHasher HASHER = new PasswordHasher(1000);
 
     private final Path root;
-    private final FtpListener server;
+    private final JftpdNode server;
 
-    private TestServer(Path root, FtpListener server) {
+    private TestServer(Path root, JftpdNode server) {
         this.root = root;
         this.server = server;
     }
@@ -34,19 +35,20 @@ public final class TestServer implements AutoCloseable {
     /** On a given port (0: a free one), e.g. to start again where a stopped one was. */
     public static TestServer start(Path root, int port) throws IOException {
         String hash = HASHER.hash(PASSWORD.toCharArray());
-        Map<String, Account> accounts = Map.of(
-                "alice", new Account(new User("alice", "", Permission.ALL, false), hash),
-                "reader", new Account(new User("reader", "", Permission.READ_ONLY, false), hash));
-        ServerConfig config = ServerConfig.defaults(root, accounts)
-                .withPort(port)
-                .withLoginFailureDelay(Duration.ofMillis(10))
-                .withShutdownGrace(Duration.ZERO)
-                .withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(10));
-        return new TestServer(root, FtpListener.start(config));
+        List<StoredAccount> accounts = List.of(
+                new StoredAccount("alice", hash, "", Permission.ALL, List.of()),
+                new StoredAccount("reader", hash, "", Permission.READ_ONLY, List.of()));
+        NodeConfig config = new NodeConfig(
+                ServicesConfig.defaults(root).withAccounts(accounts).withLoginFailureDelay(Duration.ofMillis(10)),
+                FtpListenerConfig.defaults()
+                        .withPort(port)
+                        .withShutdownGrace(Duration.ZERO)
+                        .withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(10)));
+        return new TestServer(root, JftpdNode.start(config));
     }
 
     public int port() {
-        return server.port();
+        return server.ftp().port();
     }
 
     public Path root() {

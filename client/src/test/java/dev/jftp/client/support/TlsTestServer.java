@@ -1,12 +1,13 @@
 package dev.jftp.client.support;
 
 import dev.jftp.client.tls.KnownHosts;
-import dev.jftp.server.accounts.Account;
+import dev.jftp.server.JftpdNode;
+import dev.jftp.server.NodeConfig;
 import dev.jftp.server.accounts.PasswordHasher;
 import dev.jftp.server.accounts.Permission;
-import dev.jftp.server.accounts.User;
-import dev.jftp.server.ftp.FtpListener;
-import dev.jftp.server.ftp.ServerConfig;
+import dev.jftp.server.accounts.StoredAccount;
+import dev.jftp.server.core.ServicesConfig;
+import dev.jftp.server.ftp.FtpListenerConfig;
 import dev.jftp.server.tls.SelfSignedCertificate;
 import dev.jftp.server.tls.TlsConfig;
 import dev.jftp.server.tls.TlsContext;
@@ -19,7 +20,6 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /**
  * An in-process jftpd with FTPS (explicit on its port, implicit on a second one) and a self-signed
@@ -29,9 +29,9 @@ import java.util.Map;
 public final class TlsTestServer implements AutoCloseable {
     public final Path root;
     public final SelfSignedCertificate.PemPair pem;
-    public final FtpListener server;
+    public final JftpdNode server;
 
-    private TlsTestServer(Path root, SelfSignedCertificate.PemPair pem, FtpListener server) {
+    private TlsTestServer(Path root, SelfSignedCertificate.PemPair pem, JftpdNode server) {
         this.root = root;
         this.pem = pem;
         this.server = server;
@@ -40,26 +40,27 @@ public final class TlsTestServer implements AutoCloseable {
     /** Starts on {@code root}, with the certificate kept in {@code certificateDir} (made there once). */
     public static TlsTestServer start(Path root, Path certificateDir) throws IOException {
         SelfSignedCertificate.PemPair pem = SelfSignedCertificate.ensure(certificateDir, List.of());
-        var accounts = Map.of("alice", new Account(new User("alice", "", Permission.ALL, false),
-                new PasswordHasher(1000).hash(TestServer.PASSWORD.toCharArray())));
+        var accounts = List.of(new StoredAccount("alice", new PasswordHasher(1000).hash(TestServer.PASSWORD.toCharArray()), "",
+                Permission.ALL, List.of()));
         TlsConfig tls = TlsConfig.explicit(TlsContext.fromPem(pem.certificate(), pem.key()))
                 .withImplicitPort(0)
                 .withHandshakeTimeout(Duration.ofSeconds(10));
-        FtpListener server = FtpListener.start(ServerConfig.defaults(root, accounts)
-                .withPort(0)
-                .withLoginFailureDelay(Duration.ofMillis(10))
-                .withShutdownGrace(Duration.ZERO)
-                .withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(10))
-                .withTls(tls));
+        JftpdNode server = JftpdNode.start(new NodeConfig(
+                ServicesConfig.defaults(root).withAccounts(accounts).withLoginFailureDelay(Duration.ofMillis(10)),
+                FtpListenerConfig.defaults()
+                        .withPort(0)
+                        .withShutdownGrace(Duration.ZERO)
+                        .withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(10))
+                        .withTls(tls)));
         return new TlsTestServer(root, pem, server);
     }
 
     public int port() {
-        return server.port();
+        return server.ftp().port();
     }
 
     public int implicitPort() {
-        return server.implicitTlsPort();
+        return server.ftp().implicitTlsPort();
     }
 
     /** The SHA-256 fingerprint of this server's certificate, as known_hosts keeps it. */

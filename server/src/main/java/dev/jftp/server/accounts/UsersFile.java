@@ -18,15 +18,16 @@ import java.util.Set;
  * alice:pbkdf2-sha256$600000$c2FsdA$aGFzaA:alice:read,write,delete,mkdir,rename
  * bob:pbkdf2-sha256$600000$c2FsdA$aGFzaA:/srv/ftp/shared:read
  * </pre>
- * A relative home is taken below the server root. Blank lines and lines starting with '#' are
+ * A relative home is taken below the storage's root (for the local disk, the server root). Blank lines and lines starting with '#' are
  * ignored. Passwords are stored only as {@link PasswordHasher} hashes.
  */
 public final class UsersFile {
     private UsersFile() {
     }
 
-    public static Map<String, Account> load(Path file, Path serverRoot) throws IOException {
-        Map<String, Account> accounts = new LinkedHashMap<>();
+    /** The accounts of {@code file}, in the file's order; a malformed line is an IllegalArgumentException naming it. */
+    public static List<StoredAccount> load(Path file) throws IOException {
+        Map<String, StoredAccount> accounts = new LinkedHashMap<>();
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
@@ -52,11 +53,11 @@ public final class UsersFile {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(where + e.getMessage());
             }
-            if (accounts.put(name, new Account(new User(name, fields[2], permissions, false), fields[1])) != null) {
+            if (accounts.put(name, new StoredAccount(name, fields[1], fields[2], permissions, List.of())) != null) {
                 throw new IllegalArgumentException(where + "user '" + name + "' appears twice");
             }
         }
-        return accounts;
+        return List.copyOf(accounts.values());
     }
 
     /** Adds or replaces one entry, keeping the other lines (and comments) as they are. */
@@ -82,6 +83,11 @@ public final class UsersFile {
         if (!replaced) {
             lines.add(entry);
         }
+        replace(file, lines);
+    }
+
+    /** Writes {@code lines} to a new file (mode 600) and renames it over {@code file}: all or nothing. */
+    private static void replace(Path file, List<String> lines) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path temp = Files.createTempFile(parent, ".users", ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
@@ -91,6 +97,19 @@ public final class UsersFile {
         } finally {
             Files.deleteIfExists(temp);
         }
+    }
+
+    /** Removes the entry of {@code name}, keeping the other lines; false when there was none. */
+    public static boolean remove(Path file, String name) throws IOException {
+        if (!Files.exists(file)) {
+            return false;
+        }
+        List<String> lines = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
+        if (!lines.removeIf(line -> line.startsWith(name + ":"))) {
+            return false;
+        }
+        replace(file, lines);
+        return true;
     }
 
     public static boolean isValidName(String name) {

@@ -1,17 +1,12 @@
 package dev.jftp.server.ftp;
 
-import dev.jftp.server.accounts.Account;
-import dev.jftp.server.accounts.Permission;
-import dev.jftp.server.accounts.User;
-import dev.jftp.server.auth.Authenticator;
-import dev.jftp.server.auth.LoginThrottle;
+import dev.jftp.server.core.Services;
 import dev.jftp.server.ftp.data.PassiveListeners;
-import dev.jftp.server.ftp.session.CommandTable;
+import dev.jftp.server.ftp.command.CommandTable;
 import dev.jftp.server.ftp.session.FtpSession;
-import dev.jftp.server.ftp.session.ServerContext;
+import dev.jftp.server.ftp.session.SessionContext;
 import dev.jftp.server.limits.ConnectionLimiter;
-import dev.jftp.server.storage.Storage;
-import dev.jftp.server.storage.local.LocalStorage;
+import dev.jftp.server.net.ConnectionOrigin;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -29,9 +24,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The accept loop and lifecycle: listens, admits each connection under the session limits and runs
- * it on its own virtual thread; {@link #close()} stops accepting, lets running transfers finish up
- * to the grace period, then closes every session.
+ * The FTP door of a node: the accept loop and lifecycle. It listens, runs each connection on its own
+ * virtual thread, where it is admitted under the node's session limits and served; {@link #close()}
+ * stops accepting, lets running transfers finish up to the grace period, then closes every session.
+ * It is handed the node's {@link Services} and builds none of them.
  */
 public final class FtpListener implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FtpListener.class);
@@ -49,7 +45,8 @@ public final class FtpListener implements AutoCloseable {
         }
     }
 
-    private final ServerContext context;
+    private final FtpListenerConfig config;
+    private final SessionContext context;
     private final ConnectionLimiter limiter;
     private final Set<FtpSession> sessions = ConcurrentHashMap.newKeySet();
     private final ServerSocket listener;
@@ -64,22 +61,19 @@ public final class FtpListener implements AutoCloseable {
     private final Thread watchdog;
     private volatile boolean stopping;
 
-    private FtpListener(ServerConfig config, Storage storage) throws IOException {
-        Files.createDirectories(config.root());
-        User anonymous = config.anonymous()
-                ? new User("anonymous", "", Permission.READ_ONLY, true) : null;
-        Map<String, Account> accounts = config.accounts();
-        this.context = new ServerContext(config, CommandTable.standard(),
-                new Authenticator(accounts, anonymous), new LoginThrottle(config.loginFailureDelay()), storage);
-        this.limiter = new ConnectionLimiter(config.maxSessions(), config.maxSessionsPerAddress());
+    private FtpListener(FtpListenerConfig config, Services services) throws IOException {
+        this.config = config;
+        this.context = new SessionContext(config.sessions(), services, CommandTable.standard());
+        this.limiter = services.limiter();
         this.listener = listen(config.bindAddress(), config.port());
         this.acceptThread = Thread.ofPlatform().name("ftp-accept").daemon(false).unstarted(() -> acceptLoop(listener, false));
-        if (config.tls().implicitPort() >= 0) {
+        int implicitPort = config.sessions().tls().implicitPort();
+        if (implicitPort >= 0) {
             try {
-                this.implicitListener = listen(config.bindAddress(), config.tls().implicitPort());
+                this.implicitListener = listen(config.bindAddress(), implicitPort);
             } catch (IOException e) {
                 listener.close();
-                throw new IOException("implicit TLS port " + config.tls().implicitPort() + ": " + e.getMessage(), e);
+                throw new IOException("implicit TLS port " + implicitPort + ": " + e.getMessage(), e);
             }
             this.implicitAcceptThread = Thread.ofPlatform().name("ftps-accept").daemon(false).unstarted(() -> acceptLoop(implicitListener, true));
         } else {
@@ -125,21 +119,9 @@ public final class FtpListener implements AutoCloseable {
         }
     }
 
-    /** Binds and starts accepting; users' homes are on the local disk below the root. */
-    public static FtpListener start(ServerConfig config) throws IOException {
-        Files.createDirectories(config.root());
-        return start(config, LocalStorage.at(config.root()));
-    }
-
-    /** Binds and starts accepting; logged-in users get their files from {@code storage}, which the server closes when it stops. */
-    public static FtpListener start(ServerConfig config, Storage storage) throws IOException {
-        FtpListener server;
-        try {
-            server = new FtpListener(config, storage);
-        } catch (IOException | RuntimeException e) {
-            storage.close();
-            throw e;
-        }
+    /** Binds and starts accepting; sessions use {@code services}, which the caller closes after this listener. */
+    public static FtpListener start(FtpListenerConfig config, Services services) throws IOException {
+        FtpListener server = new FtpListener(config, services);
         server.acceptThread.start();
         server.watchdog.start();
         if (server.implicitAcceptThread != null) {
@@ -177,28 +159,42 @@ public final class FtpListener implements AutoCloseable {
                 }
                 continue;
             }
-            InetAddress address = socket.getInetAddress();
-            ConnectionLimiter.Verdict verdict = limiter.tryAdmit(address);
-            if (verdict != ConnectionLimiter.Verdict.ADMITTED) {
-                refuse(socket, verdict);
-                continue;
+            Thread.ofVirtual().name("ftp-session-new").start(() -> serve(socket, implicitTls));
+        }
+    }
+
+    /**
+     * One accepted connection, on its own virtual thread: where it comes from is decided here, once
+     * (the one place a PROXY protocol header would be read), then it is admitted under the session
+     * limits by that address, and served.
+     */
+    private void serve(Socket socket, boolean implicitTls) {
+        ConnectionOrigin origin = ConnectionOrigin.direct((InetSocketAddress) socket.getRemoteSocketAddress());
+        InetAddress address = origin.client().getAddress();
+        ConnectionLimiter.Verdict verdict = limiter.tryAdmit(address);
+        if (verdict != ConnectionLimiter.Verdict.ADMITTED) {
+            refuse(socket, address, verdict);
+            return;
+        }
+        FtpSession session;
+        try {
+            session = new FtpSession(context, socket, origin, implicitTls);
+        } catch (IOException | RuntimeException e) {
+            log.warn("could not start a session for {}: {}", address.getHostAddress(), e.toString());
+            limiter.release(address);
+            closeQuietly(socket);
+            return;
+        }
+        Thread.currentThread().setName("ftp-session-" + session.id());
+        sessions.add(session);
+        try {
+            if (stopping) {
+                session.shutdown(); // accepted just before the stop: close() may have missed it
             }
-            try {
-                FtpSession session = new FtpSession(context, socket, implicitTls);
-                sessions.add(session);
-                Thread.ofVirtual().name("ftp-session-" + session.id()).start(() -> {
-                    try {
-                        session.run();
-                    } finally {
-                        sessions.remove(session);
-                        limiter.release(address);
-                    }
-                });
-            } catch (IOException | RuntimeException e) {
-                log.warn("could not start a session for {}: {}", address.getHostAddress(), e.toString());
-                limiter.release(address);
-                closeQuietly(socket);
-            }
+            session.run();
+        } finally {
+            sessions.remove(session);
+            limiter.release(address);
         }
     }
 
@@ -208,11 +204,11 @@ public final class FtpListener implements AutoCloseable {
      * the send buffer and resets the connection, so the client would never see why. A normal close
      * does not block; the kernel finishes it.
      */
-    private void refuse(Socket socket, ConnectionLimiter.Verdict verdict) {
+    private void refuse(Socket socket, InetAddress address, ConnectionLimiter.Verdict verdict) {
         String text = verdict == ConnectionLimiter.Verdict.SERVER_FULL
                 ? "421 Too many users connected, try again later\r\n"
                 : "421 Too many connections from your address\r\n";
-        log.info("refused {}: {}", socket.getInetAddress().getHostAddress(), verdict);
+        log.info("refused {}: {}", address.getHostAddress(), verdict);
         try {
             // A normal close (FIN after the reply), not a reset: a reset can overtake the reply and
             // the client then never sees why it was turned away. The kernel sends both without
@@ -258,7 +254,7 @@ public final class FtpListener implements AutoCloseable {
                 log.debug("closing listener: {}", e.toString());
             }
         }
-        Duration grace = context.config().shutdownGrace();
+        Duration grace = config.shutdownGrace();
         long deadline = System.nanoTime() + grace.toNanos();
         while (context.activeTransfers() > 0 && System.nanoTime() < deadline) {
             pause();
@@ -283,10 +279,6 @@ public final class FtpListener implements AutoCloseable {
         while (!sessions.isEmpty() && System.nanoTime() < closeDeadline) {
             pause();
         }
-        try {
-            context.storage().close(); // a session still ending keeps its home open until its last operation
-        } catch (IOException e) {
-            log.warn("closing the storage: {}", e.toString());
-        }
+        // The node closes the services (storage, accounts) once every listener has stopped.
     }
 }

@@ -2,6 +2,7 @@ package dev.jftp.server.ftp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jftp.server.testing.RunningServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
@@ -33,11 +34,11 @@ class ConcurrentSessionsTest {
 
     @Test
     void fiveHundredConcurrentSessionsEachUploadAndDownloadADistinctFileIntact() throws Exception {
-        try (ServerUnderTest server = ServerUnderTest.start(root, c -> c.withLimits(SESSIONS + 10, SESSIONS + 10));
+        try (RunningServer server = RunningServer.start(root, c -> c.withLimits(SESSIONS + 10, SESSIONS + 10));
              ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             AtomicInteger sessionsSeenTogether = new AtomicInteger();
             // Every client logs in, then all wait for each other: the server really holds 500 sessions at once.
-            CyclicBarrier allLoggedIn = new CyclicBarrier(SESSIONS, () -> sessionsSeenTogether.set(server.server().sessionCount()));
+            CyclicBarrier allLoggedIn = new CyclicBarrier(SESSIONS, () -> sessionsSeenTogether.set(server.ftp().sessionCount()));
             List<Future<String>> results = new ArrayList<>();
             for (int i = 0; i < SESSIONS; i++) {
                 int n = i;
@@ -65,8 +66,8 @@ class ConcurrentSessionsTest {
         return data;
     }
 
-    private static String uploadAndDownload(ServerUnderTest server, int n, CyclicBarrier allLoggedIn) throws Exception {
-        FTPClient ftp = server.login();
+    private static String uploadAndDownload(RunningServer server, int n, CyclicBarrier allLoggedIn) throws Exception {
+        FTPClient ftp = server.alice();
         try {
             allLoggedIn.await(120, TimeUnit.SECONDS);
             String name = "client-" + n + ".bin";

@@ -2,6 +2,8 @@ package dev.jftp.server.ftp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jftp.server.testing.ControlConnection;
+import dev.jftp.server.testing.RunningServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,13 +32,13 @@ class ConnectBurstTest {
     /** Connects, reads the first reply, holds the connection until {@code release}, then QUITs. */
     private static String connectAndHold(int port, CountDownLatch allGreeted, CountDownLatch release) throws Exception {
         boolean counted = false;
-        try (ControlConnection c = ControlConnection.open(port)) {
-            String greeting = c.reply();
+        try (ControlConnection c = ControlConnection.connect(port)) {
+            String greeting = c.reply().last();
             allGreeted.countDown();
             counted = true;
             assertThat(release.await(180, TimeUnit.SECONDS)).isTrue();
             if (greeting != null && greeting.startsWith("220")) {
-                assertThat(c.command("QUIT")).startsWith("221");
+                assertThat(c.command("QUIT").last()).startsWith("221");
             }
             return greeting;
         } finally {
@@ -66,13 +68,13 @@ class ConnectBurstTest {
 
     @Test
     void aBurstOfAThousandConnectsIsGreetedWithoutStalling() throws Exception {
-        try (ServerUnderTest server = ServerUnderTest.start(root, c -> c.withLimits(2 * BURST, 2 * BURST))) {
+        try (RunningServer server = RunningServer.start(root, c -> c.withLimits(2 * BURST, 2 * BURST))) {
             List<String> greetings = burst(server.port());
 
             assertThat(greetings).hasSize(BURST).allSatisfy(g -> assertThat(g).isEqualTo("220 jftpd ready"));
             server.awaitSessionCount(0, Duration.ofSeconds(60));
             // ... and the server goes on serving.
-            FTPClient after = server.login();
+            FTPClient after = server.alice();
             assertThat(after.listNames()).isEmpty();
             after.logout();
             after.disconnect();
@@ -82,13 +84,13 @@ class ConnectBurstTest {
     @Test
     void underAFloodTheSessionLimitHoldsExactlyAndIsGivenBackAfterwards() throws Exception {
         int limit = 100;
-        try (ServerUnderTest server = ServerUnderTest.start(root, c -> c.withLimits(limit, 2 * BURST))) {
+        try (RunningServer server = RunningServer.start(root, c -> c.withLimits(limit, 2 * BURST))) {
             List<String> greetings = burst(server.port());
 
             assertThat(greetings.stream().filter(g -> g.startsWith("220"))).hasSize(limit);
             assertThat(greetings.stream().filter(g -> g.equals("421 Too many users connected, try again later"))).hasSize(BURST - limit);
             server.awaitSessionCount(0, Duration.ofSeconds(60));
-            FTPClient after = server.login();
+            FTPClient after = server.alice();
             assertThat(after.logout()).isTrue();
             after.disconnect();
         }

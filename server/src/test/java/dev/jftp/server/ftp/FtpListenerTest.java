@@ -26,7 +26,7 @@ class FtpListenerTest {
         }
         RunningServer server = RunningServer.start(root);
         assertThat(server.port()).isPositive();
-        assertThat(server.server().address().isLoopbackAddress()).isTrue();
+        assertThat(server.ftp().address().isLoopbackAddress()).isTrue();
         ControlConnection idle = server.connectAsAlice();
         ControlConnection busy = server.connectAsAlice();
         busy.command("TYPE I");
@@ -35,12 +35,12 @@ class FtpListenerTest {
             data.setReceiveBufferSize(4096);
             data.connect(HostPort.parseSixNumbers(pasv.text()), ControlConnection.TIMEOUT_MILLIS);
             assertThat(busy.command("RETR big.bin").code()).isEqualTo(150);
-            assertThat(server.server().sessionCount()).isEqualTo(2);
+            assertThat(server.ftp().sessionCount()).isEqualTo(2);
             // the client never reads: the transfer cannot finish within the grace period
             Thread closer = Thread.ofPlatform().start(server::close);
             closer.join(TimeUnit.SECONDS.toMillis(30));
             assertThat(closer.isAlive()).as("close() returned").isFalse();
-            assertThat(server.server().sessionCount()).isZero();
+            assertThat(server.ftp().sessionCount()).isZero();
             assertThat(idle.awaitClosedByServer()).isTrue();
         }
         try (Socket refused = new Socket()) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.jftp.server.testing.ControlConnection;
+import dev.jftp.server.testing.RunningServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -29,14 +31,14 @@ class SessionLimitsTest {
     Path root;
 
     private static ControlConnection greeted(int port, InetAddress from) throws IOException {
-        ControlConnection c = ControlConnection.open(port, from);
-        assertThat(c.reply()).startsWith("220");
+        ControlConnection c = ControlConnection.connect(port, from, java.time.Duration.ofSeconds(60));
+        assertThat(c.reply().last()).startsWith("220");
         return c;
     }
 
     private static String firstReply(int port, InetAddress from) throws IOException {
-        try (ControlConnection c = ControlConnection.open(port, from)) {
-            return c.reply();
+        try (ControlConnection c = ControlConnection.connect(port, from, java.time.Duration.ofSeconds(60))) {
+            return c.reply().last();
         }
     }
 
@@ -65,14 +67,14 @@ class SessionLimitsTest {
 
     @Test
     void anIdleSessionIsToldWith421AndClosedAndItsPlaceIsGivenBack() throws Exception {
-        try (ServerUnderTest server = ServerUnderTest.start(root, c -> c.withLimits(2, 2).withTimeouts(Duration.ofMillis(500), Duration.ofSeconds(30)));
+        try (RunningServer server = RunningServer.start(root, c -> c.withLimits(2, 2).withTimeouts(Duration.ofMillis(500), Duration.ofSeconds(30)));
              ControlConnection idle1 = greeted(server.port(), null);
              ControlConnection idle2 = greeted(server.port(), null)) {
             // Both places are taken (the limits themselves are tested elsewhere); both sessions now say nothing.
-            assertThat(idle1.reply()).startsWith("421 Idle timeout");
-            assertThat(idle1.isClosedByServer()).isTrue();
-            assertThat(idle2.reply()).startsWith("421 Idle timeout");
-            assertThat(idle2.isClosedByServer()).isTrue();
+            assertThat(idle1.reply().last()).startsWith("421 Idle timeout");
+            assertThat(idle1.awaitClosedByServer()).isTrue();
+            assertThat(idle2.reply().last()).startsWith("421 Idle timeout");
+            assertThat(idle2.awaitClosedByServer()).isTrue();
 
             server.awaitSessionCount(0, Duration.ofSeconds(30));
             assertThat(eventuallyGreeted(server.port(), null)).startsWith("220");
@@ -86,8 +88,8 @@ class SessionLimitsTest {
         Files.write(root.resolve("big.bin"), data);
         // Long enough that the moments between this test's commands are never idle, even on a busy machine.
         Duration idleTimeout = Duration.ofSeconds(2);
-        try (ServerUnderTest server = ServerUnderTest.start(root, c -> c.withTimeouts(idleTimeout, Duration.ofSeconds(30)))) {
-            FTPClient ftp = server.login();
+        try (RunningServer server = RunningServer.start(root, c -> c.withTimeouts(idleTimeout, Duration.ofSeconds(30)))) {
+            FTPClient ftp = server.alice();
             InputStream in = ftp.retrieveFileStream("big.bin");
             assertThat(in).isNotNull();
             // Read slowly for several idle timeouts: the control connection says nothing meanwhile, but the
@@ -120,17 +122,17 @@ class SessionLimitsTest {
     void thePerAddressLimitRefusesThatAddressOnly() throws Exception {
         InetAddress other = secondLoopbackAddress();
         InetAddress loopback = InetAddress.getByName("127.0.0.1");
-        try (ServerUnderTest server = ServerUnderTest.start(root, c -> c.withLimits(100, 2));
+        try (RunningServer server = RunningServer.start(root, c -> c.withLimits(100, 2));
              ControlConnection a1 = greeted(server.port(), loopback);
              ControlConnection a2 = greeted(server.port(), loopback)) {
             assertThat(firstReply(server.port(), loopback)).isEqualTo("421 Too many connections from your address");
             try (ControlConnection b1 = greeted(server.port(), other)) {
-                assertThat(b1.command("USER " + ServerUnderTest.USER)).startsWith("331");
-                assertThat(b1.command("PASS " + ServerUnderTest.PASSWORD)).startsWith("230");
+                assertThat(b1.command("USER " + RunningServer.ALICE).last()).startsWith("331");
+                assertThat(b1.command("PASS " + RunningServer.ALICE_PASSWORD).last()).startsWith("230");
             }
             a1.close();
             assertThat(eventuallyGreeted(server.port(), loopback)).startsWith("220");
-            assertThat(a2.command("NOOP")).startsWith("200");
+            assertThat(a2.command("NOOP").last()).startsWith("200");
         }
     }
 
@@ -139,9 +141,9 @@ class SessionLimitsTest {
         byte[] big = new byte[32 * 1024 * 1024];
         new Random(8).nextBytes(big);
         Files.write(root.resolve("big.bin"), big);
-        try (ServerUnderTest server = ServerUnderTest.start(root, c -> c)) {
+        try (RunningServer server = RunningServer.start(root, c -> c)) {
             // One client starts a download and never reads it.
-            FTPClient stalled = server.login();
+            FTPClient stalled = server.alice();
             InputStream stalledData = stalled.retrieveFileStream("big.bin");
             assertThat(stalledData).isNotNull();
             // One connects and never says anything.
@@ -156,7 +158,7 @@ class SessionLimitsTest {
                 noisy.send("XYZZY " + i);
             }
 
-            FTPClient good = server.login();
+            FTPClient good = server.alice();
             byte[] mine = new byte[1024 * 1024 + 3];
             new Random(9).nextBytes(mine);
             assertThat(good.storeFile("mine.bin", new ByteArrayInputStream(mine))).isTrue();
@@ -168,9 +170,9 @@ class SessionLimitsTest {
 
             // The noisy one got an answer to every line, in order, and is still usable.
             for (int i = 0; i < 200; i++) {
-                assertThat(noisy.reply()).startsWith("500 'XYZZY'");
+                assertThat(noisy.reply().last()).startsWith("500 'XYZZY'");
             }
-            assertThat(noisy.command("NOOP")).startsWith("200");
+            assertThat(noisy.command("NOOP").last()).startsWith("200");
             // The stalled download is still intact when finally read.
             assertThat(stalledData.readAllBytes()).isEqualTo(big);
             stalledData.close();

@@ -2,6 +2,7 @@ package dev.jftp.server.ftp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jftp.server.testing.RunningServer;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
@@ -35,12 +36,12 @@ class ShutdownTest {
     void aTransferThatFinishesWithinTheGraceCompletesWhileNewConnectionsAreRefused() throws Exception {
         byte[] big = random(32 * 1024 * 1024, 1);
         Files.write(root.resolve("big.bin"), big);
-        ServerUnderTest server = ServerUnderTest.start(root, c -> c.withShutdownGrace(Duration.ofSeconds(60)));
-        FTPClient ftp = server.login();
+        RunningServer server = RunningServer.start(root, c -> c.withShutdownGrace(Duration.ofSeconds(60)));
+        FTPClient ftp = server.alice();
         InputStream in = ftp.retrieveFileStream("big.bin");
         byte[] head = in.readNBytes(1024 * 1024);
 
-        CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(server::stop);
         awaitRefused(server.port());
         assertThat(closing).isNotDone();
 
@@ -49,7 +50,7 @@ class ShutdownTest {
         assertThat(ftp.completePendingCommand()).as(ftp.getReplyString()).isTrue();
         assertThat(head.length + rest.length).isEqualTo(big.length);
         closing.get(60, TimeUnit.SECONDS);
-        assertThat(server.server().sessionCount()).isZero();
+        assertThat(server.ftp().sessionCount()).isZero();
         ftp.disconnect();
     }
 
@@ -58,22 +59,22 @@ class ShutdownTest {
         byte[] old = random(100_000, 2);
         Files.write(root.resolve("keep.bin"), old);
         Files.write(root.resolve("big.bin"), random(32 * 1024 * 1024, 3));
-        ServerUnderTest server = ServerUnderTest.start(root, c -> c.withShutdownGrace(Duration.ofMillis(500)));
+        RunningServer server = RunningServer.start(root, c -> c.withShutdownGrace(Duration.ofMillis(500)));
 
         // One client uploads half a file over keep.bin and then stalls.
-        FTPClient uploader = server.login();
+        FTPClient uploader = server.alice();
         OutputStream upload = uploader.storeFileStream("keep.bin");
         upload.write(random(1024 * 1024, 4));
         upload.flush();
         // Another starts a download and does not read it.
-        FTPClient downloader = server.login();
+        FTPClient downloader = server.alice();
         InputStream download = downloader.retrieveFileStream("big.bin");
         assertThat(download).isNotNull();
         server.awaitSessionCount(2, Duration.ofSeconds(10));
 
-        server.close(); // returns once the grace is over and the sessions are closed
+        server.stop(); // returns once the grace is over and the sessions are closed
 
-        assertThat(server.server().sessionCount()).isZero();
+        assertThat(server.ftp().sessionCount()).isZero();
         assertThat(root.resolve("keep.bin")).hasBinaryContent(old);
         try (Stream<Path> files = Files.list(root)) {
             assertThat(files.map(p -> p.getFileName().toString()).sorted().toList()).as("no temporary upload file left behind")

@@ -2,6 +2,9 @@ package dev.jftp.server.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jftp.server.testing.RunningServer;
+import dev.jftp.server.testing.Reply;
+import dev.jftp.server.testing.ControlConnection;
 import dev.jftp.server.storage.Storage;
 import dev.jftp.server.storage.local.LocalStorage;
 import dev.jftp.server.storage.local.LocalStorageView;
@@ -59,13 +62,13 @@ class DiskFullTest {
         }
     }
 
-    private TestServer server;
+    private RunningServer server;
     private ResourceBaseline baseline;
 
     @AfterEach
     void stopAndCheckResources() {
         if (server != null) {
-            baseline.assertReturned(server.server::sessionCount, Duration.ofSeconds(20));
+            baseline.assertReturned(server::sessionCount, Duration.ofSeconds(20));
             server.close();
         }
     }
@@ -90,19 +93,19 @@ class DiskFullTest {
     }
 
     private void fillUpDuringStor(Path root, Storage files, String where, UsedBytes used) throws IOException {
-        server = TestServer.start(root, c -> c.withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(10)), files);
+        server = RunningServer.start(root, c -> c.withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(10)).withStorage(files));
         byte[] old = FaultInjectionTest.randomBytes(200 * 1024, 7);
         Files.write(root.resolve("keep.bin"), old);
-        try (RawFtpClient warm = RawFtpClient.login(server.port())) {
+        try (ControlConnection warm = server.loggedIn()) {
             warm.command("QUIT", 221);
         }
         awaitNoSessions();
         baseline = ResourceBaseline.capture();
         long usedBefore = used.get();
 
-        try (RawFtpClient c = RawFtpClient.login(server.port()); RawFtpClient other = RawFtpClient.login(server.port())) {
+        try (ControlConnection c = server.loggedIn(); ControlConnection other = server.loggedIn()) {
             // 3 MiB over a 200 KiB file, on a 1 MiB disk
-            RawFtpClient.Reply reply = storExpectingFailure(c, "keep.bin", 3 << 20);
+            Reply reply = storExpectingFailure(c, "keep.bin", 3 << 20);
             assertThat(reply.code()).as("reply to a STOR that filled the disk: %s", reply).isEqualTo(452);
             assertThat(Files.readAllBytes(root.resolve("keep.bin"))).as("the file the upload would have replaced").isEqualTo(old);
             assertThat(temporaryFiles(root)).as("partial upload removed").isEmpty();
@@ -112,7 +115,7 @@ class DiskFullTest {
             c.command("NOOP", 200);
             other.command("NOOP", 200);
             byte[] small = FaultInjectionTest.randomBytes(100 * 1024, 8);
-            try (Socket data = c.passiveData()) {
+            try (Socket data = c.openPassive()) {
                 c.command("STOR small.bin", 150);
                 data.getOutputStream().write(small);
             }
@@ -123,7 +126,7 @@ class DiskFullTest {
             long free = CAPACITY - used.get();
             Path filler = root.resolve("filler.bin");
             fill(filler, free);
-            RawFtpClient.Reply whenFull = storExpectingFailure(other, "more.bin", 64 * 1024);
+            Reply whenFull = storExpectingFailure(other, "more.bin", 64 * 1024);
             assertThat(whenFull.code()).as("STOR on a full disk: %s", whenFull).isEqualTo(452);
             assertThat(temporaryFiles(root)).isEmpty();
             assertThat(root.resolve("more.bin")).doesNotExist();
@@ -138,8 +141,8 @@ class DiskFullTest {
     }
 
     /** Sends {@code size} bytes with STOR, stopping when the server breaks the data connection; returns the final reply. */
-    private static RawFtpClient.Reply storExpectingFailure(RawFtpClient c, String name, int size) throws IOException {
-        Socket data = c.passiveData();
+    private static Reply storExpectingFailure(ControlConnection c, String name, int size) throws IOException {
+        Socket data = c.openPassive();
         c.command("STOR " + name, 150);
         byte[] chunk = FaultInjectionTest.randomBytes(64 * 1024, 9);
         try (data) {
@@ -172,7 +175,7 @@ class DiskFullTest {
     }
 
     private void awaitNoSessions() {
-        ResourceBaseline.awaitNoSessions(server.server::sessionCount);
+        ResourceBaseline.awaitNoSessions(server::sessionCount);
     }
 
     private static java.util.List<Path> temporaryFiles(Path root) throws IOException {

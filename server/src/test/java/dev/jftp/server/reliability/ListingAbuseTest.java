@@ -2,6 +2,9 @@ package dev.jftp.server.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jftp.server.testing.RunningServer;
+import dev.jftp.server.testing.Reply;
+import dev.jftp.server.testing.ControlConnection;
 import dev.jftp.server.storage.FileEntry;
 import dev.jftp.server.storage.VirtualPath;
 import dev.jftp.server.storage.local.LocalStorageView;
@@ -41,7 +44,7 @@ class ListingAbuseTest {
 
     @TempDir
     static Path root;
-    static TestServer server;
+    static RunningServer server;
     static ResourceBaseline baseline;
 
     @BeforeAll
@@ -55,8 +58,8 @@ class ListingAbuseTest {
             deep = Files.createDirectories(deep.resolve("d"));
             Files.writeString(deep.resolve("level-" + (i + 1)), "x");
         }
-        server = TestServer.start(root, c -> c.withTimeouts(Duration.ofSeconds(120), Duration.ofSeconds(10)));
-        try (RawFtpClient c = RawFtpClient.login(server.port())) {
+        server = RunningServer.start(root, c -> c.withTimeouts(Duration.ofSeconds(120), Duration.ofSeconds(10)));
+        try (ControlConnection c = server.loggedIn()) {
             listing(c, "LIST d");
             c.command("STAT d", 213);
             c.command("QUIT", 221);
@@ -67,7 +70,7 @@ class ListingAbuseTest {
 
     @AfterEach
     void resourcesReturnToTheIdleBaseline() {
-        baseline.assertReturned(server.server::sessionCount, Duration.ofSeconds(20));
+        baseline.assertReturned(server::sessionCount, Duration.ofSeconds(20));
     }
 
     @AfterAll
@@ -79,7 +82,7 @@ class ListingAbuseTest {
 
     @Test
     void hugeDirectoryIsListedCompletelyInBoundedTime() throws IOException {
-        try (RawFtpClient c = RawFtpClient.login(server.port())) {
+        try (ControlConnection c = server.loggedIn()) {
             List<String> figures = new ArrayList<>();
             for (String command : List.of("LIST huge", "NLST huge", "MLSD huge", "LIST -la huge")) {
                 long t0 = System.nanoTime();
@@ -90,7 +93,7 @@ class ListingAbuseTest {
                 figures.add(command + " " + millis + " ms");
             }
             long t0 = System.nanoTime();
-            RawFtpClient.Reply stat = c.command("STAT huge", 213);
+            Reply stat = c.command("STAT huge", 213);
             long statMillis = elapsedMillis(t0);
             // STAT answers over the control connection, so its size is capped.
             assertThat(stat.lines().size()).isLessThanOrEqualTo(10_003);
@@ -106,8 +109,8 @@ class ListingAbuseTest {
         long idle = liveHeap();
         long materialized = materializedListingBytes();
         long during;
-        try (RawFtpClient c = RawFtpClient.login(server.port())) {
-            Socket data = c.passiveData();
+        try (ControlConnection c = server.loggedIn()) {
+            Socket data = c.openPassive();
             c.command("LIST huge", 150);
             InputStream in = data.getInputStream();
             assertThat(in.readNBytes(256 * 1024)).hasSize(256 * 1024);
@@ -134,10 +137,10 @@ class ListingAbuseTest {
                 "[a-z]*[!a]*[a]*[a]*[a]*[a]*9999999",
                 "*" + "[a]".repeat(60) + "x");
         List<String> figures = new ArrayList<>();
-        try (RawFtpClient c = RawFtpClient.login(server.port())) {
+        try (ControlConnection c = server.loggedIn()) {
             for (String pattern : patterns) {
                 long t0 = System.nanoTime();
-                RawFtpClient.Reply reply = nlstReply(c, "NLST huge/" + pattern);
+                Reply reply = nlstReply(c, "NLST huge/" + pattern);
                 long millis = elapsedMillis(t0);
                 assertThat(reply.code()).as("NLST huge/%s: %s", pattern, reply).isIn(226, 450, 550);
                 assertThat(millis).as("NLST huge/%s (ms)", shorten(pattern)).isLessThan(COMMAND_BOUND.toMillis());
@@ -150,7 +153,7 @@ class ListingAbuseTest {
 
     @Test
     void dotDotGlobsDeepTreesAndRecursionRequestsStayBounded() throws IOException {
-        try (RawFtpClient c = RawFtpClient.login(server.port())) {
+        try (ControlConnection c = server.loggedIn()) {
             long t0 = System.nanoTime();
             // Wildcards only count in the last segment: this is the root, listed once.
             String rootListing = listing(c, "LIST */../*/../*/..");
@@ -178,27 +181,27 @@ class ListingAbuseTest {
     // ---- helpers ----
 
     /** Runs a listing command over PASV and returns the text; the final reply must be 226. */
-    static String listing(RawFtpClient c, String command) throws IOException {
-        Socket data = c.passiveData();
-        RawFtpClient.Reply first = c.command(command);
+    static String listing(ControlConnection c, String command) throws IOException {
+        Socket data = c.openPassive();
+        Reply first = c.command(command);
         if (first.code() != 150) {
             data.close();
             throw new AssertionError(command + ": " + first);
         }
-        String text = new String(RawFtpClient.readAll(data), StandardCharsets.UTF_8);
+        String text = new String(ControlConnection.readAll(data), StandardCharsets.UTF_8);
         data.close();
         c.expect(226);
         return text;
     }
 
-    private static RawFtpClient.Reply nlstReply(RawFtpClient c, String command) throws IOException {
-        Socket data = c.passiveData();
-        RawFtpClient.Reply first = c.command(command);
+    private static Reply nlstReply(ControlConnection c, String command) throws IOException {
+        Socket data = c.openPassive();
+        Reply first = c.command(command);
         if (first.code() != 150) {
             data.close();
             return first;
         }
-        RawFtpClient.readAll(data);
+        ControlConnection.readAll(data);
         data.close();
         return c.reply();
     }
@@ -246,7 +249,7 @@ class ListingAbuseTest {
 
     private static void awaitNoSessions() {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (server.server.sessionCount() > 0) {
+        while (server.sessionCount() > 0) {
             assertThat(System.nanoTime()).isLessThan(deadline);
             ResourceBaseline.pause(20);
         }

@@ -6,6 +6,7 @@ import java.io.IOException;
 @FunctionalInterface
 public interface CommandHandler {
     /**
+     * @param argument everything after the verb and its space, exactly as sent ("" for none)
      * @throws FtpReplyException for a command that fails; the session replies with its code and text
      * @throws IOException       when the control connection itself fails
      */

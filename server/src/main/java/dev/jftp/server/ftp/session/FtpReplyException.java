@@ -16,14 +16,29 @@ import java.nio.file.NotDirectoryException;
 /** A command that cannot be carried out, with the reply that says why. */
 public final class FtpReplyException extends Exception {
     private final ReplyCode code;
+    private final boolean alreadyLogged;
 
     public FtpReplyException(ReplyCode code, String message) {
+        this(code, message, false);
+    }
+
+    private FtpReplyException(ReplyCode code, String message, boolean alreadyLogged) {
         super(message, null, false, false);
         this.code = code;
+        this.alreadyLogged = alreadyLogged;
+    }
+
+    /** A refusal the handler has logged itself, in its own words: the session adds no line of its own. */
+    public static FtpReplyException logged(ReplyCode code, String message) {
+        return new FtpReplyException(code, message, true);
     }
 
     public ReplyCode code() {
         return code;
+    }
+
+    public boolean alreadyLogged() {
+        return alreadyLogged;
     }
 
     /**

@@ -19,10 +19,9 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The control connection is read while a transfer runs (RFC 959 section 4.1.3): ABOR stops it and
@@ -33,30 +32,23 @@ class AbortTest {
     /** Much larger than any socket buffers, so a download to a client that does not read blocks. */
     private static final long BIG = 256L * 1024 * 1024;
 
-    @TempDir
-    Path root;
-    RunningServer server;
+    @RegisterExtension
+    final RunningServer server = RunningServer.perTest();
     ControlConnection c;
 
     @BeforeEach
     void start() throws IOException {
-        server = RunningServer.start(root);
-        Files.writeString(root.resolve("good.txt"), OLD);
-        try (RandomAccessFile big = new RandomAccessFile(root.resolve("big.bin").toFile(), "rw")) {
+        Files.writeString(server.root().resolve("good.txt"), OLD);
+        try (RandomAccessFile big = new RandomAccessFile(server.root().resolve("big.bin").toFile(), "rw")) {
             big.setLength(BIG); // sparse: costs no disk
         }
         c = server.connectAsAlice();
         c.command("TYPE I");
     }
 
-    @AfterEach
-    void stop() {
-        server.close();
-    }
-
     private void assertOldFileIntactAndNoTemporaryFile() throws IOException {
-        assertThat(root.resolve("good.txt")).hasContent(OLD);
-        try (Stream<Path> files = Files.list(root)) {
+        assertThat(server.root().resolve("good.txt")).hasContent(OLD);
+        try (Stream<Path> files = Files.list(server.root())) {
             assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(LocalStorageView.TEMP_PREFIX));
         }
     }
@@ -254,10 +246,10 @@ class AbortTest {
     }
 
     private void awaitNoSessions() {
-        for (int attempt = 0; attempt < 1000 && server.server().sessionCount() > 0; attempt++) {
+        for (int attempt = 0; attempt < 1000 && server.ftp().sessionCount() > 0; attempt++) {
             sleep(10);
         }
-        assertThat(server.server().sessionCount()).isZero();
+        assertThat(server.ftp().sessionCount()).isZero();
     }
 
     @Test
@@ -270,7 +262,7 @@ class AbortTest {
         assertThat(c.command("ABOR").code()).isEqualTo(426);
         assertThat(c.reply().code()).isEqualTo(226);
         data.close();
-        try (Stream<Path> files = Files.list(root)) {
+        try (Stream<Path> files = Files.list(server.root())) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("good.txt", "big.bin");
         }
     }
@@ -287,7 +279,7 @@ class AbortTest {
         assertThat(c.reply().code()).isEqualTo(226);
         data.close();
         // documented: resume works in place, so the next resume can continue from here
-        assertThat(root.resolve("good.txt")).hasContent(OLD + " and more");
+        assertThat(server.root().resolve("good.txt")).hasContent(OLD + " and more");
     }
 
     @Test
@@ -306,7 +298,7 @@ class AbortTest {
         // Each blocked download must park its virtual thread, not hold a carrier thread.
         int carriers = Integer.getInteger("jdk.virtualThreadScheduler.parallelism", Runtime.getRuntime().availableProcessors());
         int stalled = carriers + 1;
-        try (RunningServer busy = RunningServer.start(root, config -> config.withLimits(2000, stalled + 10))) {
+        try (RunningServer busy = RunningServer.start(server.root(), config -> config.withLimits(2000, stalled + 10))) {
             List<ControlConnection> sessions = new ArrayList<>();
             List<Socket> dataConnections = new ArrayList<>();
             try {
@@ -349,7 +341,7 @@ class AbortTest {
         Reply size = c.reply();
         assertThat(size.code()).isEqualTo(213);
         assertThat(size.text()).isEqualTo(Integer.toString(OLD.length()));
-        assertThat(root.resolve("new.txt")).hasContent("payload");
+        assertThat(server.root().resolve("new.txt")).hasContent("payload");
     }
 
 }

@@ -11,39 +11,30 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import org.apache.commons.net.ftp.FTPClient;
 import org.apache.commons.net.ftp.FTPFile;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Files over 4 GiB (sizes and offsets beyond 32 bits), as sparse files that cost no disk space. */
 class LargeFileTest {
     private static final long SIZE = 5L * 1024 * 1024 * 1024 + 7;
     private static final byte[] TAIL = "the last bytes!!".getBytes(StandardCharsets.US_ASCII);
 
-    @TempDir
-    Path root;
-    RunningServer server;
+    @RegisterExtension
+    final RunningServer server = RunningServer.perTest();
     ControlConnection c;
 
     @BeforeEach
     void start() throws IOException {
-        try (RandomAccessFile big = new RandomAccessFile(root.resolve("big.iso").toFile(), "rw")) {
+        try (RandomAccessFile big = new RandomAccessFile(server.root().resolve("big.iso").toFile(), "rw")) {
             big.setLength(SIZE);
             big.seek(SIZE - TAIL.length);
             big.write(TAIL);
         }
-        server = RunningServer.start(root);
         c = server.connectAsAlice();
         c.command("TYPE I");
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
     }
 
     @Test
@@ -82,7 +73,7 @@ class LargeFileTest {
         FTPClient ftp = server.alice();
         assertThat(ftp.appendFile("big.iso", new ByteArrayInputStream("+appended".getBytes(StandardCharsets.US_ASCII)))).isTrue();
         long expected = SIZE + "+resumed".length() + "+appended".length();
-        assertThat(Files.size(root.resolve("big.iso"))).isEqualTo(expected);
+        assertThat(Files.size(server.root().resolve("big.iso"))).isEqualTo(expected);
         assertThat(c.command("SIZE big.iso").text()).isEqualTo(Long.toString(expected));
         assertThat(c.command("REST " + (SIZE - TAIL.length)).code()).isEqualTo(350);
         assertThat(new String(c.download("RETR big.iso"), StandardCharsets.US_ASCII)).isEqualTo(new String(TAIL, StandardCharsets.US_ASCII) + "+resumed+appended");

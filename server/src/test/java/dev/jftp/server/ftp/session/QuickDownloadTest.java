@@ -10,13 +10,11 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A small binary download over a passive connection the client has already made runs on the
@@ -24,27 +22,20 @@ import org.junit.jupiter.api.io.TempDir;
  * thread. Both must give the same bytes and replies, REST included.
  */
 class QuickDownloadTest {
-    @TempDir
-    Path root;
-    RunningServer server;
+    @RegisterExtension
+    final RunningServer server = RunningServer.perTest();
     ControlConnection c;
     byte[] small;
     byte[] large;
 
     @BeforeEach
     void start() throws IOException {
-        server = RunningServer.start(root);
         small = random(4096, 1);
-        large = random((int) FtpSession.QUICK_TRANSFER_LIMIT * 4 + 3, 2);
-        Files.write(root.resolve("small.bin"), small);
-        Files.write(root.resolve("large.bin"), large);
+        large = random((int) SessionThreads.QUICK_TRANSFER_LIMIT * 4 + 3, 2);
+        Files.write(server.root().resolve("small.bin"), small);
+        Files.write(server.root().resolve("large.bin"), large);
         c = server.connectAsAlice();
         assertThat(c.command("TYPE I").code()).isEqualTo(200);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
     }
 
     private static byte[] random(int size, long seed) {
