@@ -1,6 +1,8 @@
 package dev.jftp.client.ftp;
 
 import dev.jftp.protocol.FtpTime;
+import dev.jftp.protocol.listing.ListingParser;
+import dev.jftp.protocol.listing.RemoteEntry;
 import dev.jftp.protocol.tls.ClientTlsDataChannel;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
