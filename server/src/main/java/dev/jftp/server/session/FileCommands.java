@@ -2,10 +2,10 @@ package dev.jftp.server.session;
 
 import dev.jftp.protocol.FtpTime;
 import dev.jftp.protocol.ReplyCode;
+import dev.jftp.protocol.listing.ListingFormat;
 import dev.jftp.server.filesystem.FileEntry;
 import dev.jftp.server.filesystem.FileNameTooLongException;
 import dev.jftp.server.filesystem.VirtualPath;
-import dev.jftp.server.protocol.ListingFormat;
 import dev.jftp.server.security.Permission;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,10 +1,10 @@
 package dev.jftp.server.session;
 
 import dev.jftp.protocol.ReplyCode;
+import dev.jftp.protocol.listing.ListingFormat;
 import dev.jftp.server.filesystem.FileEntry;
 import dev.jftp.server.filesystem.VirtualPath;
 import dev.jftp.server.protocol.GlobPattern;
-import dev.jftp.server.protocol.ListingFormat;
 import dev.jftp.server.security.Permission;
 import dev.jftp.server.transfer.DataConnection;
 import java.io.IOException;

@@ -1,13 +1,13 @@
 package dev.jftp.server.session;
 
 import dev.jftp.protocol.ReplyCode;
+import dev.jftp.protocol.listing.ListingFormat;
 import dev.jftp.server.filesystem.FileEntry;
 import dev.jftp.server.filesystem.FileNameTooLongException;
 import dev.jftp.server.filesystem.Upload;
 import dev.jftp.server.filesystem.UploadMode;
 import dev.jftp.server.filesystem.VirtualPath;
 import dev.jftp.server.protocol.ControlCharacters;
-import dev.jftp.server.protocol.ListingFormat;
 import dev.jftp.server.security.Permission;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
