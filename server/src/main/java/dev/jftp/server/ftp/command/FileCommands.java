@@ -3,7 +3,6 @@ package dev.jftp.server.ftp.command;
 import dev.jftp.protocol.FtpTime;
 import dev.jftp.protocol.ReplyCode;
 import dev.jftp.server.accounts.Permission;
-import dev.jftp.server.ftp.command.ListingFormat;
 import dev.jftp.server.ftp.control.ReplyText;
 import dev.jftp.server.ftp.session.FtpReplyException;
 import dev.jftp.server.ftp.session.FtpSession;
@@ -19,7 +18,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Commands on files and directories over the control connection: MKD, RMD, DELE, RNFR/RNTO (RFC

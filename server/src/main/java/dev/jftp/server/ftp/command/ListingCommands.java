@@ -1,9 +1,8 @@
 package dev.jftp.server.ftp.command;
 
 import dev.jftp.protocol.ReplyCode;
+import dev.jftp.protocol.listing.ListingFormat;
 import dev.jftp.server.accounts.Permission;
-import dev.jftp.server.ftp.command.GlobPattern;
-import dev.jftp.server.ftp.command.ListingFormat;
 import dev.jftp.server.accounts.User;
 import dev.jftp.server.ftp.data.DataConnection;
 import dev.jftp.server.ftp.session.FtpReplyException;

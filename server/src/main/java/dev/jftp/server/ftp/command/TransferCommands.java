@@ -2,7 +2,6 @@ package dev.jftp.server.ftp.command;
 
 import dev.jftp.protocol.ReplyCode;
 import dev.jftp.server.accounts.Permission;
-import dev.jftp.server.ftp.command.ListingFormat;
 import dev.jftp.server.ftp.control.ControlCharacters;
 import dev.jftp.server.ftp.session.FtpReplyException;
 import dev.jftp.server.ftp.session.FtpSession;

@@ -1,5 +1,7 @@
 package dev.jftp.server.ftp.data;
 
+import dev.jftp.protocol.ascii.ToLocalLineEnds;
+import dev.jftp.protocol.ascii.ToWireLineEnds;
 import dev.jftp.server.tls.TlsSession;
 import java.io.BufferedWriter;
 import java.io.Closeable;
@@ -35,7 +37,6 @@ public final class DataConnection implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(DataConnection.class);
     /** Bytes per transferTo call; small enough that STAT's byte count is current for a slow client. */
     private static final long CHUNK = 1024 * 1024;
-    private static final byte[] CR = {'\r'};
 
     private final SocketChannel channel;
     /** Where bytes go and come from: the socket itself, or TLS over it once {@link #secure} ran. */
@@ -220,10 +221,10 @@ public final class DataConnection implements Closeable {
         ByteBuffer in = BufferPool.take();
         ByteBuffer out = BufferPool.take();
         try {
+            ToWireLineEnds toWire = new ToWireLineEnds();
             long position = offset;
             long size = file.size();
             file.position(offset);
-            byte previous = 0;
             while (true) {
                 in.clear();
                 int n = file.read(in);
@@ -236,15 +237,10 @@ public final class DataConnection implements Closeable {
                 position += n;
                 in.flip();
                 while (in.hasRemaining()) {
-                    byte b = in.get();
+                    toWire.convert(in, out);
                     if (out.remaining() < 2) {
                         drain(out);
                     }
-                    if (b == '\n' && previous != '\r') {
-                        out.put((byte) '\r');
-                    }
-                    out.put(b);
-                    previous = b;
                 }
                 progress.add(n);
             }
@@ -286,9 +282,10 @@ public final class DataConnection implements Closeable {
     /** Receives until the client closes the connection; returns the bytes written to the upload's channel. */
     public long receiveFile(WritableByteChannel file, boolean ascii, TransferProgress progress) throws IOException {
         ByteBuffer buffer = BufferPool.take();
+        ByteBuffer local = ascii ? BufferPool.take() : null;
         try {
+            ToLocalLineEnds toLocal = ascii ? new ToLocalLineEnds() : null;
             long written = 0;
-            boolean pendingCr = false;
             while (true) {
                 buffer.clear();
                 int n;
@@ -307,49 +304,34 @@ public final class DataConnection implements Closeable {
                 }
                 buffer.flip();
                 if (ascii) {
-                    if (pendingCr && buffer.get(buffer.position()) != '\n') {
-                        written += file.write(ByteBuffer.wrap(CR));
-                    }
-                    pendingCr = toLocalLineEnds(buffer);
-                }
-                while (buffer.hasRemaining()) {
-                    written += file.write(buffer);
+                    local.clear();
+                    toLocal.convert(buffer, local); // as large as buffer: takes all of it
+                    written += writeAll(file, local.flip());
+                } else {
+                    written += writeAll(file, buffer);
                 }
                 progress.add(n);
             }
-            if (pendingCr) {
-                written += file.write(ByteBuffer.wrap(CR));
+            if (ascii) {
+                local.clear();
+                toLocal.finish(local);
+                written += writeAll(file, local.flip());
             }
             return written;
         } finally {
             BufferPool.give(buffer);
+            if (local != null) {
+                BufferPool.give(local);
+            }
         }
     }
 
-    /**
-     * Rewrites CRLF to LF in place. A CR at the very end is dropped from the buffer and reported
-     * (true), because its LF may come with the next read; the caller writes it if no LF follows.
-     */
-    static boolean toLocalLineEnds(ByteBuffer buffer) {
-        int read = buffer.position();
-        int write = read;
-        int limit = buffer.limit();
-        boolean holdBack = false;
-        while (read < limit) {
-            byte b = buffer.get(read++);
-            if (b == '\r') {
-                if (read == limit) {
-                    holdBack = true;
-                    break;
-                }
-                if (buffer.get(read) == '\n') {
-                    continue; // drop the CR of CRLF
-                }
-            }
-            buffer.put(write++, b);
+    private static long writeAll(WritableByteChannel file, ByteBuffer buffer) throws IOException {
+        long written = 0;
+        while (buffer.hasRemaining()) {
+            written += file.write(buffer);
         }
-        buffer.limit(write);
-        return holdBack;
+        return written;
     }
 
     /**

@@ -1,16 +1,15 @@
-package dev.jftp.server.ftp.command;
+package dev.jftp.protocol.listing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jftp.server.storage.FileEntry;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class ListingFormatTest {
     private static final Instant NOW = Instant.parse("2024-04-01T12:00:00Z");
 
-    private static FileEntry file(String name, long size, Instant modified, int mode) {
-        return new FileEntry(name, FileEntry.Type.FILE, size, modified, mode, "803U42");
+    private static Listed file(String name, long size, Instant modified, int mode) {
+        return new Listed(name, Listed.Kind.FILE, size, modified, mode, "803U42");
     }
 
     @Test
@@ -27,8 +26,8 @@ class ListingFormatTest {
 
     @Test
     void longLineOfADirectoryAndOfALinkLeadingOutside() {
-        FileEntry dir = new FileEntry("sub dir", FileEntry.Type.DIRECTORY, 4096, NOW, 0755, "1");
-        FileEntry other = new FileEntry("link", FileEntry.Type.OTHER, 9, NOW, 0777, "2");
+        Listed dir = new Listed("sub dir", Listed.Kind.DIRECTORY, 4096, NOW, 0755, "1");
+        Listed other = new Listed("link", Listed.Kind.OTHER, 9, NOW, 0777, "2");
         assertThat(ListingFormat.longLine(dir, NOW)).startsWith("drwxr-xr-x ").endsWith(" sub dir");
         assertThat(ListingFormat.longLine(other, NOW)).startsWith("lrwxrwxrwx ");
     }
@@ -51,18 +50,18 @@ class ListingFormatTest {
 
     @Test
     void factsLineHasTheRfc3659FactsInUtc() {
-        FileEntry e = file("r.bin", 10, Instant.parse("2023-07-08T09:10:11.999Z"), 0640);
+        Listed e = file("r.bin", 10, Instant.parse("2023-07-08T09:10:11.999Z"), 0640);
         assertThat(ListingFormat.factsLine(e, "adfrw", "r.bin"))
                 .isEqualTo("type=file;size=10;modify=20230708091011;perm=adfrw;unique=803U42;UNIX.mode=0640; r.bin");
-        FileEntry dir = new FileEntry("d", FileEntry.Type.DIRECTORY, 4096, Instant.parse("2023-07-08T09:10:11Z"), 0755, "9");
+        Listed dir = new Listed("d", Listed.Kind.DIRECTORY, 4096, Instant.parse("2023-07-08T09:10:11Z"), 0755, "9");
         assertThat(ListingFormat.factsLine(dir, "el", "d")).startsWith("type=dir;size=4096;");
     }
 
     @Test
     void permFactFollowsTheUsersPermissionsAndTheOwnerBits() {
-        FileEntry writable = file("f", 1, NOW, 0644);
-        FileEntry readOnlyFile = file("f", 1, NOW, 0444);
-        FileEntry dir = new FileEntry("d", FileEntry.Type.DIRECTORY, 1, NOW, 0755, "1");
+        Listed writable = file("f", 1, NOW, 0644);
+        Listed readOnlyFile = file("f", 1, NOW, 0444);
+        Listed dir = new Listed("d", Listed.Kind.DIRECTORY, 1, NOW, 0755, "1");
         assertThat(ListingFormat.permFact(writable, true, true, true, true)).isEqualTo("adfrw");
         assertThat(ListingFormat.permFact(writable, false, false, false, false)).isEqualTo("r");
         assertThat(ListingFormat.permFact(readOnlyFile, true, true, true, true)).isEqualTo("dfr");
@@ -72,8 +71,8 @@ class ListingFormatTest {
 
     @Test
     void entriesOfAStorageWithoutModesLookLikeOrdinaryFilesAndHaveNoModeFact() {
-        FileEntry object = new FileEntry("o.txt", FileEntry.Type.FILE, 3, NOW, FileEntry.NO_MODE, "etag");
-        FileEntry prefix = new FileEntry("p", FileEntry.Type.DIRECTORY, 0, NOW, FileEntry.NO_MODE, "p/");
+        Listed object = new Listed("o.txt", Listed.Kind.FILE, 3, NOW, -1, "etag");
+        Listed prefix = new Listed("p", Listed.Kind.DIRECTORY, 0, NOW, -1, "p/");
         assertThat(ListingFormat.longLine(object, NOW)).startsWith("-rw-r--r-- ");
         assertThat(ListingFormat.longLine(prefix, NOW)).startsWith("drwxr-xr-x ");
         assertThat(ListingFormat.factsLine(object, "adfrw", "o.txt")).isEqualTo("type=file;size=3;modify=20240401120000;perm=adfrw;unique=etag; o.txt");

@@ -1,8 +1,7 @@
-package dev.jftp.server.ftp.command;
+package dev.jftp.protocol.listing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jftp.server.storage.FileEntry;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -13,8 +12,8 @@ import org.junit.jupiter.api.Timeout;
 class ListingDateColumnTest {
     private static final Instant NOW = Instant.parse("2026-11-23T10:30:15Z");
 
-    private static FileEntry file(Instant modified) {
-        return new FileEntry("a.txt", FileEntry.Type.FILE, 42, modified, 0644, "1U2");
+    private static Listed file(Instant modified) {
+        return new Listed("a.txt", Listed.Kind.FILE, 42, modified, 0644, "1U2");
     }
 
     @Test

@@ -1,7 +1,6 @@
-package dev.jftp.server.ftp.command;
+package dev.jftp.protocol.listing;
 
 import dev.jftp.protocol.FtpTime;
-import dev.jftp.server.storage.FileEntry;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -11,6 +10,10 @@ import java.util.Locale;
 /**
  * The text of directory listings: LIST in the "ls -l" form that curl, lftp, FileZilla and the stock
  * ftp client parse, NLST names only, and MLSx fact lines (RFC 3659 section 7). Times are UTC.
+ * {@link ListingParser} reads them back. An entry that is neither a file nor a directory (a link
+ * the server does not follow, a device) shows as a link in LIST, which clients do not copy.
+ * An entry without a mode shows as 0644 (a file) or 0755 (a directory) in LIST and without
+ * UNIX.mode in MLSx.
  */
 public final class ListingFormat {
     private static final DateTimeFormatter RECENT = DateTimeFormatter.ofPattern("MMM dd HH:mm", Locale.ENGLISH).withZone(ZoneOffset.UTC);
@@ -21,7 +24,7 @@ public final class ListingFormat {
     }
 
     /** One "ls -l" line, without the line end. */
-    public static String longLine(FileEntry e, Instant now) {
+    public static String longLine(ListedFile e, Instant now) {
         return longLine(e, now, null);
     }
 
@@ -30,10 +33,10 @@ public final class ListingFormat {
      * share a few modification minutes, and formatting a date costs more than the rest of the line
      * (caching it took a fifth off the CPU time of listing 100,000 files).
      */
-    public static String longLine(FileEntry e, Instant now, DateColumn dates) {
+    public static String longLine(ListedFile e, Instant now, DateColumn dates) {
         StringBuilder sb = new StringBuilder(80 + e.name().length());
-        sb.append(e.isDirectory() ? 'd' : e.type() == FileEntry.Type.OTHER ? 'l' : '-');
-        appendMode(sb, modeShown(e));
+        sb.append(e.isDirectory() ? 'd' : e.isFile() ? '-' : 'l');
+        appendMode(sb, e.mode() >= 0 ? e.mode() : e.isDirectory() ? 0755 : 0644);
         sb.append(" 1 ftp      ftp      ");
         String size = Long.toString(e.size());
         for (int pad = 12 - size.length(); pad > 0; pad--) {
@@ -79,11 +82,6 @@ public final class ListingFormat {
         }
     }
 
-    /** The entry's mode, or for a storage without modes (S3) what such an entry would usually have. */
-    private static int modeShown(FileEntry e) {
-        return e.hasMode() ? e.mode() : e.isDirectory() ? 0755 : 0644;
-    }
-
     private static void appendMode(StringBuilder sb, int mode) {
         String letters = "rwxrwxrwx";
         for (int i = 0; i < 9; i++) {
@@ -96,14 +94,14 @@ public final class ListingFormat {
      *
      * @param perm the "perm" fact for this user (see {@link #permFact})
      */
-    public static String factsLine(FileEntry e, String perm, String name) {
+    public static String factsLine(ListedFile e, String perm, String name) {
         StringBuilder sb = new StringBuilder(128);
         sb.append("type=").append(e.isDirectory() ? "dir" : e.isFile() ? "file" : "OS.unix=other").append(';');
         sb.append("size=").append(e.size()).append(';');
         sb.append("modify=").append(FtpTime.format(e.modified())).append(';');
         sb.append("perm=").append(perm).append(';');
         sb.append("unique=").append(e.uniqueId()).append(';');
-        if (e.hasMode()) {
+        if (e.mode() >= 0) {
             sb.append("UNIX.mode=0").append(Integer.toOctalString(e.mode() & 07777)).append(';');
         }
         sb.append(' ').append(printable(name));
@@ -112,10 +110,10 @@ public final class ListingFormat {
 
     /**
      * The RFC 3659 section 7.5.5 "perm" fact: what this user may do with the entry, from their
-     * permissions and the file's owner bits (where the storage has modes).
+     * permissions and the file's owner bits.
      */
-    public static String permFact(FileEntry e, boolean mayWrite, boolean mayDelete, boolean mayRename, boolean mayMkdir) {
-        boolean ownerWrite = !e.hasMode() || (e.mode() & 0200) != 0;
+    public static String permFact(ListedFile e, boolean mayWrite, boolean mayDelete, boolean mayRename, boolean mayMkdir) {
+        boolean ownerWrite = e.mode() < 0 || (e.mode() & 0200) != 0; // no mode: the user's permissions decide
         StringBuilder sb = new StringBuilder(8);
         if (e.isDirectory()) {
             if (mayWrite && ownerWrite) {

@@ -1,4 +1,4 @@
-package dev.jftp.client.ftp;
+package dev.jftp.protocol.listing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,21 +45,5 @@ class ListingParserTest {
 
         assertThat(ListingParser.parseUnixLine("total 12", NOW)).isNull();
         assertThat(ListingParser.parseUnixLine("01-02-19  10:00AM       <DIR>          dos", NOW)).isNull();
-    }
-
-    @Test
-    void parsesFeatures() {
-        Features f = Features.parse(new Reply(211, java.util.List.of("211-Features:", " MDTM", " REST STREAM", " MLST type*;size*;", "211 End")));
-        assertThat(f.has("mdtm")).isTrue();
-        assertThat(f.hasRestStream()).isTrue();
-        assertThat(f.parameters("MLST")).isEqualTo("type*;size*;");
-        assertThat(f.has("MFMT")).isFalse();
-        assertThat(Features.parse(new Reply(500, java.util.List.of("500 no"))).has("MDTM")).isFalse();
-    }
-
-    @Test
-    void readsQuotedPathsOf257Replies() {
-        assertThat(FtpClient.quotedPath("\"/a \"\"b\"\"\" is the current directory")).isEqualTo("/a \"b\"");
-        assertThat(FtpClient.quotedPath("\"/\"")).isEqualTo("/");
     }
 }

@@ -1,4 +1,4 @@
-package dev.jftp.client.ftp;
+package dev.jftp.protocol.listing;
 
 import java.time.Instant;
 
