@@ -2,15 +2,15 @@ package dev.jftp.server.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jftp.server.testing.RunningServer;
-import dev.jftp.server.testing.Reply;
-import dev.jftp.server.testing.ControlConnection;
 import dev.jftp.server.storage.FileEntry;
 import dev.jftp.server.storage.VirtualPath;
 import dev.jftp.server.storage.local.LocalStorageView;
+import dev.jftp.server.testing.ControlConnection;
+import dev.jftp.server.testing.LiveHeap;
+import dev.jftp.server.testing.Reply;
+import dev.jftp.server.testing.RunningServer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.management.ManagementFactory;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -106,7 +106,7 @@ class ListingAbuseTest {
 
     @Test
     void aStalledListingHoldsLittleMemoryWhateverTheDirectorySize() throws Exception {
-        long idle = liveHeap();
+        long idle = LiveHeap.bytes();
         long materialized = materializedListingBytes();
         long during;
         try (ControlConnection c = server.loggedIn()) {
@@ -115,7 +115,7 @@ class ListingAbuseTest {
             InputStream in = data.getInputStream();
             assertThat(in.readNBytes(256 * 1024)).hasSize(256 * 1024);
             ResourceBaseline.pause(500); // the server is now blocked on a full socket, mid-directory
-            during = liveHeap() - idle;
+            during = LiveHeap.bytes() - idle;
             long rest = FaultInjectionTest.drain(in);
             data.close();
             c.expect(226);
@@ -212,29 +212,14 @@ class ListingAbuseTest {
         }
     }
 
-    /** Heap in use after collecting garbage (a few times, until it settles). */
-    static long liveHeap() {
-        long used = Long.MAX_VALUE;
-        for (int i = 0; i < 5; i++) {
-            System.gc();
-            long now = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-            if (now >= used - 64 * 1024) {
-                return Math.min(now, used);
-            }
-            used = now;
-            ResourceBaseline.pause(50);
-        }
-        return used;
-    }
-
     /** What the directory's entries take when all held at once (the thing a streaming listing avoids). */
     private static long materializedListingBytes() throws IOException {
-        long before = liveHeap();
+        long before = LiveHeap.bytes();
         List<FileEntry> all = new ArrayList<>();
         try (LocalStorageView files = new LocalStorageView(root); DirectoryStream<FileEntry> entries = files.list(VirtualPath.ROOT.resolve("huge"))) {
             entries.forEach(all::add);
         }
-        long after = liveHeap();
+        long after = LiveHeap.bytes();
         assertThat(all).hasSize(ENTRIES);
         return after - before;
     }

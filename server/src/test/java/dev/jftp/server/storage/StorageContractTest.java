@@ -3,9 +3,9 @@ package dev.jftp.server.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.jftp.server.testing.LiveHeap;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
@@ -144,20 +144,6 @@ public abstract class StorageContractTest {
             assertThat(names).as("listing order").isEqualTo(sorted);
         }
         return sorted;
-    }
-
-    /** The heap in use after collecting garbage until it no longer shrinks much. */
-    protected static long liveHeap() {
-        long used = Long.MAX_VALUE;
-        for (int i = 0; i < 5; i++) {
-            System.gc();
-            long now = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-            if (now >= used - 64 * 1024) {
-                return Math.min(now, used);
-            }
-            used = now;
-        }
-        return used;
     }
 
     // ---- reading ----
@@ -307,7 +293,7 @@ public abstract class StorageContractTest {
         view.makeDirectory(path("/big"));
         view.makeDirectory(path("/big/sub"));
         populate(path("/big"), count);
-        long idle = liveHeap();
+        long idle = LiveHeap.bytes();
         long during;
         int files = 0;
         int directories = 0;
@@ -320,7 +306,7 @@ public abstract class StorageContractTest {
                     files++;
                 }
             }
-            during = liveHeap() - idle;
+            during = LiveHeap.bytes() - idle;
             while (it.hasNext()) {
                 FileEntry e = it.next();
                 if (e.isDirectory()) {
