@@ -10,8 +10,9 @@ import java.util.regex.Pattern;
  * Where to connect, from the command line: sftp's {@code [user@]host[:path]} (an IPv6 address in
  * brackets) or a URL {@code ftp://[user[:password]@]host[:port][/path]} (RFC 1738 section 3.2:
  * the path is relative to the login directory; {@code %2F} at its start makes it absolute),
- * {@code ftps://...} or {@code sftp://...} (draft-ietf-secsh-scp-sftp-ssh-uri: the same form,
- * the path relative to the login directory as well).
+ * {@code ftps://...} or {@code sftp://...} (draft-ietf-secsh-scp-sftp-ssh-uri-04 section 4.1:
+ * the same form, but the path is absolute, and {@code /~/} at its start makes it relative to
+ * the login directory, as curl reads it).
  *
  * @param user     login name, or null for the default
  * @param password password from the URL, or null
@@ -45,7 +46,9 @@ public record Destination(String user, char[] password, String host, int port, S
         }
         if (text.regionMatches(true, 0, "sftp://", 0, 7)) {
             Destination d = parseUrl(text.substring(7));
-            return new Destination(d.user, d.password, d.host, d.port, d.path, false, true);
+            String path = d.path == null || d.path.equals("~") || d.path.equals("~/") ? null
+                    : d.path.startsWith("~/") ? d.path.substring(2) : "/" + d.path;
+            return new Destination(d.user, d.password, d.host, d.port, path, false, true);
         }
         if (text.contains("://")) {
             throw new ClientException("Only ftp://, ftps:// and sftp:// URLs are understood, not \"" + text + "\"");

@@ -17,10 +17,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import org.apache.sshd.client.config.hosts.KnownHostEntry;
 import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
@@ -234,7 +232,7 @@ final class SshKnownHosts implements ServerKeyVerifier {
             err.println("Failed to read " + file + ": " + e.getMessage());
             return List.of();
         }
-        String lookup = IDN.toASCII(host, IDN.ALLOW_UNASSIGNED);
+        String lookup = IDN.toASCII(host, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
         List<Line> lines = new ArrayList<>();
         for (int i = 0; i < text.size(); i++) {
             Line line = parse(text.get(i), i + 1, lookup, true);
@@ -263,37 +261,32 @@ final class SshKnownHosts implements ServerKeyVerifier {
         return names;
     }
 
-    /** The line's marker, type and key if it matches the host ({@code matching}) or not; else null. */
+    /**
+     * The line's marker, type and key if its host patterns match this host ({@code matching}) or
+     * not; else null. The fields: an optional marker ("@revoked", "@cert-authority"), the host
+     * patterns, the key type and the key (sshd(8), SSH_KNOWN_HOSTS FILE FORMAT).
+     */
     private Line parse(String raw, int number, String lookup, boolean matching) {
         String text = raw.strip();
         if (text.isEmpty() || text.startsWith("#")) {
             return null;
         }
-        KnownHostEntry entry;
+        String[] fields = text.split("\\s+");
+        int at = 0;
+        String marker = null;
+        if (fields[0].startsWith("@")) {
+            marker = fields[0].substring(1).toLowerCase(Locale.ROOT);
+            at = 1;
+        }
+        if (fields.length < at + 3 || "cert-authority".equals(marker) || (marker != null && !marker.equals("revoked"))) {
+            return null;
+        }
+        if (matchesHost(fields[at], lookup) != matching) {
+            return null;
+        }
         try {
-            entry = KnownHostEntry.parseKnownHostEntry(text);
-        } catch (RuntimeException e) {
-            return null;
-        }
-        if (entry == null || entry.getKeyEntry() == null) {
-            return null;
-        }
-        String marker = entry.getMarker() == null ? null : entry.getMarker().toLowerCase(Locale.ROOT);
-        if ("cert-authority".equals(marker)) {
-            return null;
-        }
-        boolean matches;
-        try {
-            matches = entry.isHostMatch(lookup, port);
-        } catch (RuntimeException e) {
-            return null;
-        }
-        if (matches != matching) {
-            return null;
-        }
-        AuthorizedKeyEntry keyEntry = entry.getKeyEntry();
-        try {
-            PublicKey key = keyEntry.resolvePublicKey(null, PublicKeyEntryResolver.IGNORING);
+            PublicKeyEntry entry = PublicKeyEntry.parsePublicKeyEntry(fields[at + 1] + " " + fields[at + 2]);
+            PublicKey key = entry == null ? null : entry.resolvePublicKey(null, java.util.Map.of(), PublicKeyEntryResolver.IGNORING);
             if (key == null) {
                 return null; // a key type this client does not know: it cannot be this server's key
             }
@@ -301,6 +294,68 @@ final class SshKnownHosts implements ServerKeyVerifier {
         } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {
             return null;
         }
+    }
+
+    /**
+     * Whether the host field names this host as ssh decides it: a hashed name
+     * ("|1|salt|HMAC-SHA1(salt, name)") equal to the host's name, or a comma-separated list of
+     * patterns with * and ? matched against "host" or "[host]:port" (case-insensitively), of which
+     * one must match and none negated with ! may (match_hostname in OpenSSH's match.c).
+     */
+    private boolean matchesHost(String field, String lookup) {
+        String name = port == 22 ? lookup : "[" + lookup + "]:" + port;
+        if (field.startsWith("|1|")) {
+            return hashedNameMatches(field, name);
+        }
+        boolean positive = false;
+        for (String pattern : field.split(",")) {
+            boolean negated = pattern.startsWith("!");
+            String p = negated ? pattern.substring(1) : pattern;
+            if (wildcardMatch(p.toLowerCase(Locale.ROOT), name, 0, 0)) {
+                if (negated) {
+                    return false;
+                }
+                positive = true;
+            }
+        }
+        return positive;
+    }
+
+    private static boolean hashedNameMatches(String field, String name) {
+        String[] parts = field.split("\\|");
+        if (parts.length != 4) {
+            return false;
+        }
+        try {
+            byte[] salt = java.util.Base64.getDecoder().decode(parts[2]);
+            byte[] expected = java.util.Base64.getDecoder().decode(parts[3]);
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA1");
+            mac.init(new javax.crypto.spec.SecretKeySpec(salt, "HmacSHA1"));
+            return java.security.MessageDigest.isEqual(expected, mac.doFinal(name.getBytes(StandardCharsets.UTF_8)));
+        } catch (IllegalArgumentException | java.security.GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    /** * any run, ? any one character (OpenSSH's match_pattern). */
+    private static boolean wildcardMatch(String pattern, String text, int p, int t) {
+        while (p < pattern.length()) {
+            char c = pattern.charAt(p);
+            if (c == '*') {
+                for (int k = t; k <= text.length(); k++) {
+                    if (wildcardMatch(pattern, text, p + 1, k)) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+            if (t >= text.length() || (c != '?' && c != text.charAt(t))) {
+                return false;
+            }
+            p++;
+            t++;
+        }
+        return t == text.length();
     }
 
     /** Appends "[host]:port type base64", creating ~/.ssh (700) and the file (600) as ssh does. */
