@@ -374,6 +374,12 @@ public final class FtpClient implements RemoteFiles, Closeable {
         ok("SITE CHMOD " + Integer.toOctalString(mode) + " " + path);
     }
 
+    /** FTP has no such command: the server decides when its files reach the disk. */
+    @Override
+    public boolean flushToDisk(String path) {
+        return false;
+    }
+
     /** SITE SYMLINK or SITE LINK, which some servers offer (FTP itself has no link command). */
     @Override
     public void link(String target, String link, boolean symbolic) throws IOException {

@@ -82,6 +82,9 @@ public interface RemoteFiles {
     /** Uploads to {@code path} from {@code offset} (0: the file is made anew): {@code body} writes the bytes. */
     long store(String path, long offset, Transfer transfer, DataBody body) throws IOException;
 
+    /** Asks the server to write a file to disk (put -f); false when the protocol or server cannot. */
+    boolean flushToDisk(String path) throws IOException;
+
     /** The transfer now running, for Ctrl-C; null when none. */
     Transfer currentTransfer();
 

@@ -135,7 +135,7 @@ final class TransferCommands {
         if (sources.size() > 1 && !intoDirectory) {
             throw new ClientException("Multiple source paths, but destination \"" + destination + "\" is not a directory");
         }
-        if (options.fsync()) {
+        if (options.fsync() && s.remote() instanceof dev.jftp.client.ftp.FtpClient) {
             // sftp asks the server to fsync (an OpenSSH extension); FTP has no such command.
             s.io().err().println(name + " -f: FTP cannot ask the server to flush files to disk; the server decides when it does");
         }

@@ -357,8 +357,9 @@ final class SftpFiles implements RemoteFiles {
         }
     }
 
-    /** Asks the server to write the file to disk (fsync@openssh.com), for put -f; false when it cannot. */
-    boolean fsync(String path) throws IOException {
+    /** fsync@openssh.com, as sftp's put -f. */
+    @Override
+    public boolean flushToDisk(String path) throws IOException {
         OpenSSHFsyncExtension fsync = sftp.getExtension(OpenSSHFsyncExtension.class);
         if (fsync == null || !fsync.isSupported()) {
             return false;

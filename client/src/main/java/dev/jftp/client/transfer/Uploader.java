@@ -39,6 +39,7 @@ public final class Uploader {
 
     private final TransferContext context;
     private boolean warnedNoMfmt;
+    private boolean warnedNoFsync;
 
     public Uploader(TransferContext context) {
         this.context = context;
@@ -116,6 +117,10 @@ public final class Uploader {
             if (there >= 0 && there != size) {
                 throw new ClientException("Upload of " + local + " is incomplete: the server has " + there + " of " + size + " bytes; reput resumes it");
             }
+        }
+        if (options.fsync() && !remote.flushToDisk(remotePath) && remote.protocol().equals("SFTP") && !warnedNoFsync) {
+            context.err().println("The server cannot flush files to disk (no fsync@openssh.com); put -f not honoured");
+            warnedNoFsync = true;
         }
         keepTime(local, remotePath, options);
     }

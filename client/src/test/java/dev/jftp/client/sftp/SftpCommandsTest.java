@@ -170,6 +170,10 @@ class SftpCommandsTest extends SftpTest {
         assertThat(client.clear().run("user somebody")).isFalse();
         assertThat(client.err()).contains("not available over SFTP");
         client.clear().ok("binary");
+        localFile("synced.txt", "on disk");
+        client.clear().ok("put -f synced.txt");
+        assertThat(client.err()).as("fsync@openssh.com, no warning").isEmpty();
+        assertThat(server.file("synced.txt")).hasContent("on disk");
     }
 
     @Test

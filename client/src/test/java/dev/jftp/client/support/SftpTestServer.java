@@ -60,6 +60,8 @@ public final class SftpTestServer implements AutoCloseable {
     public static SftpTestServer start(Path dir) throws Exception {
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
                 "SKIPPED: sshd's privilege separation needs root; the SFTP client was not tested against OpenSSH");
+        Assumptions.assumeTrue(onPath("ssh-keygen"),
+                "SKIPPED: ssh-keygen is not installed (bin/lib/install-peers.sh installs openssh-client); the SFTP client was not tested against OpenSSH");
         Path script = projectRoot().resolve("bin/lib/fetch-sshd.sh");
         Process fetch = new ProcessBuilder(script.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String sshdPath = new String(fetch.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
@@ -129,6 +131,15 @@ public final class SftpTestServer implements AutoCloseable {
 
     private static void keygen(Path file, String type) throws Exception {
         keygen(file, type, "");
+    }
+
+    private static boolean onPath(String command) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+            if (Files.isExecutable(Path.of(dir, command))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static int freePort() throws IOException {
