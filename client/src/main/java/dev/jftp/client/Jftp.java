@@ -132,6 +132,8 @@ public final class Jftp implements Callable<Integer> {
             err.println("jftp: --tls and ftps:// are FTP's; SFTP is encrypted by SSH");
             return 1;
         }
+        String agent = environment.variables().get("SSH_AUTH_SOCK");
+        settings.agentSocket = agent == null || agent.isBlank() ? null : Path.of(agent);
         settings.identityFiles = identityFiles.stream().map(f -> environment.workingDir().resolve(expandHome(f, environment.home()))).toList();
         // Only a person at a terminal can accept an unknown certificate or host key; a script is refused (ssh's BatchMode).
         settings.askAboutCertificates = batch == null && environment.terminal();

@@ -34,6 +34,8 @@ public final class ClientSettings {
     public boolean sftp;
     /** -i: the private keys for SFTP's public-key login; empty for OpenSSH's defaults (~/.ssh/id_*). */
     public java.util.List<java.nio.file.Path> identityFiles = java.util.List.of();
+    /** $SSH_AUTH_SOCK: the ssh-agent whose keys SFTP offers first; null for none. */
+    public java.nio.file.Path agentSocket;
     /** Where SSH host keys are checked and kept; null for ~/.ssh/known_hosts. */
     public java.nio.file.Path sshKnownHosts;
     /** TLS versions to offer; empty for the JDK's defaults (TLS 1.3 and 1.2). */

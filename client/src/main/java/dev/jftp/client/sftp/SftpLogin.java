@@ -28,8 +28,8 @@ import org.apache.sshd.sftp.client.SftpClientFactory;
 
 /**
  * Connects and logs in over SSH for SFTP, as OpenSSH's sftp does: the host key checked against
- * ~/.ssh/known_hosts first ({@link SshKnownHosts}), then public keys (the -i files, else
- * ~/.ssh/id_*), then keyboard-interactive and password, with the password jftp knows for the host
+ * ~/.ssh/known_hosts first ({@link SshKnownHosts}), then public keys (ssh-agent's, then the -i
+ * files, else ~/.ssh/id_*), then keyboard-interactive and password, with the password jftp knows for the host
  * (JFTP_PASSWORD, ~/.netrc) tried first and, on a terminal, asked for ("user@host's password: ",
  * three tries, "Permission denied, please try again."). In batch mode nothing is asked.
  */
@@ -71,6 +71,10 @@ public final class SftpLogin {
         client.setSignatureFactories(preferKnownTypes(client.getSignatureFactories(), knownHosts.knownKeyTypes()));
         SshIdentities identities = new SshIdentities(settings.identityFiles, sshDir, mayAsk ? r.io()::readPassword : null, err, notes);
         client.setKeyIdentityProvider(identities);
+        if (settings.agentSocket != null && java.nio.file.Files.exists(settings.agentSocket)) {
+            client.setAgentFactory(SshAgentClient.factory(settings.agentSocket, err)); // its keys first, as ssh
+            notes.accept("offering the keys of ssh-agent at " + settings.agentSocket);
+        }
         Interaction interaction = new Interaction(r, mayAsk && r.io().canAskPassword(), notes);
         client.setUserInteraction(interaction);
         CoreModuleProperties.PASSWORD_PROMPTS.set(client, PASSWORD_PROMPTS);

@@ -189,6 +189,36 @@ class SftpLoginTest extends SftpTest {
     }
 
     @Test
+    void theKeysOfARunningSshAgentLogIn() throws Exception {
+        Path socket = base.resolve("agent.sock");
+        Process agent = new ProcessBuilder("ssh-agent", "-D", "-a", socket.toString()).redirectErrorStream(true).start();
+        try {
+            for (int i = 0; i < 200 && !Files.exists(socket); i++) {
+                Thread.sleep(50);
+            }
+            assertThat(socket).as("ssh-agent's socket").exists();
+            ProcessBuilder add = new ProcessBuilder("ssh-add", server.clientKey.toString()).redirectErrorStream(true);
+            add.environment().put("SSH_AUTH_SOCK", socket.toString());
+            Process adding = add.start();
+            String added = new String(adding.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(adding.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(adding.exitValue()).as(added).isZero();
+            try (TestClient c = newClient(base.resolve("agent"))) {
+                // Without the agent: no key, no password, no terminal: refused.
+                assertThatThrownBy(() -> c.session().connect("127.0.0.1", server.port(), SftpTestServer.USER, null))
+                        .hasMessage(SftpTestServer.USER + "@127.0.0.1: Permission denied.");
+                c.settings.agentSocket = socket;
+                c.session().connect("127.0.0.1", server.port(), SftpTestServer.USER, null);
+                assertThat(c.prompts).isZero();
+                c.ok("pwd");
+            }
+        } finally {
+            agent.destroy();
+            agent.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void aWrongPasswordIsAskedAgainThreeTimesAtMost() throws Exception {
         try (TestClient c = asking("wrong")) {
             c.typedPasswords.add("bad1");
