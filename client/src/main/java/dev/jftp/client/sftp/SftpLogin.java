@@ -21,6 +21,7 @@ import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.auth.keyboard.UserInteraction;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.NamedFactory;
+import org.apache.sshd.common.kex.KexProposalOption;
 import org.apache.sshd.common.signature.Signature;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.sftp.client.SftpClient;
@@ -106,7 +107,9 @@ public final class SftpLogin {
                 }
                 throw connectProblem(r, e);
             }
-            notes.accept("authenticated as " + r.user());
+            notes.accept("authenticated as " + r.user() + "; key exchange " + session.getNegotiatedKexParameter(KexProposalOption.ALGORITHMS)
+                    + ", cipher " + session.getNegotiatedKexParameter(KexProposalOption.C2SENC)
+                    + ", MAC " + session.getNegotiatedKexParameter(KexProposalOption.C2SMAC));
             SftpClient sftp = SftpClientFactory.instance().createSftpClient(session);
             String home = sftp.canonicalPath(".");
             done = true;
