@@ -113,6 +113,46 @@ final class Servers {
         throw new IOException(spec.name() + " did not answer on " + address + " within 60 s: " + last + "; see " + spec.log());
     }
 
+    /**
+     * The ceiling peer (bench/src/main/python/ceiling_peer.py): not an FTP server but a process of
+     * its own that sends a file with sendfile(2) and takes uploads with splice(2) or read/write, so
+     * that the ceilings cross a process boundary as every FTP figure does. It listens on a port the
+     * kernel picks and says which on its standard output.
+     */
+    static Spec ceiling(Bench.Options o) {
+        List<String> cmd = List.of(o.ceilingPython().toString(), o.ceilingPeer().toString(), "--root", o.root().toString());
+        return new Spec("ceiling", "kernel ceiling", "none", "", "", "up-ceiling", null, cmd,
+                Map.of("PYTHONDONTWRITEBYTECODE", "1"), o.work().resolve("ceiling.log"));
+    }
+
+    /** Starts the ceiling peer and reads its "listening PORT" line. */
+    static Running startCeiling(Spec spec) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(spec.command());
+        pb.environment().putAll(spec.env());
+        pb.redirectError(ProcessBuilder.Redirect.appendTo(spec.log().toFile()));
+        Process p = pb.start();
+        CpuMeter cpu = CpuMeter.attach(spec.name(), p.pid());
+        java.util.concurrent.CompletableFuture<String> line = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).readLine();
+            } catch (IOException e) {
+                return null;
+            }
+        });
+        String first;
+        try {
+            first = line.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            first = null;
+        }
+        if (first == null || !first.startsWith("listening ")) {
+            p.destroyForcibly();
+            cpu.close();
+            throw new IOException("the ceiling peer did not start (" + first + "); see " + spec.log());
+        }
+        return new Running(spec, p, new InetSocketAddress("127.0.0.1", Integer.parseInt(first.substring(10).trim())), cpu);
+    }
+
     /** vsftpd, standalone (listen=YES) in the foreground, with a config of our own. */
     static Spec vsftpd(Bench.Options o, int port) throws IOException {
         Path conf = o.work().resolve("vsftpd.conf");
