@@ -640,10 +640,13 @@ public final class Bench {
      * curl fetching the small files in one session, stopped after {@code capSeconds}: files/s over
      * the files it finished. (curl 7.88 sometimes waits a whole second before connecting the data
      * connection when the server's EPSV reply arrives quickly: its poll misses the reply already
-     * read. Against a fast server that can be every file, so it must not run unbounded.)
+     * read. Against a fast server that can be every file, so it must not run unbounded.) Each
+     * file's reply code goes to curl's standard error, which is not buffered: on its standard
+     * output, a pipe, curl kept them in its buffer, and a curl stopped at the cap took the count
+     * of every file it had finished with it (0 files/s).
      */
     static double curlFilesPerSecond(Path config, double capSeconds) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("curl", "-sS", "-K", config.toString(), "-w", "%{response_code}\\n")
+        Process p = new ProcessBuilder("curl", "-sS", "-K", config.toString(), "-w", "%{stderr}%{response_code}\\n")
                 .redirectErrorStream(true).start();
         long t0 = System.nanoTime();
         long[] done = {0};
