@@ -1,0 +1,219 @@
+package dev.jftp.server.sftp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jftp.server.filesystem.VirtualPath;
+import dev.jftp.server.storage.FileEntry;
+import dev.jftp.server.storage.Storage;
+import dev.jftp.server.storage.StorageView;
+import dev.jftp.server.testing.ExternalCommand;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What OpenSSH's sftp and scp do with files over jftpd's SFTP, whatever the storage: transfers are
+ * byte-exact, listings look like {@code ls -l}, directories, renames and removals work, the user's
+ * permissions hold, and nothing escapes the home. One subclass per storage backend; where backends
+ * differ (chmod), the storage's capabilities say what to expect.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class SftpFilesContract {
+    @TempDir
+    static Path work;
+
+    SftpTestServer server;
+    OpenSsh client;
+    Path local;
+
+    /** The storage under test; alice's home is {@value SftpTestServer#HOME} in it. */
+    abstract Storage newStorage(Path work) throws Exception;
+
+    @BeforeAll
+    void start() throws Exception {
+        server = SftpTestServer.start(newStorage(work), work);
+        client = server.client();
+        local = Files.createDirectories(work.resolve("local"));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        server.close();
+        server.storage().close();
+    }
+
+    ExternalCommand.Result alice(String... commands) throws IOException {
+        return client.sftp(SftpTestServer.ALICE, client.key("id_ed25519"), commands);
+    }
+
+    ExternalCommand.Result reader(String... commands) throws IOException {
+        return client.sftp(SftpTestServer.READER, OpenSsh.password(SftpTestServer.READER_PASSWORD), commands);
+    }
+
+    StorageView home() throws IOException {
+        return server.storage().open(SftpTestServer.HOME);
+    }
+
+    static byte[] data(int size, long seed) {
+        byte[] data = new byte[size];
+        new Random(seed).nextBytes(data);
+        return data;
+    }
+
+    /** Names in a directory of alice's home, as the storage itself lists them. */
+    List<String> names(String directory) throws IOException {
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<FileEntry> entries = home().list(VirtualPath.ROOT.resolve(directory))) {
+            entries.forEach(e -> names.add(e.name()));
+        }
+        return names;
+    }
+
+    byte[] stored(String path) throws IOException {
+        try (var channel = home().openForRead(VirtualPath.ROOT.resolve(path))) {
+            var buffer = java.nio.ByteBuffer.allocate((int) channel.size());
+            while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+                // read all
+            }
+            return buffer.array();
+        }
+    }
+
+    @Test
+    void putAndGetAreByteExactAtSeveralSizes() throws Exception {
+        int[] sizes = {0, 1, 32_767, 32_768, 32_769, 262_145, 3 * 1024 * 1024 + 7};
+        List<String> commands = new ArrayList<>(List.of("mkdir sizes"));
+        for (int size : sizes) {
+            Files.write(local.resolve("up-" + size), data(size, size));
+            commands.add("put " + local.resolve("up-" + size) + " sizes/f-" + size);
+        }
+        for (int size : sizes) {
+            commands.add("get sizes/f-" + size + " " + local.resolve("down-" + size));
+        }
+        ExternalCommand.Result r = alice(commands.toArray(String[]::new));
+        assertThat(r.exit()).as(r.describe()).isZero();
+        for (int size : sizes) {
+            assertThat(local.resolve("down-" + size)).as("size " + size).hasBinaryContent(data(size, size));
+            assertThat(stored("/sizes/f-" + size)).as("stored, size " + size).isEqualTo(data(size, size));
+        }
+    }
+
+    @Test
+    void scpCopiesBothWays() throws Exception {
+        byte[] content = data(1_000_003, 7);
+        Files.write(local.resolve("scp-up"), content);
+        ExternalCommand.Result up = client.scp(SftpTestServer.ALICE, client.key("id_ecdsa"), local.resolve("scp-up").toString(), "remote:scp.bin");
+        assertThat(up.exit()).as(up.describe()).isZero();
+        assertThat(stored("/scp.bin")).isEqualTo(content);
+        ExternalCommand.Result down = client.scp(SftpTestServer.ALICE, client.key("id_ecdsa"), "remote:scp.bin", local.resolve("scp-down").toString());
+        assertThat(down.exit()).as(down.describe()).isZero();
+        assertThat(local.resolve("scp-down")).hasBinaryContent(content);
+    }
+
+    @Test
+    void listingShowsLsStyleLongNames() throws Exception {
+        Files.write(local.resolve("listed"), data(1234, 1));
+        ExternalCommand.Result r = alice("mkdir listing", "put " + local.resolve("listed") + " listing/file.txt", "mkdir listing/sub", "ls -l listing");
+        assertThat(r.exit()).as(r.describe()).isZero();
+        String mode = server.storage().capabilities().permissions() ? "-rw-r--r--" : "-rw-r--r--";
+        assertThat(r.stdout()).containsPattern("(?m)^" + mode + " +1 alice +alice +1234 [A-Z][a-z]{2} [ 0-9]\\d (\\d\\d:\\d\\d| \\d{4}) file\\.txt$");
+        assertThat(r.stdout()).containsPattern("(?m)^d[-rwx]{9} +1 alice +alice +\\d+ .* sub$");
+    }
+
+    @Test
+    void directoriesRenamesAndRemovals() throws Exception {
+        Files.write(local.resolve("moved"), data(100, 2));
+        ExternalCommand.Result r = alice("mkdir tree", "mkdir tree/a", "put " + local.resolve("moved") + " tree/a/one",
+                "rename tree/a/one tree/a/two", "rename tree/a tree/b", "ls tree/b");
+        assertThat(r.exit()).as(r.describe()).isZero();
+        assertThat(r.stdout()).contains("tree/b/two");
+        assertThat(names("/tree")).containsExactly("b");
+        assertThat(names("/tree/b")).containsExactly("two");
+
+        ExternalCommand.Result notEmpty = alice("rmdir tree/b");
+        assertThat(notEmpty.exit()).as(notEmpty.describe()).isNotZero();
+        assertThat(names("/tree/b")).containsExactly("two");
+
+        ExternalCommand.Result removed = alice("rm tree/b/two", "rmdir tree/b", "ls tree");
+        assertThat(removed.exit()).as(removed.describe()).isZero();
+        assertThat(names("/tree")).isEmpty();
+    }
+
+    @Test
+    void chmodChangesTheModeWhereTheStorageHasModes() throws Exception {
+        Files.write(local.resolve("modes"), data(10, 3));
+        ExternalCommand.Result put = alice("put " + local.resolve("modes") + " modes.txt");
+        assertThat(put.exit()).as(put.describe()).isZero();
+        ExternalCommand.Result r = alice("chmod 600 modes.txt", "ls -l modes.txt");
+        if (server.storage().capabilities().permissions()) {
+            assertThat(r.exit()).as(r.describe()).isZero();
+            assertThat(r.stdout()).containsPattern("(?m)^-rw------- .* modes\\.txt$");
+            assertThat(home().stat(VirtualPath.ROOT.resolve("modes.txt")).mode()).isEqualTo(0600);
+        } else {
+            assertThat(r.exit()).as(r.describe()).isNotZero();
+            assertThat(r.stderr()).contains("setstat").contains("unsupported");
+        }
+    }
+
+    @Test
+    void readOnlyUserReadsButChangesNothing() throws Exception {
+        Files.write(local.resolve("ro"), data(50, 4));
+        ExternalCommand.Result setup = alice("mkdir ro-dir", "put " + local.resolve("ro") + " ro-dir/kept");
+        assertThat(setup.exit()).as(setup.describe()).isZero();
+
+        ExternalCommand.Result get = reader("get ro-dir/kept " + local.resolve("ro-back"));
+        assertThat(get.exit()).as(get.describe()).isZero();
+        assertThat(local.resolve("ro-back")).hasBinaryContent(data(50, 4));
+
+        for (String refused : List.of("put " + local.resolve("ro") + " ro-dir/new", "rm ro-dir/kept", "mkdir ro-dir/sub",
+                "rename ro-dir/kept ro-dir/moved", "rmdir ro-dir")) {
+            ExternalCommand.Result r = reader(refused);
+            assertThat(r.exit()).as(r.describe()).isNotZero();
+            assertThat(r.stderr()).as(refused).contains("Permission denied");
+        }
+        assertThat(names("/ro-dir")).containsExactly("kept");
+    }
+
+    @Test
+    void nothingEscapesTheHome() throws Exception {
+        Files.write(local.resolve("escape"), data(20, 5));
+        ExternalCommand.Result r = alice("cd ..", "pwd", "cd /../..", "pwd", "put " + local.resolve("escape") + " ../../escaped.txt",
+                "ls /", "ls /..");
+        assertThat(r.exit()).as(r.describe()).isZero();
+        assertThat(r.stdout()).doesNotContain("Remote working directory: /..");
+        assertThat(r.stdout().lines().filter(l -> l.startsWith("Remote working directory:")).toList())
+                .containsOnly("Remote working directory: /");
+        // "../../escaped.txt" is "/escaped.txt" of the jail: the home itself, as ".." at a root stays there.
+        assertThat(names("/")).contains("escaped.txt");
+        assertThat(stored("/escaped.txt")).isEqualTo(data(20, 5));
+
+        for (String outside : List.of("/etc/passwd", "../../../../etc/passwd", "/../etc/hostname")) {
+            ExternalCommand.Result get = alice("get " + outside + " " + local.resolve("stolen"));
+            assertThat(get.exit()).as(get.describe()).isNotZero();
+            assertThat(get.stderr()).contains("not found");
+            assertThat(local.resolve("stolen")).doesNotExist();
+        }
+    }
+
+    @Test
+    void linksAndCopiesAreRefusedCleanly() throws Exception {
+        Files.write(local.resolve("linked"), data(10, 6));
+        ExternalCommand.Result setup = alice("put " + local.resolve("linked") + " target.txt");
+        assertThat(setup.exit()).as(setup.describe()).isZero();
+        ExternalCommand.Result symlink = alice("symlink target.txt link.txt");
+        assertThat(symlink.exit()).as(symlink.describe()).isNotZero();
+        assertThat(symlink.stderr()).contains("unsupported");
+        ExternalCommand.Result hardLink = alice("ln target.txt hard.txt");
+        assertThat(hardLink.exit()).as(hardLink.describe()).isNotZero();
+        assertThat(names("/")).doesNotContain("link.txt", "hard.txt");
+    }
+}
