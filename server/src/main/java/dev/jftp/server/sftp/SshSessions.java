@@ -23,6 +23,7 @@ final class SshSessions implements SessionListener {
 
     private static final AttributeKey<Long> ID = new AttributeKey<>();
     private static final AttributeKey<Boolean> ADMITTED = new AttributeKey<>();
+    private static final AttributeKey<Boolean> REFUSED = new AttributeKey<>();
     private static final AttributeKey<SftpUser> USER = new AttributeKey<>();
     private static final AttributeKey<String> LOGIN_METHOD = new AttributeKey<>();
 
@@ -39,16 +40,25 @@ final class SshSessions implements SessionListener {
         session.setAttribute(ID, id);
         InetAddress client = client(session);
         if (!logins.admit(client)) {
+            // Told once the client has sent its version: a disconnect message before that is
+            // garbage to it ("banner line contains invalid characters").
             log.info("sftp session {}: refused {}: too many sessions", id, client.getHostAddress());
+            session.setAttribute(REFUSED, Boolean.TRUE);
+            return;
+        }
+        session.setAttribute(ADMITTED, Boolean.TRUE);
+        log.debug("sftp session {}: connection from {}", id, client.getHostAddress());
+    }
+
+    @Override
+    public void sessionPeerIdentificationReceived(Session session, String version, java.util.List<String> extraLines) {
+        if (session.getAttribute(REFUSED) != null) {
             try {
                 session.disconnect(SshConstants.SSH2_DISCONNECT_TOO_MANY_CONNECTIONS, "Too many sessions; try again later");
             } catch (IOException e) {
                 session.close(true);
             }
-            return;
         }
-        session.setAttribute(ADMITTED, Boolean.TRUE);
-        log.debug("sftp session {}: connection from {}", id, client.getHostAddress());
     }
 
     @Override

@@ -20,6 +20,7 @@ final class OpenSsh {
     private final SftpTestServer server;
     private final Path directory;
     private Duration timeout = Duration.ofSeconds(50);
+    private final java.util.Map<String, String> environment = new java.util.HashMap<>();
 
     OpenSsh(SftpTestServer server, Path directory) throws IOException {
         ExternalCommand.assumeInstalled("sftp", "openssh-client");
@@ -30,6 +31,12 @@ final class OpenSsh {
             Files.writeString(askpass, "#!/bin/sh\nprintf '%s\\n' \"$JFTP_TEST_PASSWORD\"\n");
             Files.setPosixFilePermissions(askpass, PosixFilePermissions.fromString("rwx------"));
         }
+    }
+
+    /** Sets a variable of the clients' environment (over the defaults below). */
+    OpenSsh environment(String name, String value) {
+        environment.put(name, value);
+        return this;
     }
 
     OpenSsh timeout(Duration limit) {
@@ -159,12 +166,14 @@ final class OpenSsh {
     }
 
     private java.util.Map<String, String> environment(Login login) {
-        return java.util.Map.of(
+        java.util.Map<String, String> env = new java.util.HashMap<>(java.util.Map.of(
                 "HOME", directory.toString(),
                 "SSH_AUTH_SOCK", "",
                 "SSH_ASKPASS", directory.resolve("askpass.sh").toString(),
                 "SSH_ASKPASS_REQUIRE", "force",
                 "DISPLAY", "",
-                "JFTP_TEST_PASSWORD", login.password());
+                "JFTP_TEST_PASSWORD", login.password()));
+        env.putAll(environment);
+        return env;
     }
 }

@@ -19,6 +19,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What OpenSSH's sftp and scp do with files over jftpd's SFTP, whatever the storage: transfers are
@@ -32,6 +35,7 @@ abstract class SftpFilesContract {
     static Path work;
 
     SftpTestServer server;
+    WatchedStorage storage;
     OpenSsh client;
     Path local;
 
@@ -40,7 +44,8 @@ abstract class SftpFilesContract {
 
     @BeforeAll
     void start() throws Exception {
-        server = SftpTestServer.start(newStorage(work), work);
+        storage = new WatchedStorage(newStorage(work));
+        server = SftpTestServer.start(storage, work);
         client = server.client();
         local = Files.createDirectories(work.resolve("local"));
     }
@@ -201,6 +206,68 @@ abstract class SftpFilesContract {
             assertThat(get.exit()).as(get.describe()).isNotZero();
             assertThat(get.stderr()).contains("not found");
             assertThat(local.resolve("stolen")).doesNotExist();
+        }
+    }
+
+    /** Backend-specific traces an interrupted upload could leave (S3: open multipart uploads; local: temporary files). */
+    void assertNoUploadLeftovers() throws Exception {
+    }
+
+    enum Kill {
+        /** The sftp program: its ssh sees its input end and closes the channel without SSH_FXP_CLOSE. */
+        SFTP,
+        /** ssh, then sftp: the connection is cut. */
+        CONNECTION
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kill.class)
+    void anUploadKilledMidwayLeavesTheOldFileAndNoTrace(Kill kill) throws Exception {
+        String name = "victim-" + kill + ".bin";
+        Files.write(local.resolve("old"), data(5000, 8));
+        Files.write(local.resolve("big"), data(8 * 1024 * 1024, 9));
+        ExternalCommand.Result setup = alice("put " + local.resolve("old") + " " + name);
+        assertThat(setup.exit()).as(setup.describe()).isZero();
+        List<String> before = names("/");
+
+        Path batch = Files.writeString(work.resolve("kill-batch"), "put " + local.resolve("big") + " " + name + "\n");
+        long received = storage.bytesReceived.get();
+        int discarded = storage.discarded.get();
+        int committed = storage.committed.get();
+        // 4000 kbit/s: the 8 MiB would take 16 s; it is killed after the first 200 kB arrived.
+        Process sftp = client.start(client.sftpCommand(SftpTestServer.ALICE, client.key("id_ed25519"), List.of("-l", "4000"), batch),
+                client.key("id_ed25519"));
+        try {
+            waitFor(() -> storage.bytesReceived.get() - received > 200_000, "the upload to start");
+            if (kill == Kill.CONNECTION) {
+                sftp.descendants().forEach(ProcessHandle::destroyForcibly);
+            }
+            sftp.destroyForcibly();
+            assertThat(sftp.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            sftp.descendants().forEach(ProcessHandle::destroyForcibly);
+            sftp.destroyForcibly();
+        }
+        waitFor(() -> storage.discarded.get() > discarded, "the server to discard the upload");
+
+        assertThat(storage.bytesReceived.get() - received).as("killed midway").isLessThan(8 * 1024 * 1024);
+        assertThat(storage.committed.get()).as("uploads committed").isEqualTo(committed);
+        assertThat(stored("/" + name)).isEqualTo(data(5000, 8));
+        assertThat(names("/")).containsExactlyInAnyOrderElementsOf(before);
+        ExternalCommand.Result listing = alice("ls -la");
+        assertThat(listing.exit()).as(listing.describe()).isZero();
+        assertThat(listing.stdout().lines().filter(l -> l.startsWith("-") || l.startsWith("d")).map(l -> l.substring(l.lastIndexOf(' ') + 1)))
+                .containsExactlyInAnyOrderElementsOf(java.util.stream.Stream.concat(before.stream(), java.util.stream.Stream.of(".")).toList());
+        assertNoUploadLeftovers();
+    }
+
+    static void waitFor(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("waited 30 s for " + what);
+            }
+            Thread.sleep(20);
         }
     }
 
