@@ -7,6 +7,7 @@ import dev.jftp.server.storage.FileEntry;
 import dev.jftp.server.storage.Storage;
 import dev.jftp.server.storage.StorageView;
 import dev.jftp.server.testing.ExternalCommand;
+import dev.jftp.server.testing.LogCapture;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -122,6 +123,21 @@ abstract class SftpFilesContract {
         ExternalCommand.Result down = client.scp(SftpTestServer.ALICE, client.key("id_ecdsa"), "remote:scp.bin", local.resolve("scp-down").toString());
         assertThat(down.exit()).as(down.describe()).isZero();
         assertThat(local.resolve("scp-down")).hasBinaryContent(content);
+    }
+
+    @Test
+    void transfersAreLoggedLikeFtpsWithProtoSftp() throws Exception {
+        Files.write(local.resolve("logged"), data(4321, 10));
+        try (LogCapture log = LogCapture.of("dev.jftp.xferlog")) {
+            ExternalCommand.Result r = alice("put " + local.resolve("logged") + " logged.bin", "get logged.bin " + local.resolve("logged-back"));
+            assertThat(r.exit()).as(r.describe()).isZero();
+            waitFor(() -> log.lines().size() >= 2, "two transfer log lines");
+            assertThat(log.lines()).anyMatch(l -> l.matches(
+                    "INFO STOR proto=sftp session=\\d+ user=alice client=127\\.0\\.0\\.1 path=/logged\\.bin bytes=4321 seconds=\\d+\\.\\d{3} status=ok"));
+            assertThat(log.lines()).anyMatch(l -> l.matches(
+                    "INFO RETR proto=sftp session=\\d+ user=alice client=127\\.0\\.0\\.1 path=/logged\\.bin bytes=4321 seconds=\\d+\\.\\d{3} status=ok"));
+            assertThat(log.text()).doesNotContain(work.toString());
+        }
     }
 
     @Test

@@ -39,7 +39,10 @@ public final class DownloadChannel implements SeekableByteChannel {
         while (dst.hasRemaining()) {
             int n = in.read(dst);
             if (n < 0) {
-                return total == 0 ? -1 : total;
+                if (total == 0) {
+                    return -1;
+                }
+                break;
             }
             if (n == 0) {
                 break;
