@@ -1,7 +1,6 @@
 package dev.jftp.client;
 
 import dev.jftp.client.ftp.FtpException;
-import dev.jftp.client.ftp.RemoteEntry;
 import dev.jftp.client.glob.Glob;
 import dev.jftp.client.login.Destination;
 import dev.jftp.client.login.PasswordLookup;
@@ -13,6 +12,7 @@ import dev.jftp.client.shell.BatchRunner;
 import dev.jftp.client.shell.InteractiveShell;
 import dev.jftp.client.shell.JLineUserIo;
 import dev.jftp.client.shell.StreamUserIo;
+import dev.jftp.protocol.listing.RemoteEntry;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -24,10 +24,10 @@ import java.util.concurrent.Callable;
 import org.jline.reader.LineReader;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** The jftp command line: {@code jftp [-P PORT] [-b BATCHFILE] [-r] [-v] [--active] [user@]HOST[:DIR] | ftp://user@host:port/path}. */
 @Command(name = "jftp", mixinStandardHelpOptions = true, version = "jftp " + ClientSession.VERSION, sortOptions = false,

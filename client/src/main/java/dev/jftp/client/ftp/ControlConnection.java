@@ -1,5 +1,6 @@
 package dev.jftp.client.ftp;
 
+import dev.jftp.protocol.ReplyCode;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
@@ -181,7 +182,7 @@ public final class ControlConnection implements Closeable {
             }
         }
         Reply reply = new Reply(code, lines);
-        if (code == 421) {
+        if (code == ReplyCode.SERVICE_NOT_AVAILABLE.code()) {
             markLost();
         }
         return reply;

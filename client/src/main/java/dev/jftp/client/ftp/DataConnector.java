@@ -1,6 +1,7 @@
 package dev.jftp.client.ftp;
 
 import dev.jftp.protocol.HostPort;
+import dev.jftp.protocol.ReplyCode;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -61,7 +62,7 @@ final class DataConnector {
         InetAddress server = control.remoteAddress();
         if (!epsvRefused) {
             Reply reply = control.command("EPSV");
-            if (reply.code() == 229) {
+            if (reply.is(ReplyCode.ENTERING_EXTENDED_PASSIVE)) {
                 int port;
                 try {
                     port = HostPort.parseEpsvReply(reply.message());
@@ -70,7 +71,7 @@ final class DataConnector {
                 }
                 return connected(server, port);
             }
-            if (!reply.isNotSupported() && reply.code() != 501 && reply.code() != 522) {
+            if (!reply.isNotSupported() && !reply.is(ReplyCode.BAD_ARGUMENTS) && !reply.is(ReplyCode.NETWORK_PROTOCOL_NOT_SUPPORTED)) {
                 throw new FtpException(reply);
             }
             epsvRefused = true;
@@ -80,7 +81,7 @@ final class DataConnector {
             throw new IOException("the server offers neither EPSV nor, over IPv6, PASV");
         }
         Reply reply = control.command("PASV");
-        if (reply.code() != 227) {
+        if (!reply.is(ReplyCode.ENTERING_PASSIVE)) {
             throw new FtpException(reply);
         }
         InetSocketAddress announced;
@@ -128,7 +129,7 @@ final class DataConnector {
                 Reply reply = control.command("EPRT " + HostPort.formatExtended(local, port));
                 if (reply.isCompletion()) {
                     announced = true;
-                } else if (reply.isNotSupported() || reply.code() == 522) {
+                } else if (reply.isNotSupported() || reply.is(ReplyCode.NETWORK_PROTOCOL_NOT_SUPPORTED)) {
                     eprtRefused = true;
                     notes.accept("EPRT refused (" + reply + "); using PORT");
                 } else {

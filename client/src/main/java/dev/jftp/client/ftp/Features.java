@@ -1,5 +1,6 @@
 package dev.jftp.client.ftp;
 
+import dev.jftp.protocol.ReplyCode;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,7 +18,7 @@ public final class Features {
 
     /** Parses a 211 FEAT reply: the lines between the first and the last name one feature each. */
     public static Features parse(Reply reply) {
-        if (reply.code() != 211) {
+        if (!reply.is(ReplyCode.SYSTEM_STATUS)) {
             return NONE;
         }
         List<String> lines = reply.lines();

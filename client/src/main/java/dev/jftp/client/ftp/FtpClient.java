@@ -1,6 +1,9 @@
 package dev.jftp.client.ftp;
 
 import dev.jftp.protocol.FtpTime;
+import dev.jftp.protocol.ReplyCode;
+import dev.jftp.protocol.listing.ListingParser;
+import dev.jftp.protocol.listing.RemoteEntry;
 import dev.jftp.protocol.tls.ClientTlsDataChannel;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
@@ -96,20 +99,20 @@ public final class FtpClient implements Closeable {
                 control.startTls(tls); // implicit FTPS: TLS before the greeting
             }
             Reply reply = control.readReply();
-            for (int i = 0; i < MAX_SERVICE_DELAYS && reply.code() == 120; i++) {
+            for (int i = 0; i < MAX_SERVICE_DELAYS && reply.is(ReplyCode.SERVICE_READY_SOON); i++) {
                 reply = control.readReply();
             }
-            if (reply.code() == 421) {
+            if (reply.is(ReplyCode.SERVICE_NOT_AVAILABLE)) {
                 throw new ConnectionLostException(host + " refused the connection: " + reply.message());
             }
-            if (reply.code() != 220) {
+            if (!reply.is(ReplyCode.SERVICE_READY)) {
                 throw new FtpException(reply);
             }
             if (tls != null && !tls.implicit()) {
                 // RFC 4217 section 4: AUTH TLS, 234, then the handshake. Without TLS nothing more is
                 // sent: the caller asked for FTPS, and USER/PASS in clear is what it wants to avoid.
                 Reply auth = control.command("AUTH TLS");
-                if (auth.code() != 234) {
+                if (!auth.is(ReplyCode.SECURITY_EXCHANGE_OK)) {
                     throw new TlsRefusedException(host + " refused AUTH TLS (" + auth
                             + "); not logging in without TLS, the password would travel in clear");
                 }
@@ -164,13 +167,13 @@ public final class FtpClient implements Closeable {
     /** USER and PASS (RFC 959 section 4.1.1). */
     public void login(String name, char[] password) throws IOException {
         Reply reply = command("USER " + name);
-        if (reply.code() == 331) {
+        if (reply.is(ReplyCode.NEED_PASSWORD)) {
             reply = command("PASS " + new String(password));
         }
-        if (reply.code() == 332) {
-            throw new LoginFailedException(new Reply(332, List.of("332 the server asks for an account (ACCT), which jftp does not send")));
+        if (reply.is(ReplyCode.NEED_ACCOUNT)) {
+            throw new LoginFailedException(new Reply(ReplyCode.NEED_ACCOUNT.code(), List.of("332 the server asks for an account (ACCT), which jftp does not send")));
         }
-        if (reply.code() != 230 && reply.code() != 202) {
+        if (!reply.is(ReplyCode.LOGGED_IN) && !reply.is(ReplyCode.SUPERFLUOUS)) {
             throw new LoginFailedException(reply);
         }
         user = name;
@@ -188,7 +191,7 @@ public final class FtpClient implements Closeable {
      */
     public void reinitialize() throws IOException {
         Reply reply = command("REIN");
-        for (int i = 0; i < MAX_SERVICE_DELAYS && reply.code() == 120; i++) {
+        for (int i = 0; i < MAX_SERVICE_DELAYS && reply.is(ReplyCode.SERVICE_READY_SOON); i++) {
             reply = control.readReply();
         }
         if (!reply.isCompletion() && !reply.isNotSupported()) {
@@ -290,7 +293,7 @@ public final class FtpClient implements Closeable {
     /** RNFR then RNTO (RFC 959 section 4.1.3). */
     public void rename(String from, String to) throws IOException {
         Reply reply = command("RNFR " + from);
-        if (reply.code() != 350) {
+        if (!reply.is(ReplyCode.PENDING_FURTHER_INFO)) {
             throw new FtpException(reply);
         }
         ok("RNTO " + to);
@@ -299,7 +302,7 @@ public final class FtpClient implements Closeable {
     /** SIZE (RFC 3659 section 4). */
     public long size(String path) throws IOException {
         Reply reply = command("SIZE " + path);
-        if (reply.code() != 213) {
+        if (!reply.is(ReplyCode.FILE_STATUS)) {
             throw new FtpException(reply);
         }
         try {
@@ -312,7 +315,7 @@ public final class FtpClient implements Closeable {
     /** MDTM (RFC 3659 section 3). */
     public Instant modificationTime(String path) throws IOException {
         Reply reply = command("MDTM " + path);
-        if (reply.code() != 213) {
+        if (!reply.is(ReplyCode.FILE_STATUS)) {
             throw new FtpException(reply);
         }
         Instant time = ListingParser.parseTime(reply.message());
@@ -346,7 +349,7 @@ public final class FtpClient implements Closeable {
     public RemoteEntry stat(String path) throws IOException {
         if (features.has("MLST")) {
             Reply reply = command("MLST " + path);
-            if (reply.code() == 250) {
+            if (reply.is(ReplyCode.FILE_ACTION_OK)) {
                 for (String line : reply.lines()) {
                     if (line.startsWith(" ")) {
                         RemoteEntry entry = ListingParser.parseFacts(line.substring(1), true);
@@ -361,7 +364,7 @@ public final class FtpClient implements Closeable {
             }
         }
         Reply size = command("SIZE " + path);
-        if (size.code() == 213) {
+        if (size.is(ReplyCode.FILE_STATUS)) {
             long bytes;
             try {
                 bytes = Long.parseLong(size.message().strip());
@@ -376,9 +379,9 @@ public final class FtpClient implements Closeable {
             ok("CWD " + back);
             return new RemoteEntry(path, RemoteEntry.Kind.DIRECTORY, -1, null, -1, null, null, null);
         }
-        if ((size.code() == 550 || size.isNotSupported()) && cwdReply.code() == 550) {
+        if ((size.is(ReplyCode.FILE_UNAVAILABLE) || size.isNotSupported()) && cwdReply.is(ReplyCode.FILE_UNAVAILABLE)) {
             // Neither a file nor a directory we can enter: what such servers mean by "not there".
-            throw new FtpException(new Reply(550, List.of("550 No such file or directory (SIZE: " + size.message()
+            throw new FtpException(new Reply(ReplyCode.FILE_UNAVAILABLE.code(), List.of("550 No such file or directory (SIZE: " + size.message()
                     + "; CWD: " + cwdReply.message() + ")")));
         }
         throw new FtpException(size.isNotSupported() ? cwdReply : size);
@@ -495,7 +498,7 @@ public final class FtpClient implements Closeable {
     private long runTransfer(String command, long restOffset, Transfer transfer, DataBody body) throws IOException {
         if (restOffset > 0) {
             Reply reply = command("REST " + restOffset);
-            if (reply.code() != 350) {
+            if (!reply.is(ReplyCode.PENDING_FURTHER_INFO)) {
                 throw new FtpException(reply);
             }
         }
@@ -543,7 +546,7 @@ public final class FtpClient implements Closeable {
         Reply last;
         try {
             last = control.readReply();
-            if (last.code() == 421) {
+            if (last.is(ReplyCode.SERVICE_NOT_AVAILABLE)) {
                 // RFC 959 section 4.2: the service is going away (a server stopping mid-transfer), not just this transfer.
                 throw new ConnectionLostException(control.peerName() + " closed the connection: " + last.message());
             }
@@ -620,7 +623,7 @@ public final class FtpClient implements Closeable {
     /** Sends a command and reads its reply; 421 (service closing) becomes a lost connection. */
     private Reply command(String line) throws IOException {
         Reply reply = control.command(line);
-        if (reply.code() == 421) {
+        if (reply.is(ReplyCode.SERVICE_NOT_AVAILABLE)) {
             throw new ConnectionLostException(control.peerName() + " closed the connection: " + reply.message());
         }
         return reply;

@@ -1,5 +1,6 @@
 package dev.jftp.client.ftp;
 
+import dev.jftp.protocol.ReplyCode;
 import java.io.IOException;
 
 /** The server refused a command: carries its reply. */
@@ -22,6 +23,6 @@ public class FtpException extends IOException {
 
     /** 550 and 450: the file is not there or may not be used (RFC 959 section 4.2). */
     public boolean isFileUnavailable() {
-        return reply.code() == 550 || reply.code() == 450;
+        return reply.is(ReplyCode.FILE_UNAVAILABLE) || reply.is(ReplyCode.FILE_BUSY);
     }
 }

@@ -1,5 +1,6 @@
 package dev.jftp.client.ftp;
 
+import dev.jftp.protocol.ReplyCode;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,21 +15,26 @@ public record Reply(int code, List<String> lines) {
         lines = List.copyOf(lines);
     }
 
+    /** Whether this is the reply {@code expected}. */
+    public boolean is(ReplyCode expected) {
+        return code == expected.code();
+    }
+
     public boolean isPreliminary() {
-        return code >= 100 && code < 200;
+        return ReplyCode.isPositivePreliminary(code);
     }
 
     public boolean isCompletion() {
-        return code >= 200 && code < 300;
+        return ReplyCode.isPositiveCompletion(code);
     }
 
     public boolean isIntermediate() {
-        return code >= 300 && code < 400;
+        return ReplyCode.isPositiveIntermediate(code);
     }
 
     /** 500, 502 and 504: the server does not know or does not offer the command. */
     public boolean isNotSupported() {
-        return code == 500 || code == 502 || code == 504;
+        return is(ReplyCode.SYNTAX_ERROR) || is(ReplyCode.NOT_IMPLEMENTED) || is(ReplyCode.PARAMETER_NOT_IMPLEMENTED);
     }
 
     /** The text of every line with the leading "nnn-" or "nnn " taken off. */

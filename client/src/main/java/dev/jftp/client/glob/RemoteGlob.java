@@ -3,7 +3,7 @@ package dev.jftp.client.glob;
 import dev.jftp.client.ftp.ConnectionLostException;
 import dev.jftp.client.ftp.FtpClient;
 import dev.jftp.client.ftp.FtpException;
-import dev.jftp.client.ftp.RemoteEntry;
+import dev.jftp.protocol.listing.RemoteEntry;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;

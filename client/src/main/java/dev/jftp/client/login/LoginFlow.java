@@ -5,6 +5,7 @@ import dev.jftp.client.Problems;
 import dev.jftp.client.ftp.ConnectionLostException;
 import dev.jftp.client.ftp.FtpClient;
 import dev.jftp.client.ftp.LoginFailedException;
+import dev.jftp.protocol.ReplyCode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.UnknownHostException;
@@ -81,7 +82,7 @@ public final class LoginFlow {
                     done = true;
                     return new Connected(ftp, password, home);
                 } catch (LoginFailedException e) {
-                    if (e.code() != 530) {
+                    if (!e.reply().is(ReplyCode.NOT_LOGGED_IN)) {
                         // Not "login incorrect" (530, RFC 959 section 4.2) but a refusal another password will not change.
                         throw new ClientException(user + "@" + host + ": login refused: " + e.reply());
                     }

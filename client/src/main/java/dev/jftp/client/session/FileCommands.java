@@ -4,9 +4,10 @@ import dev.jftp.client.ClientException;
 import dev.jftp.client.Problems;
 import dev.jftp.client.ftp.FtpClient;
 import dev.jftp.client.ftp.FtpException;
-import dev.jftp.client.ftp.RemoteEntry;
 import dev.jftp.client.ftp.Reply;
 import dev.jftp.client.glob.Glob;
+import dev.jftp.protocol.ReplyCode;
+import dev.jftp.protocol.listing.RemoteEntry;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
@@ -168,7 +169,7 @@ final class FileCommands {
         if (reply.isNotSupported()) {
             throw new ClientException("df: not supported by this server");
         }
-        if (reply.code() != 213) {
+        if (!reply.is(ReplyCode.FILE_STATUS)) {
             throw new ClientException("df: " + reply.message() + " (" + reply.code() + ")");
         }
         long available;
@@ -230,7 +231,7 @@ final class FileCommands {
                 if (reply.isNotSupported()) {
                     throw new ClientException("hash: not supported by this server");
                 }
-                if (reply.code() != 213) {
+                if (!reply.is(ReplyCode.FILE_STATUS)) {
                     throw new ClientException("Couldn't hash \"" + match.name() + "\": " + reply.message() + " (" + reply.code() + ")");
                 }
                 // "SHA-256 0-1234 <hex> <path>"

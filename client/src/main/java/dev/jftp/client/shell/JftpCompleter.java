@@ -1,10 +1,10 @@
 package dev.jftp.client.shell;
 
 import dev.jftp.client.ftp.FtpClient;
-import dev.jftp.client.ftp.RemoteEntry;
 import dev.jftp.client.glob.RemotePaths;
 import dev.jftp.client.session.ClientSession;
 import dev.jftp.client.session.CommandTable;
+import dev.jftp.protocol.listing.RemoteEntry;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;

@@ -1,6 +1,8 @@
 package dev.jftp.client.transfer;
 
 import dev.jftp.client.ftp.Transfer;
+import dev.jftp.protocol.ascii.ToLocalLineEnds;
+import dev.jftp.protocol.ascii.ToWireLineEnds;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -148,79 +150,51 @@ public final class DataCopy {
 
     /** ASCII download: CRLF on the wire becomes LF; returns the bytes written to the file. */
     public long receiveAscii(ByteChannel in, FileChannel out, Transfer transfer) throws IOException {
-        ByteBuffer b = buffer();
+        ByteBuffer wire = buffer();
+        ByteBuffer local = wireBuffer();
+        ToLocalLineEnds toLocal = new ToLocalLineEnds();
         long written = 0;
-        boolean pendingCr = false;
         while (true) {
-            b.clear();
-            if (pendingCr) {
-                b.put((byte) '\r');
-            }
-            int n = in.read(b);
+            wire.clear();
+            int n = in.read(wire);
+            local.clear();
             if (n < 0) {
-                if (pendingCr) {
-                    written += out.write(ByteBuffer.wrap(new byte[] {'\r'}));
-                }
-                return written;
+                toLocal.finish(local);
+                return written + writeAll(local.flip(), out);
             }
-            b.flip();
-            pendingCr = toLocalLineEnds(b);
-            while (b.hasRemaining()) {
-                written += out.write(b);
-            }
+            wire.flip();
+            toLocal.convert(wire, local); // local is larger than wire: takes all of it
+            written += writeAll(local.flip(), out);
             transfer.add(n);
         }
     }
 
-    /** Rewrites CRLF to LF in place; a CR at the very end is held back (returns true) until the next read. */
-    static boolean toLocalLineEnds(ByteBuffer b) {
-        int read = b.position();
-        int write = read;
-        int limit = b.limit();
-        boolean holdBack = false;
-        while (read < limit) {
-            byte c = b.get(read++);
-            if (c == '\r') {
-                if (read == limit) {
-                    holdBack = true;
-                    break;
-                }
-                if (b.get(read) == '\n') {
-                    continue;
-                }
-            }
-            b.put(write++, c);
+    private static long writeAll(ByteBuffer b, WritableByteChannel out) throws IOException {
+        long written = 0;
+        while (b.hasRemaining()) {
+            written += out.write(b);
         }
-        b.limit(write);
-        return holdBack;
+        return written;
     }
 
     /** ASCII upload: a LF without a CR before it goes out as CRLF; returns the bytes read from the file. */
     public long sendAscii(FileChannel in, ByteChannel out, Transfer transfer) throws IOException {
-        ByteBuffer b = buffer();
+        ByteBuffer local = buffer();
         ByteBuffer wire = wireBuffer();
+        ToWireLineEnds toWire = new ToWireLineEnds();
         long read = 0;
-        byte previous = 0;
         while (!transfer.isCancelled()) {
-            b.clear();
-            int n = in.read(b);
+            local.clear();
+            int n = in.read(local);
             if (n < 0) {
                 return read;
             }
             read += n;
-            b.flip();
-            wire.clear();
-            while (b.hasRemaining()) {
-                byte c = b.get();
-                if (c == '\n' && previous != '\r') {
-                    wire.put((byte) '\r');
-                }
-                wire.put(c);
-                previous = c;
-            }
-            wire.flip();
-            while (wire.hasRemaining()) {
-                out.write(wire);
+            local.flip();
+            while (local.hasRemaining()) { // wire is twice as large: one round takes it all
+                wire.clear();
+                toWire.convert(local, wire);
+                writeAll(wire.flip(), out);
             }
             transfer.add(n);
         }

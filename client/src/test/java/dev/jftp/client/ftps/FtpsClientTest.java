@@ -10,8 +10,7 @@ import dev.jftp.client.session.ClientSettings;
 import dev.jftp.client.support.JftpdTest;
 import dev.jftp.client.support.TestClient;
 import dev.jftp.client.support.TestServer;
-import dev.jftp.client.support.TlsTestServer;
-import dev.jftp.server.security.SelfSignedCertificate;
+import dev.jftp.server.tls.SelfSignedCertificate;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -45,14 +44,14 @@ class FtpsClientTest {
     @TempDir
     Path dir;
     private Path root;
-    private TlsTestServer server;
+    private TestServer server;
     private SelfSignedCertificate.PemPair pem;
     private TestClient client;
 
     @BeforeEach
     void start() throws Exception {
         root = Files.createDirectories(dir.resolve("root"));
-        server = TlsTestServer.start(root, dir.resolve("tls"));
+        server = TestServer.startWithTls(root, dir.resolve("tls"));
         pem = server.pem;
         client = new TestClient(Files.createDirectories(dir.resolve("client")));
         client.settings.knownHosts = client.home.resolve(".jftp").resolve("known_hosts");
@@ -65,7 +64,7 @@ class FtpsClientTest {
     }
 
     private static String fingerprint(Path certificateFile) throws Exception {
-        return TlsTestServer.fingerprint(certificateFile);
+        return TestServer.fingerprint(certificateFile);
     }
 
     private void connect(int port) throws Exception {

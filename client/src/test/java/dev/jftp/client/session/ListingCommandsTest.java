@@ -3,6 +3,8 @@ package dev.jftp.client.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jftp.client.support.JftpdTest;
+import dev.jftp.protocol.listing.ListingParser;
+import dev.jftp.protocol.listing.RemoteEntry;
 import java.nio.file.Files;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
@@ -68,10 +70,10 @@ class ListingCommandsTest extends JftpdTest {
         Instant now = java.time.LocalDateTime.of(2026, 12, 6, 15, 0).atZone(zone).toInstant();
         Instant recent = java.time.LocalDateTime.of(2026, 12, 6, 9, 5).atZone(zone).toInstant();
         Instant old = java.time.LocalDateTime.of(2025, 3, 14, 9, 5).atZone(zone).toInstant();
-        dev.jftp.client.ftp.RemoteEntry file = new dev.jftp.client.ftp.RemoteEntry("a", dev.jftp.client.ftp.RemoteEntry.Kind.FILE, 5, recent,
+        RemoteEntry file = new RemoteEntry("a", RemoteEntry.Kind.FILE, 5, recent,
                 0644, "alice", "staff", null);
         assertThat(ListingCommands.longLine(file, false, now)).endsWith(" 5 Dec  6 09:05 a");
-        dev.jftp.client.ftp.RemoteEntry older = new dev.jftp.client.ftp.RemoteEntry("b", dev.jftp.client.ftp.RemoteEntry.Kind.FILE, 5, old,
+        RemoteEntry older = new RemoteEntry("b", RemoteEntry.Kind.FILE, 5, old,
                 0644, "alice", "staff", null);
         assertThat(ListingCommands.longLine(older, false, now)).endsWith(" 5 Mar 14  2025 b");
     }
@@ -91,7 +93,7 @@ class ListingCommandsTest extends JftpdTest {
             assertThat(client.out()).containsPattern("(?m)^lrwxrwxrwx +\\? +ftp +ftp +10 .* link -> target.txt$")
                     .containsPattern("(?m)^-rw-r--r-- .* target.txt$");
         }
-        dev.jftp.client.ftp.RemoteEntry slink = dev.jftp.client.ftp.ListingParser.parseFacts(
+        RemoteEntry slink = ListingParser.parseFacts(
                 "type=OS.unix=slink:/srv/data;unix.mode=0777;size=9;modify=20250314090500; data", false);
         assertThat(ListingCommands.longLine(slink, false, Instant.parse("2026-12-06T15:00:00Z")))
                 .startsWith("lrwxrwxrwx").endsWith(" data -> /srv/data");

@@ -1,5 +1,6 @@
 package dev.jftp.client.support;
 
+import dev.jftp.protocol.HostPort;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -148,12 +149,10 @@ public final class LegacyFtpServer implements AutoCloseable {
                     passive = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
                     passive.setSoTimeout(10_000);
                     int p = passive.getLocalPort();
-                    reply("227 Entering Passive Mode (10,0,0,1," + (p >> 8) + "," + (p & 0xff) + ").");
+                    reply("227 Entering Passive Mode (" + HostPort.formatSixNumbers(InetAddress.getByName("10.0.0.1"), p) + ").");
                 }
                 case "PORT" -> {
-                    String[] n = arg.split(",");
-                    active = new InetSocketAddress(n[0] + "." + n[1] + "." + n[2] + "." + n[3],
-                            Integer.parseInt(n[4]) * 256 + Integer.parseInt(n[5]));
+                    active = HostPort.parsePortArgument(arg);
                     closePassive();
                     reply("200 PORT command successful. Consider using PASV.");
                 }

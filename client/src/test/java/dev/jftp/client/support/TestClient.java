@@ -1,13 +1,17 @@
 package dev.jftp.client.support;
 
 import dev.jftp.client.ClientException;
+import dev.jftp.client.Environment;
+import dev.jftp.client.Jftp;
 import dev.jftp.client.login.PasswordLookup;
 import dev.jftp.client.session.ClientSession;
 import dev.jftp.client.session.ClientSettings;
 import dev.jftp.client.shell.StreamUserIo;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,8 +21,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The client's command layer wired to strings: a session whose output and errors are captured,
- * with a local directory and a home of its own, and passwords typed from a queue.
+ * The client wired to strings, at two levels: a session (the command layer: {@link #run},
+ * {@link #ok}) and the whole program ({@link #jftp}: command line, login, batch mode), both with
+ * output and errors captured, a local directory and a home of their own, environment variables,
+ * and passwords typed from a queue.
  */
 public final class TestClient implements AutoCloseable {
     public final Path local;
@@ -27,6 +33,8 @@ public final class TestClient implements AutoCloseable {
     public final Deque<String> typedPasswords = new ArrayDeque<>();
     public final ClientSettings settings = new ClientSettings();
     public int prompts;
+    /** Whether the program run by {@link #jftp} believes it is on a terminal. */
+    public boolean terminal;
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
     private final ClientSession session;
@@ -38,12 +46,26 @@ public final class TestClient implements AutoCloseable {
         settings.replyTimeout = Duration.ofSeconds(20);
         settings.dataTimeout = Duration.ofSeconds(20);
         environment.put("USER", "alice");
-        StreamUserIo io = new StreamUserIo(new PrintWriter(out, true), new PrintWriter(err, true), false, 80, prompt -> {
-            prompts++;
-            String typed = typedPasswords.poll();
-            return typed == null ? null : typed.toCharArray();
-        }, true);
+        StreamUserIo io = new StreamUserIo(new PrintWriter(out, true), new PrintWriter(err, true), false, 80, this::typePassword, true);
         this.session = new ClientSession(io, settings, new PasswordLookup(environment, home, new PrintWriter(err, true)), local);
+    }
+
+    /** Runs the whole program with {@code args} and {@code stdin}, in the local directory; returns its exit status. */
+    public int jftp(String stdin, String... args) {
+        Environment world = new Environment(environment, home, local, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                new PrintWriter(out, true), new PrintWriter(err, true), terminal, 80, this::typePassword);
+        return Jftp.run(args, world);
+    }
+
+    private char[] typePassword(String prompt) {
+        prompts++;
+        String typed = typedPasswords.poll();
+        return typed == null ? null : typed.toCharArray();
+    }
+
+    /** Writes a batch file (next to the local directory); returns its path. */
+    public String batch(String text) throws IOException {
+        return Files.writeString(local.resolveSibling("batch.txt"), text).toString();
     }
 
     public ClientSession session() {

@@ -1,7 +1,7 @@
 package dev.jftp.server.sftp;
 
 import dev.jftp.server.accounts.AccountStoreUnavailableException;
-import dev.jftp.server.protocol.ControlCharacters;
+import dev.jftp.server.ftp.control.ControlCharacters;
 import java.net.InetAddress;
 import java.security.PublicKey;
 import java.util.Optional;

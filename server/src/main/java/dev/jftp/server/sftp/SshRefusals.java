@@ -1,6 +1,6 @@
 package dev.jftp.server.sftp;
 
-import dev.jftp.server.protocol.ControlCharacters;
+import dev.jftp.server.ftp.control.ControlCharacters;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,5 +1,6 @@
 package dev.jftp.server.storage;
 
+import dev.jftp.protocol.listing.ListedFile;
 import java.time.Instant;
 
 /**
@@ -13,15 +14,17 @@ import java.time.Instant;
  * @param identity what names the entry uniquely in its storage (the RFC 3659 "unique" fact is made
  *                 from it on demand, by {@link #uniqueId()}); null when unknown
  */
-public record FileEntry(String name, Type type, long size, Instant modified, int mode, Object identity) {
+public record FileEntry(String name, Type type, long size, Instant modified, int mode, Object identity) implements ListedFile {
     public static final int NO_MODE = -1;
 
     public enum Type { FILE, DIRECTORY, OTHER }
 
+    @Override
     public boolean isDirectory() {
         return type == Type.DIRECTORY;
     }
 
+    @Override
     public boolean isFile() {
         return type == Type.FILE;
     }
@@ -35,6 +38,7 @@ public record FileEntry(String name, Type type, long size, Instant modified, int
      * identity's text. Made on demand, since only MLSx shows it (making it for every entry of LIST
      * took an eighth of that command's CPU).
      */
+    @Override
     public String uniqueId() {
         if (identity == null) {
             return "0";

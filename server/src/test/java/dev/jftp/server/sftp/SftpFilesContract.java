@@ -2,7 +2,7 @@ package dev.jftp.server.sftp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jftp.server.filesystem.VirtualPath;
+import dev.jftp.server.storage.VirtualPath;
 import dev.jftp.server.storage.FileEntry;
 import dev.jftp.server.storage.Storage;
 import dev.jftp.server.storage.StorageView;

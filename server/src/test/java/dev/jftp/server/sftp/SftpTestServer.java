@@ -1,6 +1,6 @@
 package dev.jftp.server.sftp;
 
-import dev.jftp.server.security.Permission;
+import dev.jftp.server.accounts.Permission;
 import dev.jftp.server.storage.Storage;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package dev.jftp.server.sftp;
 
 import dev.jftp.server.accounts.AccountStoreUnavailableException;
-import dev.jftp.server.security.Permission;
+import dev.jftp.server.accounts.Permission;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.jftp.server.sftp;
 
-import dev.jftp.server.filesystem.VirtualPath;
+import dev.jftp.server.storage.VirtualPath;
 import dev.jftp.server.storage.FileEntry;
 import dev.jftp.server.storage.Storage;
 import dev.jftp.server.storage.StorageCapabilities;

@@ -1,6 +1,6 @@
 package dev.jftp.server.sftp.files;
 
-import dev.jftp.server.filesystem.VirtualPath;
+import dev.jftp.server.storage.VirtualPath;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.NonWritableChannelException;

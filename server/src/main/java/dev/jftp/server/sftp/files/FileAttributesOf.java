@@ -1,6 +1,6 @@
 package dev.jftp.server.sftp.files;
 
-import dev.jftp.server.protocol.ControlCharacters;
+import dev.jftp.server.ftp.control.ControlCharacters;
 import dev.jftp.server.storage.FileEntry;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.GroupPrincipal;

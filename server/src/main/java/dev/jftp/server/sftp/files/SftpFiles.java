@@ -1,8 +1,8 @@
 package dev.jftp.server.sftp.files;
 
-import dev.jftp.server.filesystem.VirtualPath;
-import dev.jftp.server.protocol.ControlCharacters;
-import dev.jftp.server.security.Permission;
+import dev.jftp.server.storage.VirtualPath;
+import dev.jftp.server.ftp.control.ControlCharacters;
+import dev.jftp.server.accounts.Permission;
 import dev.jftp.server.storage.FileEntry;
 import dev.jftp.server.storage.StorageCapabilities;
 import dev.jftp.server.storage.StorageView;

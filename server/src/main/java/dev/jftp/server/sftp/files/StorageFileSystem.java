@@ -1,6 +1,6 @@
 package dev.jftp.server.sftp.files;
 
-import dev.jftp.server.filesystem.VirtualPath;
+import dev.jftp.server.storage.VirtualPath;
 import java.nio.file.WatchService;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.List;
