@@ -1,5 +1,6 @@
 package dev.jftp.server.sftp;
 
+import dev.jftp.server.core.Services;
 import dev.jftp.server.sftp.files.SftpFiles;
 import dev.jftp.server.sftp.files.StorageSftpAccessor;
 import dev.jftp.server.storage.Storage;
@@ -59,6 +60,21 @@ public final class SftpListener implements AutoCloseable {
         this.storage = storage;
     }
 
+    /**
+     * Starts listening on the node's shared {@code services} (accounts, authenticator, throttle,
+     * limits, storage), which the caller closes after this listener.
+     */
+    public static SftpListener start(SftpListenerConfig config, Services services) throws IOException {
+        SftpListener listener = new SftpListener(config, new ServicesLogins(services), services.storage());
+        try {
+            listener.start();
+        } catch (IOException | RuntimeException e) {
+            listener.close();
+            throw e;
+        }
+        return listener;
+    }
+
     /** Loads or makes the host keys and starts listening. */
     public synchronized void start() throws IOException {
         if (server != null) {
@@ -108,7 +124,12 @@ public final class SftpListener implements AutoCloseable {
         SftpModuleProperties.CLIENT_EXTENSIONS.set(sshd, "");
         SftpModuleProperties.OPENSSH_EXTENSIONS.set(sshd, OPENSSH_EXTENSIONS);
 
-        sshd.start();
+        try {
+            sshd.start();
+        } catch (IOException | RuntimeException e) {
+            sshd.stop(true);
+            throw e;
+        }
         server = sshd;
         log.info("SFTP listening on {} port {} ({})", config.bindAddress(), port(), storage.describe());
     }

@@ -43,10 +43,15 @@ abstract class SftpFilesContract {
     /** The storage under test; alice's home is {@value SftpTestServer#HOME} in it. */
     abstract Storage newStorage(Path work) throws Exception;
 
+    /** The server over {@code storage}: the SFTP listener alone unless a subclass runs a whole node. */
+    SftpTestServer startServer(Storage storage, Path work) throws IOException {
+        return SftpTestServer.start(storage, work);
+    }
+
     @BeforeAll
     void start() throws Exception {
         storage = new WatchedStorage(newStorage(work));
-        server = SftpTestServer.start(storage, work);
+        server = startServer(storage, work);
         client = server.client();
         local = Files.createDirectories(work.resolve("local"));
     }
@@ -54,7 +59,9 @@ abstract class SftpFilesContract {
     @AfterAll
     void stop() throws Exception {
         server.close();
-        server.storage().close();
+        if (!server.isNode()) {
+            server.storage().close(); // a node closes its storage itself
+        }
     }
 
     ExternalCommand.Result alice(String... commands) throws IOException {

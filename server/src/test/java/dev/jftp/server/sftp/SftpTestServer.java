@@ -1,19 +1,31 @@
 package dev.jftp.server.sftp;
 
+import dev.jftp.server.JftpdNode;
+import dev.jftp.server.NodeConfig;
+import dev.jftp.server.accounts.PasswordHasher;
 import dev.jftp.server.accounts.Permission;
+import dev.jftp.server.accounts.StoredAccount;
+import dev.jftp.server.core.ServicesConfig;
+import dev.jftp.server.ftp.FtpListenerConfig;
 import dev.jftp.server.storage.Storage;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * jftpd's SFTP listener in this JVM on a free loopback port, over a given storage, with the
- * {@link TestSftpLogins} accounts {@value #ALICE} (every permission, home {@value #HOME}, logs in
- * with {@value #ALICE_PASSWORD} or the Ed25519, ECDSA and RSA keys of {@link #keys()}) and
- * {@value #READER} (read only, same home). Host keys are made in a temporary directory and written
- * to a known_hosts file for the OpenSSH clients ({@link OpenSsh}), which check them strictly.
+ * accounts {@value #ALICE} (every permission, home {@value #HOME}, logs in with
+ * {@value #ALICE_PASSWORD} or the Ed25519, ECDSA and RSA keys of {@link #keys()}) and
+ * {@value #READER} (read only, same home). Either the listener alone over {@link TestSftpLogins}
+ * ({@link #start}: plain passwords, quick), or the production assembly ({@link #startNode}: a
+ * {@link JftpdNode} with FTP and SFTP on the shared services, PBKDF2 hashes, the real throttle).
+ * Host keys are made in a temporary directory and written to a known_hosts file for the OpenSSH
+ * clients ({@link OpenSsh}), which check them strictly.
  */
 final class SftpTestServer implements AutoCloseable {
     static final String ALICE = "alice";
@@ -24,16 +36,44 @@ final class SftpTestServer implements AutoCloseable {
 
     private final Path work;
     private final TestSftpLogins logins;
+    private final JftpdNode node;
     private final SftpListener listener;
     private final Storage storage;
     private final ClientKeys keys;
 
-    private SftpTestServer(Path work, TestSftpLogins logins, SftpListener listener, Storage storage, ClientKeys keys) {
+    private SftpTestServer(Path work, TestSftpLogins logins, JftpdNode node, SftpListener listener, Storage storage, ClientKeys keys) {
         this.work = work;
         this.logins = logins;
+        this.node = node;
         this.listener = listener;
         this.storage = storage;
         this.keys = keys;
+    }
+
+    /**
+     * Starts a whole node (FTP on a free port too) through the production assembly, keeping files in
+     * {@code storage} and host keys, client keys and client files under {@code work}.
+     */
+    static SftpTestServer startNode(Storage storage, Path work) throws IOException {
+        return startNode(storage, work, UnaryOperator.identity());
+    }
+
+    /** As {@link #startNode(Storage, Path)}, with the services' settings changed by {@code services}. */
+    static SftpTestServer startNode(Storage storage, Path work, UnaryOperator<ServicesConfig> services) throws IOException {
+        ClientKeys keys = ClientKeys.in(work.resolve("client-keys"));
+        PasswordHasher hasher = new PasswordHasher();
+        List<StoredAccount> accounts = List.of(
+                new StoredAccount(ALICE, hasher.hash(ALICE_PASSWORD.toCharArray()), HOME, Permission.ALL, keys.authorizedLines()),
+                new StoredAccount(READER, hasher.hash(READER_PASSWORD.toCharArray()), HOME, Permission.READ_ONLY, List.of()));
+        NodeConfig config = new NodeConfig(
+                services.apply(ServicesConfig.defaults(work.resolve("root")).withAccounts(accounts)),
+                FtpListenerConfig.defaults().withBindAddress(InetAddress.getLoopbackAddress()).withPort(0)
+                        .withShutdownGrace(Duration.ofSeconds(1)),
+                SftpListenerConfig.of("127.0.0.1", 0, work.resolve("host-keys")));
+        JftpdNode node = JftpdNode.start(config, storage);
+        SftpTestServer server = new SftpTestServer(work, null, node, node.sftp().orElseThrow(), storage, keys);
+        server.writeKnownHosts();
+        return server;
     }
 
     /** Starts over {@code storage}, keeping host keys, client keys and client files under {@code work}. */
@@ -44,7 +84,7 @@ final class SftpTestServer implements AutoCloseable {
                 .add(READER, READER_PASSWORD, HOME, Permission.READ_ONLY);
         SftpListener listener = new SftpListener(SftpListenerConfig.of("127.0.0.1", 0, work.resolve("host-keys")), logins, storage);
         listener.start();
-        SftpTestServer server = new SftpTestServer(work, logins, listener, storage, keys);
+        SftpTestServer server = new SftpTestServer(work, logins, null, listener, storage, keys);
         server.writeKnownHosts();
         return server;
     }
@@ -57,8 +97,24 @@ final class SftpTestServer implements AutoCloseable {
         return listener;
     }
 
+    /** The stand-in logins of {@link #start}; not for a {@link #startNode} server. */
     TestSftpLogins logins() {
+        if (logins == null) {
+            throw new IllegalStateException("a node's logins are its services'");
+        }
         return logins;
+    }
+
+    boolean isNode() {
+        return node != null;
+    }
+
+    /** The node of {@link #startNode}; not for a {@link #start} server. */
+    JftpdNode node() {
+        if (node == null) {
+            throw new IllegalStateException("not started as a node");
+        }
+        return node;
     }
 
     Storage storage() {
@@ -96,6 +152,10 @@ final class SftpTestServer implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        listener.close();
+        if (node != null) {
+            node.close(); // closes the storage too
+        } else {
+            listener.close();
+        }
     }
 }
