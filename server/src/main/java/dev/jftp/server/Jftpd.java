@@ -132,9 +132,12 @@ public final class Jftpd implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream err = System.err;
-        if (port < 0 || port > 65535 || (sftpPort != null && (sftpPort < 0 || sftpPort > 65535)) || maxSessions < 1
-                || (maxSessionsPerIp != null && maxSessionsPerIp < 1) || idleTimeout < 1) {
-            err.println("jftpd: --port and --sftp-port must be 0-65535; --max-sessions, --max-sessions-per-ip and --idle-timeout must be positive");
+        if (port < 0 || port > 65535 || maxSessions < 1 || (maxSessionsPerIp != null && maxSessionsPerIp < 1) || idleTimeout < 1) {
+            err.println("jftpd: --port must be 0-65535; --max-sessions, --max-sessions-per-ip and --idle-timeout must be positive");
+            return 2;
+        }
+        if (sftpPort != null && (sftpPort < 0 || sftpPort > 65535)) {
+            err.println("jftpd: --sftp-port must be 0-65535");
             return 2;
         }
         Path rootDir = root.toAbsolutePath().normalize();

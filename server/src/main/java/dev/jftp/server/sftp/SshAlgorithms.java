@@ -18,7 +18,7 @@ import org.apache.sshd.server.SshServer;
  * Curve25519 or NIST curves (with the post-quantum hybrids OpenSSH 9 and 10 prefer), the AEAD
  * ciphers and AES-CTR, SHA-2 MACs (encrypt-then-MAC first), and host and user key signatures with
  * SHA-2 only (no {@code ssh-rsa}, which signs with SHA-1; no DSA). The README lists them as
- * {@code ssh -Q} does; {@code SftpAlgorithmsTest} checks that list against this class.
+ * {@code ssh -Q} does; {@code SshAlgorithmsReadmeTest} checks that list against this class.
  */
 public final class SshAlgorithms {
     /** Key exchange (RFC 8731 curve25519, RFC 5656 ECDH, and the hybrids); no finite-field Diffie-Hellman. */
