@@ -36,8 +36,8 @@ public enum Permission {
         return result;
     }
 
-    /** The users file's list, in the declared order whatever the set's (StoredAccount keeps an unordered copy). */
     public static String format(Set<Permission> permissions) {
+        // in declaration order: Set.copyOf (StoredAccount) iterates in an order that changes per JVM
         return String.join(",", permissions.stream().sorted().map(Permission::word).toList());
     }
 }
