@@ -13,6 +13,10 @@ import dev.jftp.server.ftp.FtpListener;
 import dev.jftp.server.ftp.FtpListenerConfig;
 import dev.jftp.server.ftp.data.PassivePortRange;
 import dev.jftp.server.limits.ConnectionLimiter;
+import dev.jftp.server.sftp.AuthorizedKeys;
+import dev.jftp.server.sftp.HostKeys;
+import dev.jftp.server.sftp.SftpListener;
+import dev.jftp.server.sftp.SftpListenerConfig;
 import dev.jftp.server.tls.SelfSignedCertificate;
 import dev.jftp.server.tls.TlsConfig;
 import dev.jftp.server.tls.TlsContext;
@@ -39,7 +43,8 @@ import picocli.CommandLine.Parameters;
 
 /** The jftpd command line: starts the server, or manages the users file ({@code jftpd user add}). */
 @Command(name = "jftpd", mixinStandardHelpOptions = true, version = "jftpd 0.1.0",
-        description = "A concurrent FTP server. With no options it serves ./ftp-root on port 2121.",
+        description = "A concurrent FTP/FTPS server, and SFTP server with --sftp-port, over one set of accounts and files. "
+                + "With no options it serves ./ftp-root over FTP on port 2121.",
         subcommands = {Jftpd.UserCommand.class},
         sortOptions = false)
 public final class Jftpd implements Callable<Integer> {
@@ -74,7 +79,15 @@ public final class Jftpd implements Callable<Integer> {
     @Option(names = "--passive-address", paramLabel = "ADDR", description = "IPv4 address announced in PASV replies (for NAT).")
     String passiveAddress;
 
-    @Option(names = "--max-sessions", paramLabel = "N", description = "Sessions at once, in total (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--sftp-port", paramLabel = "N",
+            description = "Also serve SFTP (and scp) on this port, for the same accounts and files; 0 takes a free port (default: no SFTP).")
+    Integer sftpPort;
+
+    @Option(names = "--ssh-host-key-dir", paramLabel = "DIR",
+            description = "Where the SSH host keys (Ed25519 and RSA) are kept, made on first start, mode 600 (default: ${DEFAULT-VALUE}).")
+    Path sshHostKeyDir = HostKeys.DEFAULT_DIRECTORY;
+
+    @Option(names = "--max-sessions", paramLabel = "N", description = "Sessions at once, in total, FTP and SFTP together (default: ${DEFAULT-VALUE}).")
     int maxSessions = 2000;
 
     @Option(names = "--max-sessions-per-ip", paramLabel = "N",
@@ -121,6 +134,10 @@ public final class Jftpd implements Callable<Integer> {
         PrintStream err = System.err;
         if (port < 0 || port > 65535 || maxSessions < 1 || (maxSessionsPerIp != null && maxSessionsPerIp < 1) || idleTimeout < 1) {
             err.println("jftpd: --port must be 0-65535; --max-sessions, --max-sessions-per-ip and --idle-timeout must be positive");
+            return 2;
+        }
+        if (sftpPort != null && (sftpPort < 0 || sftpPort > 65535)) {
+            err.println("jftpd: --sftp-port must be 0-65535");
             return 2;
         }
         Path rootDir = root.toAbsolutePath().normalize();
@@ -181,7 +198,9 @@ public final class Jftpd implements Callable<Integer> {
                     .withPassive(passivePorts == null ? PassivePortRange.ANY : PassivePortRange.parse(passivePorts),
                             passiveAddress == null ? null : InetAddress.getByName(passiveAddress))
                     .withTls(tls);
-            config = new NodeConfig(services, ftp);
+            SftpListenerConfig sftp = sftpPort == null ? null
+                    : new SftpListenerConfig(bind, sftpPort, sshHostKeyDir, Duration.ofSeconds(idleTimeout), SftpListenerConfig.DEFAULT_LOGIN_TIMEOUT);
+            config = new NodeConfig(services, ftp, sftp);
         } catch (IllegalArgumentException | IOException e) {
             err.println("jftpd: " + e.getMessage());
             return 2;
@@ -196,8 +215,9 @@ public final class Jftpd implements Callable<Integer> {
         JftpdNode node;
         try {
             node = JftpdNode.start(config, services);
-        } catch (IOException e) {
-            err.println("jftpd: cannot listen on " + bind + ":" + port + ": " + e.getMessage());
+        } catch (IOException | IllegalStateException e) {
+            err.println("jftpd: cannot listen on " + bind + ":" + port + (sftpPort == null ? "" : " and " + sftpPort + " (SFTP)")
+                    + ": " + e.getMessage());
             return 1;
         }
         FtpListener server = node.ftp();
@@ -226,6 +246,14 @@ public final class Jftpd implements Callable<Integer> {
         }
         if (server.implicitTlsPort() >= 0) {
             err.println("jftpd: implicit FTPS on " + hostForUrl(server.address()) + ":" + server.implicitTlsPort());
+        }
+        if (node.sftp().isPresent()) {
+            SftpListener sftp = node.sftp().get();
+            // Every start, so that users can compare with what ssh shows them on first contact.
+            for (String fingerprint : sftp.hostKeyFingerprints()) {
+                err.println("jftpd: SSH host key " + fingerprint);
+            }
+            System.out.println("jftpd SFTP listening on " + hostForUrl(server.address()) + ":" + sftp.port());
         }
         System.out.println("jftpd listening on " + hostForUrl(server.address()) + ":" + server.port());
         System.out.flush();
@@ -331,12 +359,14 @@ public final class Jftpd implements Callable<Integer> {
     static final class UserCommand implements Callable<Integer> {
         @Override
         public Integer call() {
-            System.err.println("jftpd user: say 'jftpd user add NAME [--home DIR] [--read-only]'");
+            System.err.println("jftpd user: say 'jftpd user add NAME [--home DIR] [--read-only] [--authorized-key FILE.pub]'");
             return 2;
         }
     }
 
-    @Command(name = "add", description = "Add a user (or set a new password), asking for the password; stores only a hash.", mixinStandardHelpOptions = true)
+    @Command(name = "add", description = "Add a user (or set a new password), asking for the password; stores only a hash. "
+            + "The password is read from the terminal (twice), or as one line of standard input when it is not a terminal.",
+            mixinStandardHelpOptions = true)
     static final class UserAddCommand implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
@@ -350,6 +380,11 @@ public final class Jftpd implements Callable<Integer> {
         @Option(names = "--permissions", paramLabel = "LIST", description = "Comma list of read,write,delete,mkdir,rename (default: all).")
         String permissions;
 
+        @Option(names = "--authorized-key", paramLabel = "FILE.pub",
+                description = "An SSH public key (OpenSSH format: a .pub or authorized_keys file; Ed25519, ECDSA, RSA of 2048 bits or more) "
+                        + "this user may log in with over SFTP, added to the user's keys (repeatable).")
+        List<Path> authorizedKeyFiles = new ArrayList<>();
+
         @Option(names = "--users", paramLabel = "FILE", description = "Users file to write (default: ${DEFAULT-VALUE}).")
         Path usersFile = DEFAULT_USERS_FILE;
 
@@ -360,6 +395,15 @@ public final class Jftpd implements Callable<Integer> {
                 return 2;
             }
             var perms = readOnly ? Permission.READ_ONLY : permissions != null ? Permission.parseList(permissions) : Permission.ALL;
+            List<String> newKeys = new ArrayList<>();
+            for (Path keyFile : authorizedKeyFiles) {
+                try {
+                    newKeys.addAll(readKeys(keyFile));
+                } catch (IOException | IllegalArgumentException e) {
+                    System.err.println("jftpd: " + keyFile + ": " + e.getMessage() + "; nothing written");
+                    return 2;
+                }
+            }
             char[] password = readPassword();
             if (password == null || password.length == 0) {
                 System.err.println("jftpd: no password given; nothing written");
@@ -371,10 +415,30 @@ public final class Jftpd implements Callable<Integer> {
                 System.err.println("jftpd: a home directory may not contain ':' or a line break");
                 return 2;
             }
-            AccountAdministration accounts = UsersFileAccounts.forWriting(usersFile);
-            accounts.put(new StoredAccount(name, hash, home, perms, List.of()));
-            System.err.println("jftpd: user '" + name + "' saved in " + usersFile.toAbsolutePath() + " (" + Permission.format(perms) + ")");
+            UsersFileAccounts accounts = UsersFileAccounts.forWriting(usersFile);
+            // The account's keys stay (a new password does not drop them); new ones are added once.
+            java.util.LinkedHashSet<String> keys = new java.util.LinkedHashSet<>();
+            accounts.find(name).ifPresent(old -> keys.addAll(old.authorizedKeys()));
+            keys.addAll(newKeys);
+            AccountAdministration administration = accounts;
+            administration.put(new StoredAccount(name, hash, home, perms, List.copyOf(keys)));
+            System.err.println("jftpd: user '" + name + "' saved in " + usersFile.toAbsolutePath() + " (" + Permission.format(perms)
+                    + (keys.isEmpty() ? "" : ", " + keys.size() + " authorized key(s)") + ")");
             return 0;
+        }
+
+        /** The key lines of an OpenSSH public key file, each checked and written as type, Base64 and comment. */
+        private static List<String> readKeys(Path file) throws IOException {
+            List<String> keys = new ArrayList<>();
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (!line.isBlank() && !line.strip().startsWith("#")) {
+                    keys.add(AuthorizedKeys.canonical(line));
+                }
+            }
+            if (keys.isEmpty()) {
+                throw new IllegalArgumentException("holds no public key");
+            }
+            return keys;
         }
 
         /** From the terminal without echo (asked twice), else one line of standard input. */

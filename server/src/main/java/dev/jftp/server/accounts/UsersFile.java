@@ -13,13 +13,18 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The users file: one account per line, {@code name:hash:home:permissions}, for example
+ * The users file: one account per line, {@code name:hash:home:permissions}, and for SFTP any number
+ * of authorized public keys of an account, one per line, {@code name:key:} followed by the key as
+ * OpenSSH's {@code authorized_keys} writes it; for example
  * <pre>
  * alice:pbkdf2-sha256$600000$c2FsdA$aGFzaA:alice:read,write,delete,mkdir,rename
+ * alice:key:ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG… alice@laptop
  * bob:pbkdf2-sha256$600000$c2FsdA$aGFzaA:/srv/ftp/shared:read
  * </pre>
- * A relative home is taken below the storage's root (for the local disk, the server root). Blank lines and lines starting with '#' are
- * ignored. Passwords are stored only as {@link PasswordHasher} hashes.
+ * ("key" is never a password hash, so the two kinds of line cannot be mistaken for each other; the
+ * key text may contain ':' in its comment.) A relative home is taken below the storage's root (for
+ * the local disk, the server root). Blank lines and lines starting with '#' are ignored. Passwords
+ * are stored only as {@link PasswordHasher} hashes.
  */
 public final class UsersFile {
     private UsersFile() {
@@ -28,6 +33,8 @@ public final class UsersFile {
     /** The accounts of {@code file}, in the file's order; a malformed line is an IllegalArgumentException naming it. */
     public static List<StoredAccount> load(Path file) throws IOException {
         Map<String, StoredAccount> accounts = new LinkedHashMap<>();
+        Map<String, List<String>> keys = new LinkedHashMap<>();
+        Map<String, String> keyLineOf = new LinkedHashMap<>();
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
@@ -36,6 +43,15 @@ public final class UsersFile {
             }
             String where = file + ":" + (i + 1) + ": ";
             String[] fields = line.split(":", -1);
+            if (fields.length >= 3 && fields[1].equals(KEY_FIELD)) {
+                String key = line.substring(fields[0].length() + KEY_FIELD.length() + 2).strip();
+                if (key.isEmpty()) {
+                    throw new IllegalArgumentException(where + "expected name:key:KEY (an authorized_keys line)");
+                }
+                keys.computeIfAbsent(fields[0], n -> new ArrayList<>()).add(key);
+                keyLineOf.putIfAbsent(fields[0], where);
+                continue;
+            }
             if (fields.length != 4) {
                 throw new IllegalArgumentException(where + "expected name:hash:home:permissions");
             }
@@ -57,11 +73,29 @@ public final class UsersFile {
                 throw new IllegalArgumentException(where + "user '" + name + "' appears twice");
             }
         }
+        for (Map.Entry<String, List<String>> entry : keys.entrySet()) {
+            StoredAccount account = accounts.get(entry.getKey());
+            if (account == null) {
+                throw new IllegalArgumentException(keyLineOf.get(entry.getKey()) + "a key of '" + entry.getKey() + "', who has no account line");
+            }
+            accounts.put(account.name(), new StoredAccount(account.name(), account.passwordHash(), account.home(), account.permissions(),
+                    entry.getValue()));
+        }
         return List.copyOf(accounts.values());
     }
 
-    /** Adds or replaces one entry, keeping the other lines (and comments) as they are. */
-    public static void put(Path file, String name, String hash, String home, Set<Permission> permissions) throws IOException {
+    /** The second field of a line that holds an authorized key rather than an account. */
+    static final String KEY_FIELD = "key";
+
+    /**
+     * Adds or replaces one account with its authorized keys (its old key lines go), keeping the other
+     * lines (and comments) as they are.
+     */
+    public static void put(Path file, StoredAccount account) throws IOException {
+        String name = account.name();
+        String hash = account.passwordHash();
+        String home = account.home();
+        Set<Permission> permissions = account.permissions();
         if (!isValidName(name)) {
             throw new IllegalArgumentException("bad user name '" + name + "': use letters, digits, '.', '_', '-' and '@'");
         }
@@ -70,19 +104,29 @@ public final class UsersFile {
         }
         List<String> lines = Files.exists(file) ? new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8)) : new ArrayList<>();
         if (lines.isEmpty()) {
-            lines.add("# jftpd users: name:hash:home:permissions (home relative to the server root)");
+            lines.add("# jftpd users: name:hash:home:permissions (home relative to the server root); name:key:KEY (SFTP authorized keys)");
         }
-        String entry = name + ":" + hash + ":" + home + ":" + Permission.format(permissions);
-        boolean replaced = false;
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).startsWith(name + ":")) {
-                lines.set(i, entry);
-                replaced = true;
+        for (String key : account.authorizedKeys()) {
+            if (key.isBlank() || key.contains("\n") || key.contains("\r")) {
+                throw new IllegalArgumentException("an authorized key must be one non-empty line");
             }
         }
-        if (!replaced) {
-            lines.add(entry);
+        List<String> entry = new ArrayList<>();
+        entry.add(name + ":" + hash + ":" + home + ":" + Permission.format(permissions));
+        for (String key : account.authorizedKeys()) {
+            entry.add(name + ":" + KEY_FIELD + ":" + key.strip());
         }
+        // The entry takes the place of the account's first line; its other lines (old keys) go.
+        int at = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith(name + ":")) {
+                if (at < 0) {
+                    at = i;
+                }
+                lines.remove(i--);
+            }
+        }
+        lines.addAll(at < 0 ? lines.size() : at, entry);
         replace(file, lines);
     }
 

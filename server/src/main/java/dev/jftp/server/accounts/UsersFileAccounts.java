@@ -55,7 +55,7 @@ public final class UsersFileAccounts implements AccountStore, AccountAdministrat
     @Override
     public void put(StoredAccount account) throws AccountStoreUnavailableException {
         try {
-            UsersFile.put(file, account.name(), account.passwordHash(), account.home(), account.permissions());
+            UsersFile.put(file, account);
         } catch (IOException e) {
             throw new AccountStoreUnavailableException("cannot write the users file: " + e.getMessage(), e);
         }

@@ -33,6 +33,8 @@ import java.util.regex.Pattern;
  */
 final class JftpdProcess implements AutoCloseable {
     static final Pattern LISTENING = Pattern.compile("jftpd listening on (\\S+):(\\d+)");
+    /** Printed before the ready line when jftpd serves SFTP too. */
+    static final Pattern SFTP_LISTENING = Pattern.compile("jftpd SFTP listening on (\\S+):(\\d+)");
     /** JVM start plus PBKDF2 hashing of --user passwords on a busy two-core machine. */
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private static final AtomicInteger RUNS = new AtomicInteger();
@@ -62,7 +64,7 @@ final class JftpdProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IOException(e);
         }
-        Matcher m = LISTENING.matcher(stdoutLines.getFirst());
+        Matcher m = LISTENING.matcher(stdoutLines().stream().filter(l -> LISTENING.matcher(l).matches()).findFirst().orElseThrow());
         assertThat(m.matches()).isTrue();
         this.host = m.group(1);
         this.port = found;
@@ -125,6 +127,17 @@ final class JftpdProcess implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    /** The SFTP port from the {@code jftpd SFTP listening on HOST:PORT} line (started with --sftp-port). */
+    int sftpPort() {
+        for (String line : stdoutLines()) {
+            Matcher m = SFTP_LISTENING.matcher(line);
+            if (m.matches()) {
+                return Integer.parseInt(m.group(2));
+            }
+        }
+        throw new AssertionError("no 'jftpd SFTP listening on' line; stdout: " + stdoutLines());
     }
 
     long pid() {

@@ -1,0 +1,187 @@
+package dev.jftp.server.sftp;
+
+import dev.jftp.server.core.Services;
+import dev.jftp.server.sftp.files.SftpFiles;
+import dev.jftp.server.sftp.files.StorageSftpAccessor;
+import dev.jftp.server.storage.Storage;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.file.FileSystem;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.sshd.common.file.FileSystemFactory;
+import org.apache.sshd.common.session.SessionContext;
+import org.apache.sshd.common.util.threads.NoCloseExecutor;
+import org.apache.sshd.core.CoreModuleProperties;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.auth.keyboard.DefaultKeyboardInteractiveAuthenticator;
+import org.apache.sshd.server.auth.keyboard.UserAuthKeyboardInteractiveFactory;
+import org.apache.sshd.server.auth.password.UserAuthPasswordFactory;
+import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
+import org.apache.sshd.server.channel.ChannelSessionFactory;
+import org.apache.sshd.sftp.SftpModuleProperties;
+import org.apache.sshd.sftp.common.SftpConstants;
+import org.apache.sshd.sftp.server.SftpSubsystemFactory;
+import org.apache.sshd.sftp.server.UnsupportedAttributePolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * jftpd's SFTP listener: an SSH server (Apache MINA SSHD) that offers the SFTP subsystem and
+ * nothing else, over the accounts, login throttle, connection limits and storage that FTP uses too.
+ *
+ * <p>What an SSH server could do besides is refused: no shell, no exec (so no legacy {@code scp -O};
+ * OpenSSH 9's {@code scp} speaks SFTP), no port forwarding in either direction, no agent or X11
+ * forwarding; only "session" channels may be opened, and their only service is "sftp". SFTP is
+ * version 3, as OpenSSH speaks it, with the OpenSSH extensions posix-rename, fsync and limits.
+ *
+ * <p>Threads: MINA's few I/O threads carry the SSH traffic; each SFTP session's requests run on a
+ * virtual thread of its own, as do password checks (a slow hash, then perhaps the throttle's delay).
+ */
+public final class SftpListener implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SftpListener.class);
+
+    /** OpenSSH extensions offered: rename that replaces, fsync, and the server's size limits. */
+    private static final String OPENSSH_EXTENSIONS = "posix-rename@openssh.com=1,fsync@openssh.com=1,limits@openssh.com=1";
+
+    private final SftpListenerConfig config;
+    private final SftpLogins logins;
+    private final Storage storage;
+    private final ExecutorService virtualThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("sftp-", 1).factory());
+    private SshServer server;
+    private HostKeys hostKeys;
+
+    public SftpListener(SftpListenerConfig config, SftpLogins logins, Storage storage) {
+        this.config = config;
+        this.logins = logins;
+        this.storage = storage;
+    }
+
+    /**
+     * Starts listening on the node's shared {@code services} (accounts, authenticator, throttle,
+     * limits, storage), which the caller closes after this listener.
+     */
+    public static SftpListener start(SftpListenerConfig config, Services services) throws IOException {
+        SftpListener listener = new SftpListener(config, new ServicesLogins(services), services.storage());
+        try {
+            listener.start();
+        } catch (IOException | RuntimeException e) {
+            listener.close();
+            throw e;
+        }
+        return listener;
+    }
+
+    /** Loads or makes the host keys and starts listening. */
+    public synchronized void start() throws IOException {
+        if (server != null) {
+            throw new IllegalStateException("already started");
+        }
+        hostKeys = HostKeys.loadOrCreate(config.hostKeyDirectory());
+        SshServer sshd = SshServer.setUpDefaultServer();
+        sshd.setHost(config.bindAddress());
+        sshd.setPort(config.port());
+        SshAlgorithms.apply(sshd);
+        sshd.setKeyPairProvider(hostKeys.provider());
+
+        SshLogin login = new SshLogin(logins, virtualThreads);
+        sshd.setPasswordAuthenticator(login);
+        sshd.setPublickeyAuthenticator(login);
+        sshd.setKeyboardInteractiveAuthenticator(new DefaultKeyboardInteractiveAuthenticator());
+        sshd.setGSSAuthenticator(null);
+        sshd.setHostBasedAuthenticator(null);
+        sshd.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE, UserAuthKeyboardInteractiveFactory.INSTANCE,
+                UserAuthPasswordFactory.INSTANCE));
+
+        SshRefusals refusals = new SshRefusals();
+        sshd.setShellFactory(refusals);
+        sshd.setCommandFactory(refusals);
+        sshd.setForwardingFilter(refusals);
+        sshd.setAgentFactory(null);
+        // Only "session" channels: no direct-tcpip (ssh -L, -W) or X11 channel can even be opened.
+        sshd.setChannelFactories(List.of(ChannelSessionFactory.INSTANCE));
+
+        StorageSftpAccessor accessor = new StorageSftpAccessor();
+        SftpSubsystemFactory sftp = new SftpSubsystemFactory.Builder()
+                .withFileSystemAccessor(accessor)
+                .withSftpErrorStatusDataHandler(new SftpErrorReplies())
+                .withUnsupportedAttributePolicy(UnsupportedAttributePolicy.ThrowException)
+                .withExecutorServiceProvider(() -> new NoCloseExecutor(virtualThreads))
+                .build();
+        sftp.addSftpEventListener(accessor);
+        sshd.setSubsystemFactories(List.of(sftp));
+        sshd.setFileSystemFactory(new SessionFiles());
+        sshd.addSessionListener(new SshSessions(logins));
+
+        CoreModuleProperties.SERVER_IDENTIFICATION.set(sshd, "jftpd");
+        CoreModuleProperties.IDLE_TIMEOUT.set(sshd, config.idleTimeout());
+        CoreModuleProperties.AUTH_TIMEOUT.set(sshd, config.loginTimeout());
+        CoreModuleProperties.MAX_AUTH_REQUESTS.set(sshd, 10);
+        SftpModuleProperties.SFTP_VERSION.set(sshd, SftpConstants.SFTP_V3);
+        SftpModuleProperties.CLIENT_EXTENSIONS.set(sshd, "");
+        SftpModuleProperties.OPENSSH_EXTENSIONS.set(sshd, OPENSSH_EXTENSIONS);
+
+        try {
+            sshd.start();
+        } catch (IOException | RuntimeException e) {
+            sshd.stop(true);
+            throw e;
+        }
+        server = sshd;
+        log.info("SFTP listening on {} port {} ({})", config.bindAddress(), port(), storage.describe());
+    }
+
+    /** The port listened on (the one picked, for port 0). */
+    public synchronized int port() {
+        for (SocketAddress address : server.getBoundAddresses()) {
+            if (address instanceof InetSocketAddress inet) {
+                return inet.getPort();
+            }
+        }
+        return server.getPort();
+    }
+
+    /** The host keys' fingerprints as {@code ssh-keygen -l} prints them; after {@link #start()}. */
+    public synchronized List<String> hostKeyFingerprints() {
+        return hostKeys.fingerprints();
+    }
+
+    /** Stops listening and closes every session; uploads still open are discarded. */
+    @Override
+    public synchronized void close() throws IOException {
+        if (server != null) {
+            server.stop(true);
+            server = null;
+        }
+        virtualThreads.shutdownNow();
+    }
+
+    /** Each SFTP session's file system: the logged-in user's view of the storage. */
+    private final class SessionFiles implements FileSystemFactory {
+        @Override
+        public Path getUserHomeDir(SessionContext session) {
+            return null;
+        }
+
+        @Override
+        public FileSystem createFileSystem(SessionContext context) throws IOException {
+            org.apache.sshd.common.session.Session session = (org.apache.sshd.common.session.Session) context;
+            SftpUser user = SshSessions.user(session);
+            long id = SshSessions.id(session);
+            if (user == null) {
+                throw new IOException("not logged in");
+            }
+            try {
+                return new SftpFiles(storage.open(user.home()), user.name(), user.permissions(), SshSessions.client(session), id)
+                        .asFileSystem();
+            } catch (IOException e) {
+                // The reason only: no server path in a log line.
+                log.error("sftp session {}: the home of {} is not usable: {}", id, user.name(), e.getMessage());
+                throw new IOException("home directory not available", e);
+            }
+        }
+    }
+}
