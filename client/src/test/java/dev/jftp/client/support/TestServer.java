@@ -8,6 +8,7 @@ import dev.jftp.server.accounts.Permission;
 import dev.jftp.server.accounts.StoredAccount;
 import dev.jftp.server.core.ServicesConfig;
 import dev.jftp.server.ftp.FtpListenerConfig;
+import dev.jftp.server.sftp.SftpListenerConfig;
 import dev.jftp.server.tls.SelfSignedCertificate;
 import dev.jftp.server.tls.TlsConfig;
 import dev.jftp.server.tls.TlsContext;
@@ -61,6 +62,12 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(root, pem, JftpdNode.start(config(root).withFtp(f -> f.withPort(0).withTls(tls))));
     }
 
+    /** With SFTP on a second free port too, its host keys kept in {@code hostKeyDir} (made there once). */
+    public static TestServer startWithSftp(Path root, Path hostKeyDir) throws IOException {
+        return new TestServer(root, null, JftpdNode.start(config(root).withFtp(f -> f.withPort(0))
+                .withSftp(SftpListenerConfig.of("127.0.0.1", 0, hostKeyDir))));
+    }
+
     private static NodeConfig config(Path root) {
         String hash = HASHER.hash(PASSWORD.toCharArray());
         List<StoredAccount> accounts = List.of(
@@ -75,6 +82,11 @@ public final class TestServer implements AutoCloseable {
 
     public int port() {
         return server.ftp().port();
+    }
+
+    /** The SFTP port (with {@link #startWithSftp}). */
+    public int sftpPort() {
+        return server.sftp().orElseThrow().port();
     }
 
     /** The implicit FTPS port (with {@link #startWithTls}). */
