@@ -1,17 +1,21 @@
 package dev.jftp.server;
 
-import dev.jftp.server.security.Account;
-import dev.jftp.server.security.ConnectionLimiter;
-import dev.jftp.server.security.PasswordHasher;
-import dev.jftp.server.security.SelfSignedCertificate;
-import dev.jftp.server.security.TlsContext;
-import dev.jftp.server.security.Permission;
-import dev.jftp.server.security.User;
-import dev.jftp.server.security.UsersFile;
-import dev.jftp.server.server.FtpServer;
-import dev.jftp.server.server.ServerConfig;
-import dev.jftp.server.server.TlsConfig;
-import dev.jftp.server.transfer.PassivePortRange;
+import dev.jftp.server.accounts.AccountAdministration;
+import dev.jftp.server.accounts.PasswordHasher;
+import dev.jftp.server.accounts.Permission;
+import dev.jftp.server.accounts.StoredAccount;
+import dev.jftp.server.accounts.UsersFile;
+import dev.jftp.server.accounts.UsersFileAccounts;
+import dev.jftp.server.core.Services;
+import dev.jftp.server.core.ServicesConfig;
+import dev.jftp.server.core.StorageChoice;
+import dev.jftp.server.ftp.FtpListener;
+import dev.jftp.server.ftp.FtpListenerConfig;
+import dev.jftp.server.ftp.data.PassivePortRange;
+import dev.jftp.server.limits.ConnectionLimiter;
+import dev.jftp.server.tls.SelfSignedCertificate;
+import dev.jftp.server.tls.TlsConfig;
+import dev.jftp.server.tls.TlsContext;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
@@ -25,9 +29,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -48,7 +50,7 @@ public final class Jftpd implements Callable<Integer> {
     String bind = "0.0.0.0";
 
     @Option(names = "--port", paramLabel = "N", description = "Port to listen on; 0 takes a free port (default: ${DEFAULT-VALUE}).")
-    int port = ServerConfig.DEFAULT_PORT;
+    int port = FtpListenerConfig.DEFAULT_PORT;
 
     @Option(names = "--root", paramLabel = "DIR", description = "Directory served (created if missing; default: ${DEFAULT-VALUE}).")
     Path root = Path.of("ftp-root");
@@ -58,6 +60,10 @@ public final class Jftpd implements Callable<Integer> {
 
     @Option(names = "--users", paramLabel = "FILE", description = "Users file (name:hash:home:permissions); default ./jftpd.users when it exists.")
     Path usersFile;
+
+    @Option(names = "--storage", paramLabel = "local|memory",
+            description = "Where users' files are kept: local (below --root, the default) or memory (in this process, gone when it stops).")
+    String storage = "local";
 
     @Option(names = "--anonymous", description = "Let 'anonymous' and 'ftp' log in with any password, read-only, in the root.")
     boolean anonymous;
@@ -118,18 +124,25 @@ public final class Jftpd implements Callable<Integer> {
             return 2;
         }
         Path rootDir = root.toAbsolutePath().normalize();
-        Files.createDirectories(rootDir);
-        Map<String, Account> accounts = new LinkedHashMap<>();
+        StorageChoice storageChoice;
+        try {
+            storageChoice = StorageChoice.parse(storage);
+        } catch (IllegalArgumentException e) {
+            err.println("jftpd: " + e.getMessage());
+            return 2;
+        }
         Path file = usersFile != null ? usersFile : Files.exists(DEFAULT_USERS_FILE) ? DEFAULT_USERS_FILE : null;
+        boolean fileHasAccounts = false;
         if (file != null) {
             try {
-                accounts.putAll(UsersFile.load(file, rootDir));
+                fileHasAccounts = !UsersFile.load(file).isEmpty();
             } catch (IOException | IllegalArgumentException e) {
                 err.println("jftpd: cannot read users file: " + e.getMessage());
                 return 2;
             }
         }
         PasswordHasher hasher = new PasswordHasher();
+        List<StoredAccount> commandLine = new ArrayList<>();
         for (String spec : users) {
             int colon = spec.indexOf(':');
             if (colon <= 0 || !UsersFile.isValidName(spec.substring(0, colon))) {
@@ -138,13 +151,13 @@ public final class Jftpd implements Callable<Integer> {
             }
             String name = spec.substring(0, colon);
             char[] password = spec.substring(colon + 1).toCharArray();
-            accounts.put(name, new Account(new User(name, rootDir, Permission.ALL, false), hasher.hash(password)));
+            commandLine.add(new StoredAccount(name, hasher.hash(password), "", Permission.ALL, List.of()));
             Arrays.fill(password, '\0');
         }
         String generatedPassword = null;
-        if (accounts.isEmpty() && !anonymous) {
+        if (commandLine.isEmpty() && !fileHasAccounts && !anonymous) {
             generatedPassword = randomPassword();
-            accounts.put("jftp", new Account(new User("jftp", rootDir, Permission.ALL, false), hasher.hash(generatedPassword.toCharArray())));
+            commandLine.add(new StoredAccount("jftp", hasher.hash(generatedPassword.toCharArray()), "", Permission.ALL, List.of()));
         }
         TlsConfig tls;
         try {
@@ -153,32 +166,45 @@ public final class Jftpd implements Callable<Integer> {
             err.println("jftpd: TLS: " + e.getMessage());
             return 2;
         }
-        ServerConfig config;
+        NodeConfig config;
         try {
-            config = ServerConfig.defaults(rootDir, accounts)
+            ServicesConfig services = ServicesConfig.defaults(rootDir)
+                    .withStorage(storageChoice)
+                    .withUsersFile(file)
+                    .withAccounts(commandLine)
+                    .withAnonymous(anonymous)
+                    .withLimits(maxSessions, maxSessionsPerIp == null ? ConnectionLimiter.NO_LIMIT_PER_ADDRESS : maxSessionsPerIp);
+            FtpListenerConfig ftp = FtpListenerConfig.defaults()
                     .withBindAddress(InetAddress.getByName(bind))
                     .withPort(port)
-                    .withAnonymous(anonymous)
-                    .withLimits(maxSessions, maxSessionsPerIp == null ? ConnectionLimiter.NO_LIMIT_PER_ADDRESS : maxSessionsPerIp)
                     .withTimeouts(Duration.ofSeconds(idleTimeout), Duration.ofSeconds(30))
                     .withPassive(passivePorts == null ? PassivePortRange.ANY : PassivePortRange.parse(passivePorts),
                             passiveAddress == null ? null : InetAddress.getByName(passiveAddress))
                     .withTls(tls);
+            config = new NodeConfig(services, ftp);
         } catch (IllegalArgumentException | IOException e) {
             err.println("jftpd: " + e.getMessage());
             return 2;
         }
-        FtpServer server;
+        Services services;
         try {
-            server = FtpServer.start(config);
+            services = Services.start(config.services());
+        } catch (IOException | IllegalArgumentException e) {
+            err.println("jftpd: cannot start: " + e.getMessage());
+            return 1;
+        }
+        JftpdNode node;
+        try {
+            node = JftpdNode.start(config, services);
         } catch (IOException e) {
             err.println("jftpd: cannot listen on " + bind + ":" + port + ": " + e.getMessage());
             return 1;
         }
+        FtpListener server = node.ftp();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            err.println("jftpd: stopping (running transfers get " + config.shutdownGrace().toSeconds() + " s to finish)");
-            server.close();
+            err.println("jftpd: stopping (running transfers get " + config.ftp().shutdownGrace().toSeconds() + " s to finish)");
+            node.close();
             stopped.countDown();
             // A stop we were asked for is a clean exit, whatever signal asked for it.
             org.slf4j.ILoggerFactory factory = org.slf4j.LoggerFactory.getILoggerFactory();
@@ -193,7 +219,8 @@ public final class Jftpd implements Callable<Integer> {
             // A wildcard bind is reachable on the IPv4 loopback address, which reads best in an example.
             String exampleHost = bound.isAnyLocalAddress() ? "127.0.0.1" : hostForUrl(bound);
             err.println("jftpd: no user configured, so one was made for this run:");
-            err.println("jftpd:   user 'jftp', password '" + generatedPassword + "'  (home " + rootDir + ")");
+            err.println("jftpd:   user 'jftp', password '" + generatedPassword + "'  (home "
+                    + (storageChoice instanceof StorageChoice.Local ? rootDir : "in memory") + ")");
             err.println("jftpd:   e.g.  curl ftp://jftp:" + generatedPassword + "@" + exampleHost + ":" + server.port() + "/");
             err.println("jftpd: use --user NAME:PASSWORD, --users FILE or 'jftpd user add NAME' for lasting accounts.");
         }
@@ -340,7 +367,12 @@ public final class Jftpd implements Callable<Integer> {
             }
             String hash = new PasswordHasher().hash(password);
             Arrays.fill(password, '\0');
-            UsersFile.put(usersFile, name, hash, home, perms);
+            if (home.contains(":") || home.contains("\n")) {
+                System.err.println("jftpd: a home directory may not contain ':' or a line break");
+                return 2;
+            }
+            AccountAdministration accounts = UsersFileAccounts.forWriting(usersFile);
+            accounts.put(new StoredAccount(name, hash, home, perms, List.of()));
             System.err.println("jftpd: user '" + name + "' saved in " + usersFile.toAbsolutePath() + " (" + Permission.format(perms) + ")");
             return 0;
         }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.jftp.server.transfer.PassivePortRange;
+import dev.jftp.server.ftp.data.PassivePortRange;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;

@@ -10,7 +10,7 @@ import dev.jftp.client.session.ClientSettings;
 import dev.jftp.client.support.JftpdTest;
 import dev.jftp.client.support.TestClient;
 import dev.jftp.client.support.TestServer;
-import dev.jftp.server.security.SelfSignedCertificate;
+import dev.jftp.server.tls.SelfSignedCertificate;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;

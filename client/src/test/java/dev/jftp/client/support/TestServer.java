@@ -1,15 +1,16 @@
 package dev.jftp.client.support;
 
 import dev.jftp.client.tls.KnownHosts;
-import dev.jftp.server.security.Account;
-import dev.jftp.server.security.PasswordHasher;
-import dev.jftp.server.security.Permission;
-import dev.jftp.server.security.SelfSignedCertificate;
-import dev.jftp.server.security.TlsContext;
-import dev.jftp.server.security.User;
-import dev.jftp.server.server.FtpServer;
-import dev.jftp.server.server.ServerConfig;
-import dev.jftp.server.server.TlsConfig;
+import dev.jftp.server.JftpdNode;
+import dev.jftp.server.NodeConfig;
+import dev.jftp.server.accounts.PasswordHasher;
+import dev.jftp.server.accounts.Permission;
+import dev.jftp.server.accounts.StoredAccount;
+import dev.jftp.server.core.ServicesConfig;
+import dev.jftp.server.ftp.FtpListenerConfig;
+import dev.jftp.server.tls.SelfSignedCertificate;
+import dev.jftp.server.tls.TlsConfig;
+import dev.jftp.server.tls.TlsContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -19,7 +20,6 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The client tests' in-process jftpd, on a free loopback port with a temporary root: "alice"
@@ -35,9 +35,9 @@ public final class TestServer implements AutoCloseable {
     public final Path root;
     /** The certificate and key with FTPS, else null. */
     public final SelfSignedCertificate.PemPair pem;
-    private final FtpServer server;
+    private final JftpdNode server;
 
-    private TestServer(Path root, SelfSignedCertificate.PemPair pem, FtpServer server) {
+    private TestServer(Path root, SelfSignedCertificate.PemPair pem, JftpdNode server) {
         this.root = root;
         this.pem = pem;
         this.server = server;
@@ -49,7 +49,7 @@ public final class TestServer implements AutoCloseable {
 
     /** On a given port (0: a free one), e.g. to start again where a stopped one was. */
     public static TestServer start(Path root, int port) throws IOException {
-        return new TestServer(root, null, FtpServer.start(config(root).withPort(port)));
+        return new TestServer(root, null, JftpdNode.start(config(root).withFtp(f -> f.withPort(port))));
     }
 
     /** With FTPS, the certificate kept in {@code certificateDir} (made there once). */
@@ -58,27 +58,28 @@ public final class TestServer implements AutoCloseable {
         TlsConfig tls = TlsConfig.explicit(TlsContext.fromPem(pem.certificate(), pem.key()))
                 .withImplicitPort(0)
                 .withHandshakeTimeout(Duration.ofSeconds(10));
-        return new TestServer(root, pem, FtpServer.start(config(root).withPort(0).withTls(tls)));
+        return new TestServer(root, pem, JftpdNode.start(config(root).withFtp(f -> f.withPort(0).withTls(tls))));
     }
 
-    private static ServerConfig config(Path root) {
+    private static NodeConfig config(Path root) {
         String hash = HASHER.hash(PASSWORD.toCharArray());
-        Map<String, Account> accounts = Map.of(
-                "alice", new Account(new User("alice", root, Permission.ALL, false), hash),
-                "reader", new Account(new User("reader", root, Permission.READ_ONLY, false), hash));
-        return ServerConfig.defaults(root, accounts)
-                .withLoginFailureDelay(Duration.ofMillis(10))
-                .withShutdownGrace(Duration.ZERO)
-                .withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(10));
+        List<StoredAccount> accounts = List.of(
+                new StoredAccount("alice", hash, "", Permission.ALL, List.of()),
+                new StoredAccount("reader", hash, "", Permission.READ_ONLY, List.of()));
+        return new NodeConfig(
+                ServicesConfig.defaults(root).withAccounts(accounts).withLoginFailureDelay(Duration.ofMillis(10)),
+                FtpListenerConfig.defaults()
+                        .withShutdownGrace(Duration.ZERO)
+                        .withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(10)));
     }
 
     public int port() {
-        return server.port();
+        return server.ftp().port();
     }
 
     /** The implicit FTPS port (with {@link #startWithTls}). */
     public int implicitPort() {
-        return server.implicitTlsPort();
+        return server.ftp().implicitTlsPort();
     }
 
     public Path root() {

@@ -68,4 +68,15 @@ class ListingFormatTest {
         assertThat(ListingFormat.permFact(dir, true, true, true, true)).isEqualTo("cdeflmp");
         assertThat(ListingFormat.permFact(dir, false, false, false, false)).isEqualTo("el");
     }
+
+    @Test
+    void entriesOfAStorageWithoutModesLookLikeOrdinaryFilesAndHaveNoModeFact() {
+        Listed object = new Listed("o.txt", Listed.Kind.FILE, 3, NOW, -1, "etag");
+        Listed prefix = new Listed("p", Listed.Kind.DIRECTORY, 0, NOW, -1, "p/");
+        assertThat(ListingFormat.longLine(object, NOW)).startsWith("-rw-r--r-- ");
+        assertThat(ListingFormat.longLine(prefix, NOW)).startsWith("drwxr-xr-x ");
+        assertThat(ListingFormat.factsLine(object, "adfrw", "o.txt")).isEqualTo("type=file;size=3;modify=20240401120000;perm=adfrw;unique=etag; o.txt");
+        assertThat(ListingFormat.permFact(object, true, true, true, true)).isEqualTo("adfrw");
+        assertThat(ListingFormat.permFact(prefix, true, true, true, true)).isEqualTo("cdeflmp");
+    }
 }

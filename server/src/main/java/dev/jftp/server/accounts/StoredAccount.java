@@ -1,6 +1,5 @@
 package dev.jftp.server.accounts;
 
-import dev.jftp.server.security.Permission;
 import java.util.List;
 import java.util.Set;
 
@@ -8,7 +7,7 @@ import java.util.Set;
  * One account as a store keeps it.
  *
  * @param name           login name
- * @param passwordHash   the password's hash in {@link dev.jftp.server.security.PasswordHasher}'s format
+ * @param passwordHash   the password's hash in {@link dev.jftp.server.accounts.PasswordHasher}'s format
  *                       (never the password)
  * @param home           the home as the store gives it: relative to the storage's root ("" is the root)
  *                       or, for a local storage, an absolute directory

@@ -1,6 +1,5 @@
 package dev.jftp.server.storage;
 
-import dev.jftp.server.filesystem.VirtualPath;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.DirectoryStream;

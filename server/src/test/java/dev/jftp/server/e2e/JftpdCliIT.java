@@ -183,6 +183,30 @@ class JftpdCliIT {
     }
 
     @Test
+    void storageMemoryKeepsFilesInTheProcessAndNothingOnDisk() throws Exception {
+        Path root = work.resolve("root");
+        byte[] data = TestData.binary(300_000, 41);
+        try (JftpdProcess jftpd = start("--root", root.toString(), "--storage", "memory", "--user", "a:b")) {
+            FTPClient a = login(jftpd.port(), "a", "b");
+            assertThat(a.makeDirectory("dir")).isTrue();
+            assertThat(a.storeFile("dir/file.bin", new ByteArrayInputStream(data))).isTrue();
+            assertThat(a.appendFile("dir/file.bin", new ByteArrayInputStream(data))).as(a.getReplyString()).isTrue();
+            assertThat(a.listNames("dir")).containsExactly("file.bin");
+            assertThat(a.rename("dir/file.bin", "renamed.bin")).isTrue();
+            byte[] twice = new byte[2 * data.length];
+            System.arraycopy(data, 0, twice, 0, data.length);
+            System.arraycopy(data, 0, twice, data.length, data.length);
+            assertThat(retrieve(a, "renamed.bin")).isEqualTo(twice);
+            quit(a);
+        }
+        assertThat(root).as("--storage memory writes no file below --root").doesNotExist();
+
+        ExternalCommand.Result bad = JftpdProcess.run(work, null, "--storage", "tape", "--port", "0", "--user", "a:b");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.stderr()).contains("--storage takes local or memory");
+    }
+
+    @Test
     void usersFileWrittenByUserAddWorksAndHoldsNoPlainTextPassword() throws Exception {
         Path root = Files.createDirectories(work.resolve("root"));
         Path users = work.resolve("conf/users");

@@ -3,6 +3,9 @@ package dev.jftp.server.ftps;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.jftp.server.testing.RunningServer;
+import dev.jftp.server.testing.Reply;
+import dev.jftp.server.testing.ControlConnection;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -142,8 +145,8 @@ class FtpsCommonsNetTest {
     private static void login(FTPSClient ftp, int port) throws IOException {
         ftp.setConnectTimeout(10_000);
         ftp.setDefaultTimeout(20_000);
-        ftp.connect(RawFtp.HOST, port);
-        assertThat(ftp.login(FtpsTestServer.USER, FtpsTestServer.PASSWORD)).as(ftp.getReplyString()).isTrue();
+        ftp.connect(ControlConnection.HOST, port);
+        assertThat(ftp.login(RunningServer.ALICE, RunningServer.ALICE_PASSWORD)).as(ftp.getReplyString()).isTrue();
         ftp.execPBSZ(0);
         ftp.execPROT("P");
         ftp.enterLocalPassiveMode();
@@ -153,7 +156,7 @@ class FtpsCommonsNetTest {
     @ParameterizedTest
     @CsvSource({"false,TLSv1.3", "false,TLSv1.2", "true,TLSv1.3", "true,TLSv1.2"})
     void listUploadDownloadAndResumeAreByteExact(boolean implicit, String protocol) throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, tls -> tls.withImplicitPort(0))) {
+        try (RunningServer server = RunningServer.startFtps(dir, tls -> tls.withImplicitPort(0))) {
             ResumingFtpsClient ftp = new ResumingFtpsClient(implicit, server.clientContext(), protocol);
             try {
                 login(ftp, implicit ? server.implicitPort() : server.port());
@@ -161,7 +164,7 @@ class FtpsCommonsNetTest {
                 new Random(4).nextBytes(content);
 
                 assertThat(ftp.storeFile("up.bin", new ByteArrayInputStream(content))).as(ftp.getReplyString()).isTrue();
-                assertThat(Files.readAllBytes(server.root.resolve("up.bin"))).isEqualTo(content);
+                assertThat(Files.readAllBytes(server.root().resolve("up.bin"))).isEqualTo(content);
 
                 FTPFile[] files = ftp.listFiles();
                 assertThat(files).extracting(FTPFile::getName).containsExactly("up.bin");
@@ -177,11 +180,11 @@ class FtpsCommonsNetTest {
                 assertThat(ftp.retrieveFile("up.bin", tail)).as(ftp.getReplyString()).isTrue();
                 assertThat(tail.toByteArray()).isEqualTo(Arrays.copyOfRange(content, 1_500_000, content.length));
 
-                Files.write(server.root.resolve("half.bin"), Arrays.copyOf(content, 1_000_000));
+                Files.write(server.root().resolve("half.bin"), Arrays.copyOf(content, 1_000_000));
                 ftp.setRestartOffset(1_000_000);
                 assertThat(ftp.storeFile("half.bin", new ByteArrayInputStream(content, 1_000_000, content.length - 1_000_000)))
                         .as(ftp.getReplyString()).isTrue();
-                assertThat(Files.readAllBytes(server.root.resolve("half.bin"))).isEqualTo(content);
+                assertThat(Files.readAllBytes(server.root().resolve("half.bin"))).isEqualTo(content);
                 assertThat(ftp.logout()).isTrue();
             } finally {
                 ftp.disconnect();
@@ -191,8 +194,8 @@ class FtpsCommonsNetTest {
 
     @Test
     void stockFtpsClientDoesNotResumeTheSessionAndIsRefused425() throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, UnaryOperator.identity())) {
-            Files.writeString(server.root.resolve("a.txt"), "a");
+        try (RunningServer server = RunningServer.startFtps(dir, UnaryOperator.identity())) {
+            Files.writeString(server.root().resolve("a.txt"), "a");
             FTPSClient ftp = new FTPSClient(false, server.clientContext());
             try {
                 login(ftp, server.port());

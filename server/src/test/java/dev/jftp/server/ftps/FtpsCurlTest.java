@@ -2,6 +2,7 @@ package dev.jftp.server.ftps;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jftp.server.testing.RunningServer;
 import dev.jftp.server.testing.ExternalCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,13 +43,13 @@ class FtpsCurlTest {
     }
 
     private static String login() {
-        return FtpsTestServer.USER + ":" + FtpsTestServer.PASSWORD;
+        return RunningServer.ALICE + ":" + RunningServer.ALICE_PASSWORD;
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"1.3", "1.2"})
     void explicitListUploadDownloadAndResumeAreByteExact(String tlsVersion) throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, UnaryOperator.identity())) {
+        try (RunningServer server = RunningServer.startFtps(dir, UnaryOperator.identity())) {
             String base = "ftp://" + login() + "@127.0.0.1:" + server.port() + "/";
             String[] tls = {"--ssl-reqd", "-k", "--tlsv" + tlsVersion, "--tls-max", tlsVersion};
             byte[] content = new byte[5 * 1024 * 1024 + 3];
@@ -58,7 +59,7 @@ class FtpsCurlTest {
 
             ExternalCommand.Result upload = curl(concat(tls, "-T", local.toString(), base + "up.bin"));
             assertThat(upload.exit()).as(upload.describe()).isZero();
-            assertThat(Files.readAllBytes(server.root.resolve("up.bin"))).isEqualTo(content);
+            assertThat(Files.readAllBytes(server.root().resolve("up.bin"))).isEqualTo(content);
 
             ExternalCommand.Result list = curl(concat(tls, base));
             assertThat(list.exit()).as(list.describe()).isZero();
@@ -75,22 +76,22 @@ class FtpsCurlTest {
             assertThat(Files.readAllBytes(work.resolve("partial.bin"))).isEqualTo(content);
 
             // resume an upload: the server has a part, curl sends the rest
-            Files.write(server.root.resolve("half.bin"), Arrays.copyOf(content, 2_000_000));
+            Files.write(server.root().resolve("half.bin"), Arrays.copyOf(content, 2_000_000));
             ExternalCommand.Result resumeUp = curl(concat(tls, "-C", "-", "-T", local.toString(), base + "half.bin"));
             assertThat(resumeUp.exit()).as(resumeUp.describe()).isZero();
-            assertThat(Files.readAllBytes(server.root.resolve("half.bin"))).isEqualTo(content);
+            assertThat(Files.readAllBytes(server.root().resolve("half.bin"))).isEqualTo(content);
         }
     }
 
     @Test
     void implicitFtpsUrlListsAndDownloads() throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, tls -> tls.withImplicitPort(0))) {
+        try (RunningServer server = RunningServer.startFtps(dir, tls -> tls.withImplicitPort(0))) {
             byte[] content = new byte[300_000];
             new Random(990).nextBytes(content);
-            Files.write(server.root.resolve("file.bin"), content);
+            Files.write(server.root().resolve("file.bin"), content);
             String base = "ftps://" + login() + "@127.0.0.1:" + server.implicitPort() + "/";
             // the certificate checked for real this time: it names 127.0.0.1
-            ExternalCommand.Result list = curl("--cacert", server.certificateFile.toString(), base);
+            ExternalCommand.Result list = curl("--cacert", server.certificateFile().toString(), base);
             assertThat(list.exit()).as(list.describe()).isZero();
             assertThat(list.stdout()).contains("file.bin");
             ExternalCommand.Result download = curl("-k", "-o", "file.bin", base + "file.bin");
@@ -101,12 +102,12 @@ class FtpsCurlTest {
 
     @Test
     void tlsRequiredRefusesAClearTextLogin() throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, tls -> tls.withRequired(true))) {
-            Files.writeString(server.root.resolve("a.txt"), "a");
+        try (RunningServer server = RunningServer.startFtps(dir, tls -> tls.withRequired(true))) {
+            Files.writeString(server.root().resolve("a.txt"), "a");
             String url = "ftp://" + login() + "@127.0.0.1:" + server.port() + "/";
             ExternalCommand.Result clear = curl("-v", url);
             assertThat(clear.exit()).as(clear.describe()).isNotZero();
-            assertThat(clear.stderr()).contains("530").doesNotContain("PASS " + FtpsTestServer.PASSWORD);
+            assertThat(clear.stderr()).contains("530").doesNotContain("PASS " + RunningServer.ALICE_PASSWORD);
             ExternalCommand.Result secure = curl("--ssl-reqd", "-k", url);
             assertThat(secure.exit()).as(secure.describe()).isZero();
             assertThat(secure.stdout()).contains("a.txt");

@@ -2,6 +2,7 @@ package dev.jftp.server.ftps;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jftp.server.testing.RunningServer;
 import dev.jftp.server.testing.ExternalCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,9 +24,9 @@ class FtpsLftpTest {
     Path dir;
 
     private ExternalCommand.Result lftp(Path work, int port, String commands) throws Exception {
-        return ExternalCommand.in(work).timeout(Duration.ofSeconds(120)).run(List.of("lftp", "-u", FtpsTestServer.USER + "," + FtpsTestServer.PASSWORD,
+        return ExternalCommand.in(work).timeout(Duration.ofSeconds(120)).run(List.of("lftp", "-u", RunningServer.ALICE + "," + RunningServer.ALICE_PASSWORD,
                 "-p", Integer.toString(port), "-e",
-                "set ssl:ca-file " + FtpsTestServer.certificate().certificate() + "; set ftp:ssl-force true; set ftp:ssl-protect-data true; "
+                "set ssl:ca-file " + RunningServer.certificate().certificate() + "; set ftp:ssl-force true; set ftp:ssl-protect-data true; "
                         + "set net:max-retries 1; set net:timeout 30; " + commands + "; bye",
                 "127.0.0.1"));
     }
@@ -34,10 +35,10 @@ class FtpsLftpTest {
     void listsDownloadsAndUploadsOverProtectedDataConnections() throws Exception {
         ExternalCommand.assumeInstalled("lftp", "lftp");
         Path work = Files.createDirectories(dir.resolve("work"));
-        try (FtpsTestServer server = FtpsTestServer.start(dir, UnaryOperator.identity())) {
+        try (RunningServer server = RunningServer.startFtps(dir, UnaryOperator.identity())) {
             byte[] content = new byte[2_000_000];
             new Random(1).nextBytes(content);
-            Files.write(server.root.resolve("file.bin"), content);
+            Files.write(server.root().resolve("file.bin"), content);
             Files.write(work.resolve("up.bin"), content);
 
             ExternalCommand.Result downloads = lftp(work, server.port(), "ls; get file.bin -o down.bin; ls");
@@ -50,7 +51,7 @@ class FtpsLftpTest {
             // must carry no session ticket (FtpsStockClientsTest repeats this for every size).
             ExternalCommand.Result upload = lftp(work, server.port(), "put up.bin -o up.bin");
             assertThat(upload.exit()).as(upload.describe()).isZero();
-            assertThat(Files.readAllBytes(server.root.resolve("up.bin"))).isEqualTo(content);
+            assertThat(Files.readAllBytes(server.root().resolve("up.bin"))).isEqualTo(content);
         }
     }
 }

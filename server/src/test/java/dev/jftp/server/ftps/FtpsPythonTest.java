@@ -2,6 +2,7 @@ package dev.jftp.server.ftps;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jftp.server.testing.RunningServer;
 import dev.jftp.server.testing.ExternalCommand;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -84,19 +85,19 @@ class FtpsPythonTest {
         Files.writeString(work.resolve("client.py"), SCRIPT, StandardCharsets.UTF_8);
     }
 
-    private ExternalCommand.Result python(FtpsTestServer server, String mode, String version) throws Exception {
+    private ExternalCommand.Result python(RunningServer server, String mode, String version) throws Exception {
         return ExternalCommand.in(work).timeout(Duration.ofSeconds(90)).run(List.of("python3", "client.py", Integer.toString(server.port()), mode, version,
-                server.certificateFile.toString()));
+                server.certificateFile().toString()));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"1.3", "1.2"})
     void ftpTlsThatPassesTheControlSessionTransfersByteExactWithProtP(String version) throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, UnaryOperator.identity())) {
+        try (RunningServer server = RunningServer.startFtps(dir, UnaryOperator.identity())) {
             byte[] content = new byte[4 * 1024 * 1024 + 1];
             new Random(3).nextBytes(content);
             Files.write(work.resolve("local.bin"), content);
-            Files.write(server.root.resolve("half.bin"), Arrays.copyOf(content, 2_000_000));
+            Files.write(server.root().resolve("half.bin"), Arrays.copyOf(content, 2_000_000));
 
             ExternalCommand.Result run = python(server, "reuse", version);
             assertThat(run.exit()).as(run.describe()).isZero();
@@ -105,10 +106,10 @@ class FtpsPythonTest {
                     .contains("names half.bin,up.bin")
                     .contains("list 2")
                     .contains("done");
-            assertThat(Files.readAllBytes(server.root.resolve("up.bin"))).isEqualTo(content);
+            assertThat(Files.readAllBytes(server.root().resolve("up.bin"))).isEqualTo(content);
             assertThat(Files.readAllBytes(work.resolve("down.bin"))).isEqualTo(content);
             assertThat(Files.readAllBytes(work.resolve("tail.bin"))).isEqualTo(Arrays.copyOfRange(content, 1_000_000, content.length));
-            assertThat(Files.readAllBytes(server.root.resolve("half.bin"))).isEqualTo(content);
+            assertThat(Files.readAllBytes(server.root().resolve("half.bin"))).isEqualTo(content);
         }
     }
 
@@ -119,11 +120,11 @@ class FtpsPythonTest {
     @ParameterizedTest
     @ValueSource(strings = {"1.3", "1.2"})
     void stockFtpTlsTransfersByteExactWhenSessionReuseIsOptional(String version) throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, tls -> tls.withSessionReuseRequired(false))) {
+        try (RunningServer server = RunningServer.startFtps(dir, tls -> tls.withSessionReuseRequired(false))) {
             byte[] content = new byte[4 * 1024 * 1024 + 1];
             new Random(5).nextBytes(content);
             Files.write(work.resolve("local.bin"), content);
-            Files.write(server.root.resolve("half.bin"), Arrays.copyOf(content, 2_000_000));
+            Files.write(server.root().resolve("half.bin"), Arrays.copyOf(content, 2_000_000));
 
             ExternalCommand.Result run = python(server, "stock", version);
             assertThat(run.exit()).as(run.describe()).isZero();
@@ -132,17 +133,17 @@ class FtpsPythonTest {
                     .contains("names half.bin,up.bin")
                     .contains("list 2")
                     .contains("done");
-            assertThat(Files.readAllBytes(server.root.resolve("up.bin"))).isEqualTo(content);
+            assertThat(Files.readAllBytes(server.root().resolve("up.bin"))).isEqualTo(content);
             assertThat(Files.readAllBytes(work.resolve("down.bin"))).isEqualTo(content);
             assertThat(Files.readAllBytes(work.resolve("tail.bin"))).isEqualTo(Arrays.copyOfRange(content, 1_000_000, content.length));
-            assertThat(Files.readAllBytes(server.root.resolve("half.bin"))).isEqualTo(content);
+            assertThat(Files.readAllBytes(server.root().resolve("half.bin"))).isEqualTo(content);
         }
     }
 
     /** The default, --tls-session-reuse=required: the same client is refused with 425. */
     @Test
     void stockFtpTlsDoesNotResumeTheSessionSoItsProtectedDataConnectionIsRefused() throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, UnaryOperator.identity())) {
+        try (RunningServer server = RunningServer.startFtps(dir, UnaryOperator.identity())) {
             Files.write(work.resolve("local.bin"), new byte[1000]);
             ExternalCommand.Result run = python(server, "stock", "1.3");
             assertThat(run.exit()).as(run.describe()).isZero();
@@ -151,7 +152,7 @@ class FtpsPythonTest {
                     .contains("reply 425")
                     .contains("resume the control connection's TLS session")
                     .doesNotContain("done");
-            assertThat(server.root.resolve("up.bin")).doesNotExist();
+            assertThat(server.root().resolve("up.bin")).doesNotExist();
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.jftp.server.ftps;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jftp.server.testing.RunningServer;
 import dev.jftp.server.testing.ExternalCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,13 +35,13 @@ class FtpsStockClientsTest {
 
     @TempDir
     static Path dir;
-    private static FtpsTestServer server;
+    private static RunningServer server;
     private static Path work;
     private static final List<Path> files = new ArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
-        server = FtpsTestServer.start(dir, UnaryOperator.identity());
+        server = RunningServer.startFtps(dir, UnaryOperator.identity());
         work = Files.createDirectories(dir.resolve("work"));
         Random random = new Random(4217);
         for (int size : SIZES) {
@@ -66,19 +67,19 @@ class FtpsStockClientsTest {
 
     private static ExternalCommand.Result lftp(String commands) throws Exception {
         return ExternalCommand.in(work).timeout(CLIENT_TIME).run(List.of("lftp",
-                "-u", FtpsTestServer.USER + "," + FtpsTestServer.PASSWORD, "-p", Integer.toString(server.port()), "-e",
-                "set ssl:ca-file " + FtpsTestServer.certificate().certificate() + "; set ftp:ssl-force true; "
+                "-u", RunningServer.ALICE + "," + RunningServer.ALICE_PASSWORD, "-p", Integer.toString(server.port()), "-e",
+                "set ssl:ca-file " + RunningServer.certificate().certificate() + "; set ftp:ssl-force true; "
                         + "set ftp:ssl-protect-data true; set net:max-retries 1; set net:timeout 30; " + commands + "; bye",
                 "127.0.0.1"));
     }
 
     private static String url(String path) {
-        return "ftp://" + FtpsTestServer.USER + ":" + FtpsTestServer.PASSWORD + "@127.0.0.1:" + server.port() + "/" + path;
+        return "ftp://" + RunningServer.ALICE + ":" + RunningServer.ALICE_PASSWORD + "@127.0.0.1:" + server.port() + "/" + path;
     }
 
     /** One upload by a new client process: it must go through, and the server must have the exact bytes. */
     private static void upload(String client, Path file, String target) throws Exception {
-        Files.deleteIfExists(server.root.resolve(target));
+        Files.deleteIfExists(server.root().resolve(target));
         ExternalCommand.Result result = switch (client) {
             case "curl-tls1.3" -> curl("1.3", "-T", file.toString(), url(target));
             case "curl-tls1.2" -> curl("1.2", "-T", file.toString(), url(target));
@@ -88,7 +89,7 @@ class FtpsStockClientsTest {
         // (lftp's exit status is that of its last command, bye: what it printed tells instead)
         assertThat(result.exit()).as(result.describe()).isZero();
         assertThat(result.stderr()).as(result.describe()).doesNotContain("rror", "failed");
-        assertThat(Files.readAllBytes(server.root.resolve(target))).as(client + " upload of " + file.getFileName())
+        assertThat(Files.readAllBytes(server.root().resolve(target))).as(client + " upload of " + file.getFileName())
                 .isEqualTo(Files.readAllBytes(file));
     }
 
@@ -114,7 +115,7 @@ class FtpsStockClientsTest {
         ExternalCommand.assumeInstalled("curl", "curl");
         List<String> args = new ArrayList<>();
         for (Path file : files) {
-            Files.copy(file, server.root.resolve("down-" + file.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(file, server.root().resolve("down-" + file.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             args.addAll(List.of(url("down-" + file.getFileName()), "-o", "got-" + tlsVersion + "-" + file.getFileName()));
         }
         args.addAll(List.of(url(""), "-o", "listing-" + tlsVersion));
@@ -141,7 +142,7 @@ class FtpsStockClientsTest {
         assertThat(result.stderr()).as(result.describe()).doesNotContain("rror", "failed");
         for (Path file : files) {
             byte[] content = Files.readAllBytes(file);
-            assertThat(Files.readAllBytes(server.root.resolve("session").resolve(file.getFileName())))
+            assertThat(Files.readAllBytes(server.root().resolve("session").resolve(file.getFileName())))
                     .as("uploaded " + file.getFileName()).isEqualTo(content);
             assertThat(Files.readAllBytes(back.resolve(file.getFileName())))
                     .as("downloaded " + file.getFileName()).isEqualTo(content);

@@ -3,6 +3,9 @@ package dev.jftp.server.ftps;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.jftp.server.testing.RunningServer;
+import dev.jftp.server.testing.Reply;
+import dev.jftp.server.testing.ControlConnection;
 import dev.jftp.protocol.tls.ClientTlsDataChannel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -35,10 +38,10 @@ class JdkClientSessionReuseTest {
     Path dir;
 
     /** Opens a passive data connection for {@code command} and runs the client side of TLS as a resumption. */
-    private static ClientTlsDataChannel protectedData(RawFtp ftp, SSLContext context, String command, String protocol) throws IOException {
-        SocketChannel data = ftp.openPassive();
-        ftp.write(command);
-        RawFtp.Reply opening = ftp.reply();
+    private static ClientTlsDataChannel protectedData(ControlConnection ftp, SSLContext context, String command, String protocol) throws IOException {
+        SocketChannel data = ftp.openExtendedPassiveChannel();
+        ftp.send(command);
+        Reply opening = ftp.reply();
         assertThat(opening.code()).as(command + ": " + opening).isEqualTo(150);
         ClientTlsDataChannel tls = ftp.protect(data, context, protocol);
         tls.handshake();
@@ -48,13 +51,13 @@ class JdkClientSessionReuseTest {
     @ParameterizedTest
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void anEngineMadeWithTheControlHostAndPortResumesTheControlSessionForEveryTransfer(String protocol) throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, UnaryOperator.identity());
-             RawFtp ftp = new RawFtp(server.port())) {
+        try (RunningServer server = RunningServer.startFtps(dir, UnaryOperator.identity());
+             ControlConnection ftp = ControlConnection.connect(server.port())) {
             SSLContext context = server.clientContext();
             assertThat(ftp.reply().code()).isEqualTo(220);
             assertThat(ftp.authTls(context, protocol).code()).isEqualTo(234);
-            ftp.loginProtected(FtpsTestServer.USER, FtpsTestServer.PASSWORD);
-            ftp.expect(200, "TYPE I");
+            ftp.loginProtected(RunningServer.ALICE, RunningServer.ALICE_PASSWORD);
+            ftp.command("TYPE I", 200);
             byte[] content = new byte[3 * 1024 * 1024 + 17];
             new Random(4217).nextBytes(content);
 
@@ -63,22 +66,22 @@ class JdkClientSessionReuseTest {
             upload.write(ByteBuffer.wrap(content));
             upload.finish();
             assertThat(ftp.reply().code()).isEqualTo(226);
-            assertThat(Files.readAllBytes(server.root.resolve("up.bin"))).isEqualTo(content);
+            assertThat(Files.readAllBytes(server.root().resolve("up.bin"))).isEqualTo(content);
 
             for (int round = 0; round < 3; round++) {
                 ClientTlsDataChannel download = protectedData(ftp, context, "RETR up.bin", protocol);
-                assertThat(RawFtp.readAll(download)).isEqualTo(content);
+                assertThat(ControlConnection.readAll(download)).isEqualTo(content);
                 download.close();
                 assertThat(ftp.reply().code()).isEqualTo(226);
 
                 ClientTlsDataChannel listing = protectedData(ftp, context, "NLST", protocol);
-                assertThat(new String(RawFtp.readAll(listing), StandardCharsets.UTF_8)).isEqualTo("up.bin\r\n");
+                assertThat(new String(ControlConnection.readAll(listing), StandardCharsets.UTF_8)).isEqualTo("up.bin\r\n");
                 listing.close();
                 assertThat(ftp.reply().code()).isEqualTo(226);
             }
-            ftp.expect(350, "REST 1000");
+            ftp.command("REST 1000", 350);
             ClientTlsDataChannel resumed = protectedData(ftp, context, "RETR up.bin", protocol);
-            assertThat(RawFtp.readAll(resumed)).isEqualTo(java.util.Arrays.copyOfRange(content, 1000, content.length));
+            assertThat(ControlConnection.readAll(resumed)).isEqualTo(java.util.Arrays.copyOfRange(content, 1000, content.length));
             resumed.close();
             assertThat(ftp.reply().code()).isEqualTo(226);
         }
@@ -87,27 +90,27 @@ class JdkClientSessionReuseTest {
     @ParameterizedTest
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void aLayeredSslSocketDoesNotResumeAndIsRefusedWith425(String protocol) throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, UnaryOperator.identity());
-             RawFtp ftp = new RawFtp(server.port())) {
+        try (RunningServer server = RunningServer.startFtps(dir, UnaryOperator.identity());
+             ControlConnection ftp = ControlConnection.connect(server.port())) {
             SSLContext context = server.clientContext();
             ftp.reply();
             ftp.authTls(context, protocol);
-            ftp.loginProtected(FtpsTestServer.USER, FtpsTestServer.PASSWORD);
+            ftp.loginProtected(RunningServer.ALICE, RunningServer.ALICE_PASSWORD);
 
-            SocketChannel data = ftp.openPassive();
-            ftp.write("LIST");
+            SocketChannel data = ftp.openExtendedPassiveChannel();
+            ftp.send("LIST");
             assertThat(ftp.reply().code()).isEqualTo(150);
             // The control port is passed, but JSSE looks the session up under the data socket's real port.
-            SSLSocket layered = (SSLSocket) context.getSocketFactory().createSocket(data.socket(), RawFtp.HOST, ftp.port, true);
+            SSLSocket layered = (SSLSocket) context.getSocketFactory().createSocket(data.socket(), ControlConnection.HOST, ftp.port(), true);
             layered.setEnabledProtocols(new String[] {protocol});
             assertThatThrownBy(layered::startHandshake).isInstanceOf(SSLException.class);
-            RawFtp.Reply refused = ftp.reply();
-            assertThat(refused.code()).as(refused.text()).isEqualTo(425);
-            assertThat(refused.text()).contains("resume the control connection's TLS session");
+            Reply refused = ftp.reply();
+            assertThat(refused.code()).as(refused.all()).isEqualTo(425);
+            assertThat(refused.all()).contains("resume the control connection's TLS session");
 
             // The session goes on, and a resuming data connection works.
             ClientTlsDataChannel listing = protectedData(ftp, context, "LIST", protocol);
-            RawFtp.readAll(listing);
+            ControlConnection.readAll(listing);
             listing.close();
             assertThat(ftp.reply().code()).isEqualTo(226);
         }
@@ -116,22 +119,22 @@ class JdkClientSessionReuseTest {
     @ParameterizedTest
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void aDataConnectionResumingAnotherControlConnectionsSessionIsRefused(String protocol) throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, UnaryOperator.identity());
-             RawFtp victim = new RawFtp(server.port());
-             RawFtp stranger = new RawFtp(server.port())) {
+        try (RunningServer server = RunningServer.startFtps(dir, UnaryOperator.identity());
+             ControlConnection victim = ControlConnection.connect(server.port());
+             ControlConnection stranger = ControlConnection.connect(server.port())) {
             SSLContext victimContext = server.clientContext();
             SSLContext strangerContext = server.clientContext();
             victim.reply();
             victim.authTls(victimContext, protocol);
-            victim.loginProtected(FtpsTestServer.USER, FtpsTestServer.PASSWORD);
+            victim.loginProtected(RunningServer.ALICE, RunningServer.ALICE_PASSWORD);
             stranger.reply();
             stranger.authTls(strangerContext, protocol);
-            stranger.loginProtected(FtpsTestServer.USER, FtpsTestServer.PASSWORD);
-            Files.writeString(server.root.resolve("secret.txt"), "not for strangers");
+            stranger.loginProtected(RunningServer.ALICE, RunningServer.ALICE_PASSWORD);
+            Files.writeString(server.root().resolve("secret.txt"), "not for strangers");
 
             // The stranger takes the victim's passive connection with a valid session of its own.
-            SocketChannel data = victim.openPassive();
-            victim.write("RETR secret.txt");
+            SocketChannel data = victim.openExtendedPassiveChannel();
+            victim.send("RETR secret.txt");
             assertThat(victim.reply().code()).isEqualTo(150);
             ClientTlsDataChannel hijack = stranger.protect(data, strangerContext, protocol);
             assertThatThrownBy(hijack::handshake).isInstanceOf(IOException.class);
@@ -140,7 +143,7 @@ class JdkClientSessionReuseTest {
             // The victim's session goes on with its own data connections. (Not the stranger's under
             // TLS 1.3: its one ticket was spent on the refused handshake; JSSE tickets serve once.)
             ClientTlsDataChannel own = protectedData(victim, victimContext, "RETR secret.txt", protocol);
-            assertThat(new String(RawFtp.readAll(own), StandardCharsets.UTF_8)).isEqualTo("not for strangers");
+            assertThat(new String(ControlConnection.readAll(own), StandardCharsets.UTF_8)).isEqualTo("not for strangers");
             own.close();
             assertThat(victim.reply().code()).isEqualTo(226);
         }
@@ -149,26 +152,26 @@ class JdkClientSessionReuseTest {
     @ParameterizedTest
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void aborOfAProtectedDownloadAnswers426Then226AndLaterTransfersStillResume(String protocol) throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, UnaryOperator.identity());
-             RawFtp ftp = new RawFtp(server.port())) {
+        try (RunningServer server = RunningServer.startFtps(dir, UnaryOperator.identity());
+             ControlConnection ftp = ControlConnection.connect(server.port())) {
             SSLContext context = server.clientContext();
             byte[] big = new byte[48 * 1024 * 1024];
             new Random(1).nextBytes(big);
-            Files.write(server.root.resolve("big.bin"), big);
+            Files.write(server.root().resolve("big.bin"), big);
             ftp.reply();
             ftp.authTls(context, protocol);
-            ftp.loginProtected(FtpsTestServer.USER, FtpsTestServer.PASSWORD);
-            ftp.expect(200, "TYPE I");
+            ftp.loginProtected(RunningServer.ALICE, RunningServer.ALICE_PASSWORD);
+            ftp.command("TYPE I", 200);
 
             ClientTlsDataChannel download = protectedData(ftp, context, "RETR big.bin", protocol);
             assertThat(download.read(ByteBuffer.allocate(64 * 1024))).isPositive();
-            ftp.write("ABOR");
+            ftp.send("ABOR");
             assertThat(ftp.reply().code()).isEqualTo(426);
             assertThat(ftp.reply().code()).isEqualTo(226);
             download.close();
 
             ClientTlsDataChannel listing = protectedData(ftp, context, "NLST", protocol);
-            assertThat(new String(RawFtp.readAll(listing), StandardCharsets.UTF_8)).isEqualTo("big.bin\r\n");
+            assertThat(new String(ControlConnection.readAll(listing), StandardCharsets.UTF_8)).isEqualTo("big.bin\r\n");
             listing.close();
             assertThat(ftp.reply().code()).isEqualTo(226);
         }
@@ -177,26 +180,26 @@ class JdkClientSessionReuseTest {
     @ParameterizedTest
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void activeModeDataConnectionsAreProtectedWithTheServerAsTlsServer(String protocol) throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, UnaryOperator.identity());
-             RawFtp ftp = new RawFtp(server.port());
-             ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress(RawFtp.HOST, 0), 1)) {
+        try (RunningServer server = RunningServer.startFtps(dir, UnaryOperator.identity());
+             ControlConnection ftp = ControlConnection.connect(server.port());
+             ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress(ControlConnection.HOST, 0), 1)) {
             SSLContext context = server.clientContext();
             byte[] content = new byte[500_000];
             new Random(2428).nextBytes(content);
-            Files.write(server.root.resolve("file.bin"), content);
+            Files.write(server.root().resolve("file.bin"), content);
             ftp.reply();
             ftp.authTls(context, protocol);
-            ftp.loginProtected(FtpsTestServer.USER, FtpsTestServer.PASSWORD);
-            ftp.expect(200, "TYPE I");
-            ftp.expect(200, "EPRT |1|" + RawFtp.HOST + "|" + listener.socket().getLocalPort() + "|");
-            ftp.write("RETR file.bin");
+            ftp.loginProtected(RunningServer.ALICE, RunningServer.ALICE_PASSWORD);
+            ftp.command("TYPE I", 200);
+            ftp.command("EPRT |1|" + ControlConnection.HOST + "|" + listener.socket().getLocalPort() + "|", 200);
+            ftp.send("RETR file.bin");
             assertThat(ftp.reply().code()).isEqualTo(150);
             listener.socket().setSoTimeout(20_000);
             SocketChannel data = listener.socket().accept().getChannel();
             // RFC 4217 section 7: the server connected, and still is the TLS server.
             ClientTlsDataChannel tls = ftp.protect(data, context, protocol);
             tls.handshake();
-            assertThat(RawFtp.readAll(tls)).isEqualTo(content);
+            assertThat(ControlConnection.readAll(tls)).isEqualTo(content);
             tls.close();
             assertThat(ftp.reply().code()).isEqualTo(226);
         }
@@ -204,31 +207,31 @@ class JdkClientSessionReuseTest {
 
     @Test
     void anUploadCutWithoutCloseNotifyIsNotTakenForComplete() throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, UnaryOperator.identity());
-             RawFtp ftp = new RawFtp(server.port())) {
+        try (RunningServer server = RunningServer.startFtps(dir, UnaryOperator.identity());
+             ControlConnection ftp = ControlConnection.connect(server.port())) {
             SSLContext context = server.clientContext();
-            Files.writeString(server.root.resolve("kept.txt"), "the good old content");
+            Files.writeString(server.root().resolve("kept.txt"), "the good old content");
             ftp.reply();
             ftp.authTls(context);
-            ftp.loginProtected(FtpsTestServer.USER, FtpsTestServer.PASSWORD);
+            ftp.loginProtected(RunningServer.ALICE, RunningServer.ALICE_PASSWORD);
             ClientTlsDataChannel upload = protectedData(ftp, context, "STOR kept.txt", "TLSv1.3");
             upload.write(ByteBuffer.allocate(100_000));
             upload.close(); // TCP close without close_notify: a truncation, as far as TLS can tell
-            RawFtp.Reply reply = ftp.reply();
-            assertThat(reply.code()).as(reply.text()).isEqualTo(426);
-            assertThat(Files.readString(server.root.resolve("kept.txt"))).isEqualTo("the good old content");
+            Reply reply = ftp.reply();
+            assertThat(reply.code()).as(reply.all()).isEqualTo(426);
+            assertThat(Files.readString(server.root().resolve("kept.txt"))).isEqualTo("the good old content");
         }
     }
 
     @Test
     void aHandshakeSentRightBehindTheAuthLineIsNotLost() throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, UnaryOperator.identity());
-             RawFtp ftp = new RawFtp(server.port())) {
+        try (RunningServer server = RunningServer.startFtps(dir, UnaryOperator.identity());
+             ControlConnection ftp = ControlConnection.connect(server.port())) {
             SSLContext context = server.clientContext();
             ftp.reply();
             // AUTH TLS and the ClientHello in one write, before the 234 arrived: the reader has
             // already read the ClientHello when AUTH runs, and must hand it to the handshake.
-            javax.net.ssl.SSLEngine engine = context.createSSLEngine(RawFtp.HOST, ftp.port);
+            javax.net.ssl.SSLEngine engine = context.createSSLEngine(ControlConnection.HOST, ftp.port());
             engine.setUseClientMode(true);
             engine.beginHandshake();
             java.nio.ByteBuffer hello = java.nio.ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
@@ -239,11 +242,11 @@ class JdkClientSessionReuseTest {
             java.io.ByteArrayOutputStream both = new java.io.ByteArrayOutputStream();
             both.writeBytes("AUTH TLS\r\n".getBytes(StandardCharsets.US_ASCII));
             both.writeBytes(helloBytes);
-            ftp.writeRaw(both.toByteArray());
+            ftp.sendBytes(both.toByteArray());
             assertThat(ftp.reply().code()).isEqualTo(234);
             engine.closeOutbound(); // that ClientHello was only to be sent early; now a real handshake
             // The server got a ClientHello, and answers it: a TLS record (0x16 handshake) follows.
-            int first = ftp.plain.getInputStream().read();
+            int first = ftp.input().read();
             assertThat(first).isEqualTo(0x16);
         }
     }
@@ -314,21 +317,21 @@ class JdkClientSessionReuseTest {
     @ParameterizedTest
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void anUploadsDataConnectionCarriesNothingFromTheServerButItsCloseNotify(String protocol) throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, UnaryOperator.identity());
-             RawFtp ftp = new RawFtp(server.port())) {
+        try (RunningServer server = RunningServer.startFtps(dir, UnaryOperator.identity());
+             ControlConnection ftp = ControlConnection.connect(server.port())) {
             SSLContext context = server.clientContext();
             ftp.reply();
             ftp.authTls(context, protocol);
-            ftp.loginProtected(FtpsTestServer.USER, FtpsTestServer.PASSWORD);
-            ftp.expect(200, "TYPE I");
+            ftp.loginProtected(RunningServer.ALICE, RunningServer.ALICE_PASSWORD);
+            ftp.command("TYPE I", 200);
             byte[] content = new byte[300_007];
             new Random(8446).nextBytes(content);
 
-            SocketChannel data = ftp.openPassive();
-            ftp.write("STOR up.bin");
+            SocketChannel data = ftp.openExtendedPassiveChannel();
+            ftp.send("STOR up.bin");
             assertThat(ftp.reply().code()).isEqualTo(150);
             RecordCountingChannel counted = new RecordCountingChannel(data);
-            ClientTlsDataChannel upload = new ClientTlsDataChannel(counted, context, RawFtp.HOST, ftp.port,
+            ClientTlsDataChannel upload = new ClientTlsDataChannel(counted, context, ControlConnection.HOST, ftp.port(),
                     parameters -> parameters.setProtocols(new String[] {protocol}));
             upload.handshake();
             counted.handshakeDone();
@@ -336,7 +339,7 @@ class JdkClientSessionReuseTest {
             upload.finish(); // close_notify, then read to the server's close_notify
             upload.close();
             assertThat(ftp.reply().code()).isEqualTo(226);
-            assertThat(Files.readAllBytes(server.root.resolve("up.bin"))).isEqualTo(content);
+            assertThat(Files.readAllBytes(server.root().resolve("up.bin"))).isEqualTo(content);
             assertThat(counted.records).as("TLS records from the server after the handshake").isEqualTo(1);
         }
     }
@@ -348,22 +351,22 @@ class JdkClientSessionReuseTest {
     @ParameterizedTest
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void uploadsInARowEachResumeTheControlSession(String protocol) throws Exception {
-        try (FtpsTestServer server = FtpsTestServer.start(dir, UnaryOperator.identity());
-             RawFtp ftp = new RawFtp(server.port());
-             ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress(RawFtp.HOST, 0), 1)) {
+        try (RunningServer server = RunningServer.startFtps(dir, UnaryOperator.identity());
+             ControlConnection ftp = ControlConnection.connect(server.port());
+             ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress(ControlConnection.HOST, 0), 1)) {
             SSLContext context = server.clientContext();
             ftp.reply();
             ftp.authTls(context, protocol);
-            ftp.loginProtected(FtpsTestServer.USER, FtpsTestServer.PASSWORD);
-            ftp.expect(200, "TYPE I");
+            ftp.loginProtected(RunningServer.ALICE, RunningServer.ALICE_PASSWORD);
+            ftp.command("TYPE I", 200);
             Random random = new Random(4217);
             for (int i = 0; i < 12; i++) {
                 byte[] content = new byte[1 + random.nextInt(200_000)];
                 random.nextBytes(content);
                 ClientTlsDataChannel upload;
                 if (i % 3 == 2) { // active mode too: the ticket comes with the reply to EPRT
-                    ftp.expect(200, "EPRT |1|" + RawFtp.HOST + "|" + listener.socket().getLocalPort() + "|");
-                    ftp.write("STOR up" + i + ".bin");
+                    ftp.command("EPRT |1|" + ControlConnection.HOST + "|" + listener.socket().getLocalPort() + "|", 200);
+                    ftp.send("STOR up" + i + ".bin");
                     assertThat(ftp.reply().code()).isEqualTo(150);
                     listener.socket().setSoTimeout(20_000);
                     upload = ftp.protect(listener.socket().accept().getChannel(), context, protocol);
@@ -374,12 +377,12 @@ class JdkClientSessionReuseTest {
                 upload.write(ByteBuffer.wrap(content));
                 upload.finish();
                 upload.close();
-                RawFtp.Reply reply = ftp.reply();
+                Reply reply = ftp.reply();
                 assertThat(reply.code()).as("upload " + i + ": " + reply).isEqualTo(226);
-                assertThat(Files.readAllBytes(server.root.resolve("up" + i + ".bin"))).isEqualTo(content);
+                assertThat(Files.readAllBytes(server.root().resolve("up" + i + ".bin"))).isEqualTo(content);
             }
             ClientTlsDataChannel listing = protectedData(ftp, context, "NLST up0.bin", protocol);
-            assertThat(new String(RawFtp.readAll(listing), StandardCharsets.UTF_8)).isEqualTo("up0.bin\r\n");
+            assertThat(new String(ControlConnection.readAll(listing), StandardCharsets.UTF_8)).isEqualTo("up0.bin\r\n");
             listing.close();
             assertThat(ftp.reply().code()).isEqualTo(226);
         }

@@ -2,6 +2,9 @@ package dev.jftp.server.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jftp.server.testing.RunningServer;
+import dev.jftp.server.testing.Reply;
+import dev.jftp.server.testing.ControlConnection;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -39,11 +42,11 @@ class ConnectionFloodTest {
 
     @TempDir
     static Path root;
-    static TestServer server;
+    static RunningServer server;
 
     @BeforeAll
     static void start() throws IOException {
-        server = TestServer.start(root, c -> c.withLimits(MAX_SESSIONS, MAX_SESSIONS + 100));
+        server = RunningServer.start(root, c -> c.withLimits(MAX_SESSIONS, MAX_SESSIONS + 100));
     }
 
     @AfterAll
@@ -55,16 +58,16 @@ class ConnectionFloodTest {
 
     @Test
     void excessClientsGet421AndTheLoggedInUserKeepsWorking() throws Exception {
-        try (RawFtpClient warm = RawFtpClient.login(server.port())) {
+        try (ControlConnection warm = server.loggedIn()) {
             warm.command("QUIT", 221);
         }
         awaitSessions(0);
         ResourceBaseline baseline = ResourceBaseline.capture();
 
-        RawFtpClient user = RawFtpClient.login(server.port());
-        List<RawFtpClient> holders = new ArrayList<>();
+        ControlConnection user = server.loggedIn();
+        List<ControlConnection> holders = new ArrayList<>();
         for (int i = 1; i < MAX_SESSIONS; i++) {
-            RawFtpClient holder = RawFtpClient.connect(server.port());
+            ControlConnection holder = ControlConnection.connect(server.port());
             holder.expect(220);
             holders.add(holder);
         }
@@ -122,15 +125,15 @@ class ConnectionFloodTest {
         user.command("NOOP", 200);
         user.command("QUIT", 221);
         user.close();
-        holders.forEach(RawFtpClient::close);
+        holders.forEach(ControlConnection::close);
         awaitSessions(0);
-        try (RawFtpClient after = RawFtpClient.login(server.port())) {
+        try (ControlConnection after = server.loggedIn()) {
             after.command("QUIT", 221);
         }
         Figures.record("connection flood", String.format("%d attempts in %.1f s (%.0f/s) at the %d-session limit: %d got 421, %d reset before reading it, 0 admitted;"
                 + " logged-in NOOP during flood: %d round trips, p50 %d ms, p99 %d ms, max %d ms", attempts, seconds, attempts / seconds,
                 MAX_SESSIONS, refused.sum(), reset.sum(), noopMillis.size(), p50, p99, max));
-        baseline.assertReturned(server.server::sessionCount, Duration.ofSeconds(30));
+        baseline.assertReturned(server::sessionCount, Duration.ofSeconds(30));
     }
 
     /** Connects from one of 127.0.0.2..11 and returns the first line the server sends, or null on a reset or close. */
@@ -152,8 +155,8 @@ class ConnectionFloodTest {
 
     private static void awaitSessions(int count) {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (server.server.sessionCount() != count) {
-            assertThat(System.nanoTime()).as("%d sessions within 20 s (now %d)", count, server.server.sessionCount()).isLessThan(deadline);
+        while (server.sessionCount() != count) {
+            assertThat(System.nanoTime()).as("%d sessions within 20 s (now %d)", count, server.sessionCount()).isLessThan(deadline);
             ResourceBaseline.pause(20);
         }
     }

@@ -2,11 +2,12 @@ package dev.jftp.server.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jftp.server.filesystem.FileSystemFactory;
-import dev.jftp.server.filesystem.FileSystemView;
-import dev.jftp.server.filesystem.LocalFileSystem;
-import dev.jftp.server.filesystem.LocalHomes;
-import dev.jftp.server.security.User;
+import dev.jftp.server.testing.RunningServer;
+import dev.jftp.server.testing.Reply;
+import dev.jftp.server.testing.ControlConnection;
+import dev.jftp.server.storage.Storage;
+import dev.jftp.server.storage.local.LocalStorage;
+import dev.jftp.server.storage.local.LocalStorageView;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A disk that fills up during STOR: the upload fails with 452, its partial data is removed, the
  * file it would have replaced is untouched, and the server goes on serving. Run twice: on a real
  * 1 MiB tmpfs where the machine lets us mount one (root in a container that allows it), and always
- * on a file-system wrapper that fails writes the same way (ENOSPC).
+ * on a storage decorator that fails writes the same way (ENOSPC).
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class DiskFullTest {
@@ -61,13 +62,13 @@ class DiskFullTest {
         }
     }
 
-    private TestServer server;
+    private RunningServer server;
     private ResourceBaseline baseline;
 
     @AfterEach
     void stopAndCheckResources() {
         if (server != null) {
-            baseline.assertReturned(server.server::sessionCount, Duration.ofSeconds(20));
+            baseline.assertReturned(server::sessionCount, Duration.ofSeconds(20));
             server.close();
         }
     }
@@ -77,45 +78,34 @@ class DiskFullTest {
         Assumptions.assumeTrue(tmpfs != null, () -> mountRefusal);
         FileStore store = Files.getFileStore(tmpfs);
         assertThat(store.getTotalSpace()).isLessThanOrEqualTo(CAPACITY);
-        fillUpDuringStor(tmpfs, FileSystemFactory.local(tmpfs), "tmpfs 1 MiB", () -> CAPACITY - freeBytes(store));
+        fillUpDuringStor(tmpfs, LocalStorage.at(tmpfs), "tmpfs 1 MiB", () -> CAPACITY - freeBytes(store));
     }
 
     @Test
-    void fullDiskSimulatedByAFileSystemThatFailsWrites() throws IOException {
+    void fullDiskSimulatedByAStorageThatFailsWrites() throws IOException {
         Path root = Files.createDirectories(temp.resolve("wrapped"));
-        LocalHomes homes = LocalHomes.open(root);
-        FileSystemFactory full = new FileSystemFactory() {
-            @Override
-            public FileSystemView open(User user) throws IOException {
-                return new DiskFullFileSystem(homes.view(user.home()), CAPACITY);
-            }
-
-            @Override
-            public void close() {
-                homes.close();
-            }
-        };
-        fillUpDuringStor(root, full, "ENOSPC wrapper 1 MiB", () -> DiskFullFileSystem.used(root));
+        Storage full = new DiskFullStorage(LocalStorage.at(root), CAPACITY, () -> DiskFullStorage.used(root));
+        fillUpDuringStor(root, full, "ENOSPC wrapper 1 MiB", () -> DiskFullStorage.used(root));
     }
 
     interface UsedBytes {
         long get() throws IOException;
     }
 
-    private void fillUpDuringStor(Path root, FileSystemFactory files, String where, UsedBytes used) throws IOException {
-        server = TestServer.start(root, c -> c.withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(10)), files);
+    private void fillUpDuringStor(Path root, Storage files, String where, UsedBytes used) throws IOException {
+        server = RunningServer.start(root, c -> c.withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(10)).withStorage(files));
         byte[] old = FaultInjectionTest.randomBytes(200 * 1024, 7);
         Files.write(root.resolve("keep.bin"), old);
-        try (RawFtpClient warm = RawFtpClient.login(server.port())) {
+        try (ControlConnection warm = server.loggedIn()) {
             warm.command("QUIT", 221);
         }
         awaitNoSessions();
         baseline = ResourceBaseline.capture();
         long usedBefore = used.get();
 
-        try (RawFtpClient c = RawFtpClient.login(server.port()); RawFtpClient other = RawFtpClient.login(server.port())) {
+        try (ControlConnection c = server.loggedIn(); ControlConnection other = server.loggedIn()) {
             // 3 MiB over a 200 KiB file, on a 1 MiB disk
-            RawFtpClient.Reply reply = storExpectingFailure(c, "keep.bin", 3 << 20);
+            Reply reply = storExpectingFailure(c, "keep.bin", 3 << 20);
             assertThat(reply.code()).as("reply to a STOR that filled the disk: %s", reply).isEqualTo(452);
             assertThat(Files.readAllBytes(root.resolve("keep.bin"))).as("the file the upload would have replaced").isEqualTo(old);
             assertThat(temporaryFiles(root)).as("partial upload removed").isEmpty();
@@ -125,7 +115,7 @@ class DiskFullTest {
             c.command("NOOP", 200);
             other.command("NOOP", 200);
             byte[] small = FaultInjectionTest.randomBytes(100 * 1024, 8);
-            try (Socket data = c.passiveData()) {
+            try (Socket data = c.openPassive()) {
                 c.command("STOR small.bin", 150);
                 data.getOutputStream().write(small);
             }
@@ -136,7 +126,7 @@ class DiskFullTest {
             long free = CAPACITY - used.get();
             Path filler = root.resolve("filler.bin");
             fill(filler, free);
-            RawFtpClient.Reply whenFull = storExpectingFailure(other, "more.bin", 64 * 1024);
+            Reply whenFull = storExpectingFailure(other, "more.bin", 64 * 1024);
             assertThat(whenFull.code()).as("STOR on a full disk: %s", whenFull).isEqualTo(452);
             assertThat(temporaryFiles(root)).isEmpty();
             assertThat(root.resolve("more.bin")).doesNotExist();
@@ -151,8 +141,8 @@ class DiskFullTest {
     }
 
     /** Sends {@code size} bytes with STOR, stopping when the server breaks the data connection; returns the final reply. */
-    private static RawFtpClient.Reply storExpectingFailure(RawFtpClient c, String name, int size) throws IOException {
-        Socket data = c.passiveData();
+    private static Reply storExpectingFailure(ControlConnection c, String name, int size) throws IOException {
+        Socket data = c.openPassive();
         c.command("STOR " + name, 150);
         byte[] chunk = FaultInjectionTest.randomBytes(64 * 1024, 9);
         try (data) {
@@ -185,12 +175,12 @@ class DiskFullTest {
     }
 
     private void awaitNoSessions() {
-        ResourceBaseline.awaitNoSessions(server.server::sessionCount);
+        ResourceBaseline.awaitNoSessions(server::sessionCount);
     }
 
     private static java.util.List<Path> temporaryFiles(Path root) throws IOException {
         try (Stream<Path> all = Files.walk(root)) {
-            return all.filter(p -> p.getFileName().toString().startsWith(LocalFileSystem.TEMP_PREFIX)).toList();
+            return all.filter(p -> p.getFileName().toString().startsWith(LocalStorageView.TEMP_PREFIX)).toList();
         }
     }
 }

@@ -2,11 +2,14 @@ package dev.jftp.server.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jftp.server.testing.RunningServer;
+import dev.jftp.server.testing.Reply;
+import dev.jftp.server.testing.ControlConnection;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.jftp.server.filesystem.LocalFileSystem;
+import dev.jftp.server.storage.local.LocalStorageView;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -37,7 +40,7 @@ class FailedUploadTest {
 
     @TempDir
     Path root;
-    TestServer server;
+    RunningServer server;
     ResourceBaseline baseline;
     final List<String> replies = new ArrayList<>();
     final ListAppender<ILoggingEvent> log = new ListAppender<>();
@@ -46,13 +49,13 @@ class FailedUploadTest {
 
     @BeforeEach
     void start() throws IOException {
-        server = TestServer.start(root, c -> c.withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(10)));
-        try (RawFtpClient c = RawFtpClient.login(server.port())) {
+        server = RunningServer.start(root, c -> c.withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(10)));
+        try (ControlConnection c = server.loggedIn()) {
             stor(c, "STOR warm.bin", new byte[10], true);
             c.command("DELE warm.bin", 250);
             c.command("QUIT", 221);
         }
-        ResourceBaseline.awaitNoSessions(server.server::sessionCount);
+        ResourceBaseline.awaitNoSessions(server::sessionCount);
         baseline = ResourceBaseline.capture();
         levelBefore = rootLogger.getLevel();
         rootLogger.setLevel(Level.DEBUG);
@@ -70,15 +73,15 @@ class FailedUploadTest {
             assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage).as("log lines")
                     .noneMatch(m -> m.contains(where) || m.contains("/proc/"));
             assertThat(temporaryFiles()).as("temporary upload files left").isEmpty();
-            ResourceBaseline.awaitNoSessions(server.server::sessionCount);
-            baseline.assertReturned(server.server::sessionCount, Duration.ofSeconds(20));
+            ResourceBaseline.awaitNoSessions(server::sessionCount);
+            baseline.assertReturned(server::sessionCount, Duration.ofSeconds(20));
         } finally {
             server.close();
         }
     }
 
-    private RawFtpClient.Reply command(RawFtpClient c, String line) throws IOException {
-        RawFtpClient.Reply r = c.command(line);
+    private Reply command(ControlConnection c, String line) throws IOException {
+        Reply r = c.command(line);
         replies.add(r.toString());
         return r;
     }
@@ -86,22 +89,22 @@ class FailedUploadTest {
     @Test
     void aNameTooLongIsRefusedBeforeTheUploadStarts() throws IOException {
         String name = "f".repeat(300);
-        try (RawFtpClient c = RawFtpClient.login(server.port())) {
+        try (ControlConnection c = server.loggedIn()) {
             for (String verb : List.of("STOR", "APPE", "STOU")) {
-                try (Socket data = c.passiveData()) {
-                    RawFtpClient.Reply r = command(c, verb + " " + name);
+                try (Socket data = c.openPassive()) {
+                    Reply r = command(c, verb + " " + name);
                     assertThat(r.code()).as(verb + ": %s", r).isEqualTo(553);
-                    assertThat(r.text()).contains("File name too long");
+                    assertThat(r.all()).contains("File name too long");
                 }
             }
-            RawFtpClient.Reply mkd = command(c, "MKD " + name);
+            Reply mkd = command(c, "MKD " + name);
             assertThat(mkd.code()).isEqualTo(550);
-            assertThat(mkd.text()).contains("File name too long");
+            assertThat(mkd.all()).contains("File name too long");
             Files.writeString(root.resolve("short"), "x");
             command(c, "RNFR short");
-            RawFtpClient.Reply rnto = command(c, "RNTO " + name);
+            Reply rnto = command(c, "RNTO " + name);
             assertThat(rnto.code()).isEqualTo(553);
-            assertThat(rnto.text()).contains("File name too long");
+            assertThat(rnto.all()).contains("File name too long");
             // 255 bytes is the limit, not less
             assertThat(stor(c, "STOR " + "g".repeat(255), new byte[5], true)).startsWith("226");
             command(c, "QUIT");
@@ -114,8 +117,8 @@ class FailedUploadTest {
     @Test
     void anUploadWhoseDirectoryIsRenamedLandsInTheRenamedDirectory() throws IOException {
         Files.createDirectories(root.resolve("d"));
-        try (RawFtpClient a = RawFtpClient.login(server.port()); RawFtpClient b = RawFtpClient.login(server.port())) {
-            Socket data = a.passiveData();
+        try (ControlConnection a = server.loggedIn(); ControlConnection b = server.loggedIn()) {
+            Socket data = a.openPassive();
             assertThat(command(a, "STOR d/big.bin").code()).isEqualTo(150);
             OutputStream out = data.getOutputStream();
             out.write(new byte[UPLOADED]);
@@ -135,20 +138,20 @@ class FailedUploadTest {
     @Test
     void aFailedUploadWhoseDirectoryIsRenamedLeavesNothingBehind() throws IOException {
         Files.createDirectories(root.resolve("d"));
-        try (RawFtpClient a = RawFtpClient.login(server.port()); RawFtpClient b = RawFtpClient.login(server.port())) {
-            Socket data = a.passiveData();
+        try (ControlConnection a = server.loggedIn(); ControlConnection b = server.loggedIn()) {
+            Socket data = a.openPassive();
             assertThat(command(a, "STOR d/big.bin").code()).isEqualTo(150);
             data.getOutputStream().write(new byte[UPLOADED]);
             data.getOutputStream().flush();
             command(b, "RNFR d");
             assertThat(command(b, "RNTO e").code()).isEqualTo(250);
-            RawFtpClient.resetQuietly(data); // the upload fails: the client's data connection breaks
-            RawFtpClient.Reply failed = a.reply();
+            ControlConnection.resetQuietly(data); // the upload fails: the client's data connection breaks
+            Reply failed = a.reply();
             replies.add(failed.toString());
             assertThat(failed.code()).as("%s", failed).isBetween(400, 599);
 
             assertThat(list(b, "MLSD e")).isEmpty();
-            RawFtpClient.Reply rmd = command(b, "RMD e");
+            Reply rmd = command(b, "RMD e");
             assertThat(rmd.code()).as("RMD of the renamed directory: %s", rmd).isEqualTo(250);
             assertThat(root.resolve("e")).doesNotExist();
             a.command("QUIT", 221);
@@ -158,19 +161,19 @@ class FailedUploadTest {
 
     private List<Path> temporaryFiles() throws IOException {
         try (Stream<Path> all = Files.walk(root)) {
-            return all.filter(p -> p.getFileName().toString().startsWith(LocalFileSystem.TEMP_PREFIX)).toList();
+            return all.filter(p -> p.getFileName().toString().startsWith(LocalStorageView.TEMP_PREFIX)).toList();
         }
     }
 
-    private String stor(RawFtpClient c, String command, byte[] content, boolean record) throws IOException {
-        try (Socket data = c.passiveData()) {
-            RawFtpClient.Reply r = c.command(command);
+    private String stor(ControlConnection c, String command, byte[] content, boolean record) throws IOException {
+        try (Socket data = c.openPassive()) {
+            Reply r = c.command(command);
             if (r.code() != 150) {
                 return r.toString();
             }
             data.getOutputStream().write(content);
             data.shutdownOutput();
-            RawFtpClient.Reply end = c.reply();
+            Reply end = c.reply();
             if (record) {
                 replies.add(end.toString());
             }
@@ -178,11 +181,11 @@ class FailedUploadTest {
         }
     }
 
-    private String list(RawFtpClient c, String command) throws IOException {
-        try (Socket data = c.passiveData()) {
-            RawFtpClient.Reply r = command(c, command);
+    private String list(ControlConnection c, String command) throws IOException {
+        try (Socket data = c.openPassive()) {
+            Reply r = command(c, command);
             assertThat(r.code()).isEqualTo(150);
-            String text = new String(RawFtpClient.readAll(data), StandardCharsets.UTF_8);
+            String text = new String(ControlConnection.readAll(data), StandardCharsets.UTF_8);
             c.expect(226);
             return text;
         }

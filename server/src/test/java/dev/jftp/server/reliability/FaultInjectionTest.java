@@ -2,7 +2,10 @@ package dev.jftp.server.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jftp.server.filesystem.LocalFileSystem;
+import dev.jftp.server.testing.RunningServer;
+import dev.jftp.server.testing.Reply;
+import dev.jftp.server.testing.ControlConnection;
+import dev.jftp.server.storage.local.LocalStorageView;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -38,12 +41,12 @@ class FaultInjectionTest {
 
     @TempDir
     static Path root;
-    static TestServer server;
+    static RunningServer server;
     static ResourceBaseline baseline;
 
     @BeforeAll
     static void startServerAndMeasureIdleBaseline() throws IOException {
-        server = TestServer.start(root, c -> c.withTimeouts(Duration.ofSeconds(60), DATA_TIMEOUT));
+        server = RunningServer.start(root, c -> c.withTimeouts(Duration.ofSeconds(60), DATA_TIMEOUT));
         Path many = Files.createDirectories(root.resolve("many"));
         for (int i = 0; i < MANY; i++) {
             Files.createFile(many.resolve(String.format("entry-%06d-with-a-name-long-enough-to-fill-lines", i)));
@@ -55,20 +58,20 @@ class FaultInjectionTest {
 
     /** One of everything first, so that lazily opened JDK resources belong to the baseline. */
     private static void warmUp() throws IOException {
-        try (RawFtpClient c = RawFtpClient.login(server.port())) {
-            try (Socket data = c.passiveData()) {
+        try (ControlConnection c = server.loggedIn()) {
+            try (Socket data = c.openPassive()) {
                 c.command("STOR warm.bin", 150);
                 data.getOutputStream().write(new byte[1000]);
             }
             c.expect(226);
-            try (Socket data = c.passiveData()) {
+            try (Socket data = c.openPassive()) {
                 c.command("RETR warm.bin", 150);
-                RawFtpClient.readAll(data);
+                ControlConnection.readAll(data);
             }
             c.expect(226);
-            try (Socket data = c.passiveData()) {
+            try (Socket data = c.openPassive()) {
                 c.command("LIST", 150);
-                RawFtpClient.readAll(data);
+                ControlConnection.readAll(data);
             }
             c.expect(226);
             c.command("DELE warm.bin", 250);
@@ -79,7 +82,7 @@ class FaultInjectionTest {
 
     @AfterEach
     void resourcesReturnToTheIdleBaseline() {
-        baseline.assertReturned(server.server::sessionCount, Duration.ofSeconds(20));
+        baseline.assertReturned(server::sessionCount, Duration.ofSeconds(20));
     }
 
     @AfterAll
@@ -102,8 +105,8 @@ class FaultInjectionTest {
         byte[] old = randomBytes(1 << 20, 1);
         Path target = root.resolve("keep-" + how + ".bin");
         Files.write(target, old);
-        RawFtpClient c = RawFtpClient.login(server.port());
-        Socket data = c.passiveData();
+        ControlConnection c = server.loggedIn();
+        Socket data = c.openPassive();
         c.command("STOR " + target.getFileName(), 150);
         OutputStream out = data.getOutputStream();
         byte[] chunk = randomBytes(64 * 1024, 2);
@@ -112,7 +115,7 @@ class FaultInjectionTest {
         }
         out.flush();
         if (how == Disconnect.RESET_BOTH) {
-            RawFtpClient.resetQuietly(data);
+            ControlConnection.resetQuietly(data);
             c.reset();
         } else {
             c.close();
@@ -144,8 +147,8 @@ class FaultInjectionTest {
         for (int round = 0; round < rounds; round++) {
             Path target = root.resolve("vanish-" + gapMillis + "-" + round + ".bin");
             Files.write(target, old);
-            RawFtpClient c = RawFtpClient.login(server.port());
-            Socket data = c.passiveData();
+            ControlConnection c = server.loggedIn();
+            Socket data = c.openPassive();
             c.command("STOR " + target.getFileName(), 150);
             data.getOutputStream().write(partial);
             data.getOutputStream().flush();
@@ -169,11 +172,11 @@ class FaultInjectionTest {
         try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
             f.setLength(64L << 20);
         }
-        RawFtpClient c = RawFtpClient.login(server.port());
-        Socket data = c.passiveData();
+        ControlConnection c = server.loggedIn();
+        Socket data = c.openPassive();
         c.command("RETR big-download.bin", 150);
         readAtLeast(data.getInputStream(), 1 << 20);
-        RawFtpClient.resetQuietly(data);
+        ControlConnection.resetQuietly(data);
         c.reset();
         awaitNoSessions();
         assertServerStillServes();
@@ -187,33 +190,33 @@ class FaultInjectionTest {
         try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
             f.setLength(64L << 20);
         }
-        try (RawFtpClient c = RawFtpClient.login(server.port())) {
-            Socket data = c.passiveData();
+        try (ControlConnection c = server.loggedIn()) {
+            Socket data = c.openPassive();
             c.command("RETR big-reset.bin", 150);
             readAtLeast(data.getInputStream(), 1 << 20);
-            RawFtpClient.resetQuietly(data); // the data connection only: the client is still there
-            RawFtpClient.Reply reply = c.reply();
+            ControlConnection.resetQuietly(data); // the data connection only: the client is still there
+            Reply reply = c.reply();
             assertThat(reply.code()).as("reply when the data connection broke: %s", reply).isEqualTo(426);
             c.command("NOOP", 200);
             c.command("QUIT", 221);
-            Figures.record("data connection reset mid-download", reply.code() + " (" + reply.text().substring(4) + "); session went on");
+            Figures.record("data connection reset mid-download", reply.code() + " (" + reply.all().substring(4) + "); session went on");
         }
         Files.delete(big);
     }
 
     @Test
     void clientVanishingMidListingFreesTheDirectoryAndTheServerGoesOn() throws IOException {
-        RawFtpClient c = RawFtpClient.login(server.port());
-        Socket data = c.passiveData();
+        ControlConnection c = server.loggedIn();
+        Socket data = c.openPassive();
         c.command("LIST many", 150);
         readAtLeast(data.getInputStream(), 64 * 1024);
-        RawFtpClient.resetQuietly(data);
+        ControlConnection.resetQuietly(data);
         c.reset();
         awaitNoSessions();
-        try (RawFtpClient again = RawFtpClient.login(server.port())) {
-            Socket list = again.passiveData();
+        try (ControlConnection again = server.loggedIn()) {
+            Socket list = again.openPassive();
             again.command("NLST many", 150);
-            String names = new String(RawFtpClient.readAll(list));
+            String names = new String(ControlConnection.readAll(list));
             list.close();
             again.expect(226);
             assertThat(names.lines().count()).isEqualTo(MANY);
@@ -223,19 +226,19 @@ class FaultInjectionTest {
 
     @Test
     void passiveConnectionThatNeverComesTimesOutWith425AndTheSessionGoesOn() throws IOException {
-        try (RawFtpClient c = RawFtpClient.login(server.port())) {
+        try (ControlConnection c = server.loggedIn()) {
             c.command("PASV", 227); // ... and never connect
             long started = System.nanoTime();
-            RawFtpClient.Reply reply = c.command("RETR small.txt");
+            Reply reply = c.command("RETR small.txt");
             long waitedMillis = (System.nanoTime() - started) / 1_000_000;
-            assertThat(reply.code()).as(reply.text()).isEqualTo(425);
+            assertThat(reply.code()).as(reply.all()).isEqualTo(425);
             assertThat(waitedMillis).isGreaterThanOrEqualTo(DATA_TIMEOUT.toMillis() - 50);
             c.command("PASV", 227);
             assertThat(c.command("LIST").code()).isEqualTo(425);
             c.command("NOOP", 200);
-            try (Socket data = c.passiveData()) {
+            try (Socket data = c.openPassive()) {
                 c.command("RETR small.txt", 150);
-                assertThat(new String(RawFtpClient.readAll(data))).isEqualTo("small\n");
+                assertThat(new String(ControlConnection.readAll(data))).isEqualTo("small\n");
             }
             c.expect(226);
             c.command("QUIT", 221);
@@ -249,8 +252,8 @@ class FaultInjectionTest {
         byte[] content = randomBytes(24 << 20, 3);
         Path file = root.resolve("deleted-meanwhile.bin");
         Files.write(file, content);
-        try (RawFtpClient c = RawFtpClient.login(server.port())) {
-            Socket data = c.passiveData();
+        try (ControlConnection c = server.loggedIn()) {
+            Socket data = c.openPassive();
             c.command("RETR deleted-meanwhile.bin", 150);
             InputStream in = data.getInputStream();
             byte[] first = in.readNBytes(1 << 20);
@@ -275,8 +278,8 @@ class FaultInjectionTest {
         try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
             f.setLength(size);
         }
-        try (RawFtpClient c = RawFtpClient.login(server.port())) {
-            Socket data = c.passiveData();
+        try (ControlConnection c = server.loggedIn()) {
+            Socket data = c.openPassive();
             c.command("RETR truncated-meanwhile.bin", 150);
             InputStream in = data.getInputStream();
             long received = in.readNBytes(1 << 20).length;
@@ -285,7 +288,7 @@ class FaultInjectionTest {
             }
             received += drain(in);
             data.close();
-            RawFtpClient.Reply reply = c.reply();
+            Reply reply = c.reply();
             assertThat(reply.code()).as("reply after a truncated download: %s", reply).isEqualTo(451);
             assertThat(received).isLessThan(size);
             c.command("NOOP", 200);
@@ -298,11 +301,11 @@ class FaultInjectionTest {
     // ---- helpers ----
 
     static void assertServerStillServes() throws IOException {
-        try (RawFtpClient c = RawFtpClient.login(server.port())) {
+        try (ControlConnection c = server.loggedIn()) {
             c.command("NOOP", 200);
-            try (Socket data = c.passiveData()) {
+            try (Socket data = c.openPassive()) {
                 c.command("RETR small.txt", 150);
-                assertThat(new String(RawFtpClient.readAll(data))).isEqualTo("small\n");
+                assertThat(new String(ControlConnection.readAll(data))).isEqualTo("small\n");
             }
             c.expect(226);
             c.command("QUIT", 221);
@@ -311,12 +314,12 @@ class FaultInjectionTest {
     }
 
     static void awaitNoSessions() {
-        ResourceBaseline.awaitNoSessions(server.server::sessionCount);
+        ResourceBaseline.awaitNoSessions(server::sessionCount);
     }
 
     static java.util.List<Path> temporaryFiles() throws IOException {
         try (Stream<Path> all = Files.walk(root)) {
-            return all.filter(p -> p.getFileName().toString().startsWith(LocalFileSystem.TEMP_PREFIX)).toList();
+            return all.filter(p -> p.getFileName().toString().startsWith(LocalStorageView.TEMP_PREFIX)).toList();
         }
     }
 

@@ -2,12 +2,15 @@ package dev.jftp.server.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jftp.server.filesystem.FileEntry;
-import dev.jftp.server.filesystem.LocalFileSystem;
-import dev.jftp.server.filesystem.VirtualPath;
+import dev.jftp.server.storage.FileEntry;
+import dev.jftp.server.storage.VirtualPath;
+import dev.jftp.server.storage.local.LocalStorageView;
+import dev.jftp.server.testing.ControlConnection;
+import dev.jftp.server.testing.LiveHeap;
+import dev.jftp.server.testing.Reply;
+import dev.jftp.server.testing.RunningServer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.management.ManagementFactory;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -41,7 +44,7 @@ class ListingAbuseTest {
 
     @TempDir
     static Path root;
-    static TestServer server;
+    static RunningServer server;
     static ResourceBaseline baseline;
 
     @BeforeAll
@@ -55,8 +58,8 @@ class ListingAbuseTest {
             deep = Files.createDirectories(deep.resolve("d"));
             Files.writeString(deep.resolve("level-" + (i + 1)), "x");
         }
-        server = TestServer.start(root, c -> c.withTimeouts(Duration.ofSeconds(120), Duration.ofSeconds(10)));
-        try (RawFtpClient c = RawFtpClient.login(server.port())) {
+        server = RunningServer.start(root, c -> c.withTimeouts(Duration.ofSeconds(120), Duration.ofSeconds(10)));
+        try (ControlConnection c = server.loggedIn()) {
             listing(c, "LIST d");
             c.command("STAT d", 213);
             c.command("QUIT", 221);
@@ -67,7 +70,7 @@ class ListingAbuseTest {
 
     @AfterEach
     void resourcesReturnToTheIdleBaseline() {
-        baseline.assertReturned(server.server::sessionCount, Duration.ofSeconds(20));
+        baseline.assertReturned(server::sessionCount, Duration.ofSeconds(20));
     }
 
     @AfterAll
@@ -79,7 +82,7 @@ class ListingAbuseTest {
 
     @Test
     void hugeDirectoryIsListedCompletelyInBoundedTime() throws IOException {
-        try (RawFtpClient c = RawFtpClient.login(server.port())) {
+        try (ControlConnection c = server.loggedIn()) {
             List<String> figures = new ArrayList<>();
             for (String command : List.of("LIST huge", "NLST huge", "MLSD huge", "LIST -la huge")) {
                 long t0 = System.nanoTime();
@@ -90,7 +93,7 @@ class ListingAbuseTest {
                 figures.add(command + " " + millis + " ms");
             }
             long t0 = System.nanoTime();
-            RawFtpClient.Reply stat = c.command("STAT huge", 213);
+            Reply stat = c.command("STAT huge", 213);
             long statMillis = elapsedMillis(t0);
             // STAT answers over the control connection, so its size is capped.
             assertThat(stat.lines().size()).isLessThanOrEqualTo(10_003);
@@ -103,16 +106,16 @@ class ListingAbuseTest {
 
     @Test
     void aStalledListingHoldsLittleMemoryWhateverTheDirectorySize() throws Exception {
-        long idle = liveHeap();
+        long idle = LiveHeap.bytes();
         long materialized = materializedListingBytes();
         long during;
-        try (RawFtpClient c = RawFtpClient.login(server.port())) {
-            Socket data = c.passiveData();
+        try (ControlConnection c = server.loggedIn()) {
+            Socket data = c.openPassive();
             c.command("LIST huge", 150);
             InputStream in = data.getInputStream();
             assertThat(in.readNBytes(256 * 1024)).hasSize(256 * 1024);
             ResourceBaseline.pause(500); // the server is now blocked on a full socket, mid-directory
-            during = liveHeap() - idle;
+            during = LiveHeap.bytes() - idle;
             long rest = FaultInjectionTest.drain(in);
             data.close();
             c.expect(226);
@@ -134,10 +137,10 @@ class ListingAbuseTest {
                 "[a-z]*[!a]*[a]*[a]*[a]*[a]*9999999",
                 "*" + "[a]".repeat(60) + "x");
         List<String> figures = new ArrayList<>();
-        try (RawFtpClient c = RawFtpClient.login(server.port())) {
+        try (ControlConnection c = server.loggedIn()) {
             for (String pattern : patterns) {
                 long t0 = System.nanoTime();
-                RawFtpClient.Reply reply = nlstReply(c, "NLST huge/" + pattern);
+                Reply reply = nlstReply(c, "NLST huge/" + pattern);
                 long millis = elapsedMillis(t0);
                 assertThat(reply.code()).as("NLST huge/%s: %s", pattern, reply).isIn(226, 450, 550);
                 assertThat(millis).as("NLST huge/%s (ms)", shorten(pattern)).isLessThan(COMMAND_BOUND.toMillis());
@@ -150,7 +153,7 @@ class ListingAbuseTest {
 
     @Test
     void dotDotGlobsDeepTreesAndRecursionRequestsStayBounded() throws IOException {
-        try (RawFtpClient c = RawFtpClient.login(server.port())) {
+        try (ControlConnection c = server.loggedIn()) {
             long t0 = System.nanoTime();
             // Wildcards only count in the last segment: this is the root, listed once.
             String rootListing = listing(c, "LIST */../*/../*/..");
@@ -178,27 +181,27 @@ class ListingAbuseTest {
     // ---- helpers ----
 
     /** Runs a listing command over PASV and returns the text; the final reply must be 226. */
-    static String listing(RawFtpClient c, String command) throws IOException {
-        Socket data = c.passiveData();
-        RawFtpClient.Reply first = c.command(command);
+    static String listing(ControlConnection c, String command) throws IOException {
+        Socket data = c.openPassive();
+        Reply first = c.command(command);
         if (first.code() != 150) {
             data.close();
             throw new AssertionError(command + ": " + first);
         }
-        String text = new String(RawFtpClient.readAll(data), StandardCharsets.UTF_8);
+        String text = new String(ControlConnection.readAll(data), StandardCharsets.UTF_8);
         data.close();
         c.expect(226);
         return text;
     }
 
-    private static RawFtpClient.Reply nlstReply(RawFtpClient c, String command) throws IOException {
-        Socket data = c.passiveData();
-        RawFtpClient.Reply first = c.command(command);
+    private static Reply nlstReply(ControlConnection c, String command) throws IOException {
+        Socket data = c.openPassive();
+        Reply first = c.command(command);
         if (first.code() != 150) {
             data.close();
             return first;
         }
-        RawFtpClient.readAll(data);
+        ControlConnection.readAll(data);
         data.close();
         return c.reply();
     }
@@ -209,29 +212,14 @@ class ListingAbuseTest {
         }
     }
 
-    /** Heap in use after collecting garbage (a few times, until it settles). */
-    static long liveHeap() {
-        long used = Long.MAX_VALUE;
-        for (int i = 0; i < 5; i++) {
-            System.gc();
-            long now = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-            if (now >= used - 64 * 1024) {
-                return Math.min(now, used);
-            }
-            used = now;
-            ResourceBaseline.pause(50);
-        }
-        return used;
-    }
-
     /** What the directory's entries take when all held at once (the thing a streaming listing avoids). */
     private static long materializedListingBytes() throws IOException {
-        long before = liveHeap();
+        long before = LiveHeap.bytes();
         List<FileEntry> all = new ArrayList<>();
-        try (LocalFileSystem files = new LocalFileSystem(root); DirectoryStream<FileEntry> entries = files.list(VirtualPath.ROOT.resolve("huge"))) {
+        try (LocalStorageView files = new LocalStorageView(root); DirectoryStream<FileEntry> entries = files.list(VirtualPath.ROOT.resolve("huge"))) {
             entries.forEach(all::add);
         }
-        long after = liveHeap();
+        long after = LiveHeap.bytes();
         assertThat(all).hasSize(ENTRIES);
         return after - before;
     }
@@ -246,7 +234,7 @@ class ListingAbuseTest {
 
     private static void awaitNoSessions() {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (server.server.sessionCount() > 0) {
+        while (server.sessionCount() > 0) {
             assertThat(System.nanoTime()).isLessThan(deadline);
             ResourceBaseline.pause(20);
         }

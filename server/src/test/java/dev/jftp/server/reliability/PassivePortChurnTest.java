@@ -2,7 +2,10 @@ package dev.jftp.server.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jftp.server.transfer.PassivePortRange;
+import dev.jftp.server.testing.RunningServer;
+import dev.jftp.server.testing.Reply;
+import dev.jftp.server.testing.ControlConnection;
+import dev.jftp.server.ftp.data.PassivePortRange;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -34,13 +37,13 @@ class PassivePortChurnTest {
     void manyDownloadsThroughAFewPassivePorts() throws IOException {
         int low = freeRange(RANGE);
         Files.writeString(root.resolve("f.txt"), "x".repeat(10_000));
-        try (TestServer server = TestServer.start(root, c -> c.withPassive(new PassivePortRange(low, low + RANGE - 1), null))) {
-            try (RawFtpClient c = RawFtpClient.login(server.port())) {
+        try (RunningServer server = RunningServer.start(root, c -> c.withPassive(new PassivePortRange(low, low + RANGE - 1), null))) {
+            try (ControlConnection c = server.loggedIn()) {
                 for (int i = 0; i < DOWNLOADS; i++) {
-                    Socket data = c.passiveData();
+                    Socket data = c.openPassive();
                     assertThat(data.getPort()).isBetween(low, low + RANGE - 1);
                     c.command("RETR f.txt", 150);
-                    assertThat(RawFtpClient.readAll(data)).hasSize(10_000);
+                    assertThat(ControlConnection.readAll(data)).hasSize(10_000);
                     c.expect(226); // the server has closed its end first: that port is now in TIME_WAIT
                     data.close();
                 }

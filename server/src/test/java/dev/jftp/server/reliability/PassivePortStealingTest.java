@@ -2,7 +2,10 @@ package dev.jftp.server.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jftp.server.transfer.PassivePortRange;
+import dev.jftp.server.testing.RunningServer;
+import dev.jftp.server.testing.Reply;
+import dev.jftp.server.testing.ControlConnection;
+import dev.jftp.server.ftp.data.PassivePortRange;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -41,12 +44,12 @@ class PassivePortStealingTest {
         int low = PassivePortChurnTest.freeRange(RANGE);
         Files.writeString(root.resolve("f.txt"), "x".repeat(10_000));
         InetAddress stranger = InetAddress.getByName("127.0.0.2");
-        try (TestServer server = TestServer.start(root, c -> c.withPassive(new PassivePortRange(low, low + RANGE - 1), null)
+        try (RunningServer server = RunningServer.start(root, c -> c.withPassive(new PassivePortRange(low, low + RANGE - 1), null)
                 .withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(5)))) {
-            try (RawFtpClient warm = RawFtpClient.login(server.port())) {
+            try (ControlConnection warm = server.loggedIn()) {
                 warm.command("QUIT", 221);
             }
-            ResourceBaseline.awaitNoSessions(server.server::sessionCount);
+            ResourceBaseline.awaitNoSessions(server::sessionCount);
             ResourceBaseline baseline = ResourceBaseline.capture();
 
             AtomicBoolean stop = new AtomicBoolean();
@@ -60,24 +63,24 @@ class PassivePortStealingTest {
             }
             int ok = 0;
             List<String> failures = new ArrayList<>();
-            try (RawFtpClient c = RawFtpClient.login(server.port())) {
+            try (ControlConnection c = server.loggedIn()) {
                 for (int i = 0; i < DOWNLOADS; i++) {
-                    RawFtpClient.Reply pasv = c.command("PASV", 227);
+                    Reply pasv = c.command("PASV", 227);
                     Thread.sleep(CLIENT_DELAY.toMillis());
                     try (Socket data = new Socket()) {
                         data.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), pasvPort(pasv)), 10_000);
                         data.setSoTimeout(20_000);
-                        RawFtpClient.Reply retr = c.command("RETR f.txt");
+                        Reply retr = c.command("RETR f.txt");
                         if (retr.code() != 150) {
-                            failures.add(retr.text());
+                            failures.add(retr.all());
                             continue;
                         }
-                        int bytes = RawFtpClient.readAll(data).length;
-                        RawFtpClient.Reply end = c.reply();
+                        int bytes = ControlConnection.readAll(data).length;
+                        Reply end = c.reply();
                         if (bytes == 10_000 && end.code() == 226) {
                             ok++;
                         } else {
-                            failures.add(bytes + " bytes, " + end.text());
+                            failures.add(bytes + " bytes, " + end.all());
                         }
                     } catch (IOException e) {
                         failures.add(e.toString());
@@ -97,7 +100,7 @@ class PassivePortStealingTest {
             Figures.record("passive port stealing", HELD_PER_PORT + " connections from another address held on each of " + RANGE
                     + " passive ports, client connecting " + CLIENT_DELAY.toMillis() + " ms after PASV: " + ok + " of " + DOWNLOADS
                     + " downloads complete; " + strangerConnections.get() + " stranger connections made and dropped");
-            baseline.assertReturned(server.server::sessionCount, Duration.ofSeconds(20));
+            baseline.assertReturned(server::sessionCount, Duration.ofSeconds(20));
         }
     }
 
@@ -108,13 +111,13 @@ class PassivePortStealingTest {
     @Test
     void aStrangerIsDroppedBeforeTheTransferCommand() throws Exception {
         Files.writeString(root.resolve("g.txt"), "y".repeat(1000));
-        try (TestServer server = TestServer.start(root, c -> c.withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(5)))) {
-            try (RawFtpClient warm = RawFtpClient.login(server.port())) {
+        try (RunningServer server = RunningServer.start(root, c -> c.withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(5)))) {
+            try (ControlConnection warm = server.loggedIn()) {
                 warm.command("QUIT", 221);
             }
-            ResourceBaseline.awaitNoSessions(server.server::sessionCount);
+            ResourceBaseline.awaitNoSessions(server::sessionCount);
             ResourceBaseline baseline = ResourceBaseline.capture();
-            try (RawFtpClient c = RawFtpClient.login(server.port())) {
+            try (ControlConnection c = server.loggedIn()) {
                 int port = pasvPort(c.command("PASV", 227));
                 long dropped;
                 try (Socket intruder = new Socket()) {
@@ -136,19 +139,19 @@ class PassivePortStealingTest {
                     data.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 10_000);
                     data.setSoTimeout(20_000);
                     c.command("RETR g.txt", 150);
-                    assertThat(RawFtpClient.readAll(data)).hasSize(1000);
+                    assertThat(ControlConnection.readAll(data)).hasSize(1000);
                     c.expect(226);
                 }
                 c.command("QUIT", 221);
                 Figures.record("passive port stealing", "a stranger's connection to a passive port dropped " + dropped
                         + " ms after it was made, before any transfer command; the client's download then complete");
             }
-            baseline.assertReturned(server.server::sessionCount, Duration.ofSeconds(20));
+            baseline.assertReturned(server::sessionCount, Duration.ofSeconds(20));
         }
     }
 
-    private static int pasvPort(RawFtpClient.Reply pasv) {
-        String[] n = pasv.text().replaceAll(".*\\((.*)\\).*", "$1").split(",");
+    private static int pasvPort(Reply pasv) {
+        String[] n = pasv.all().replaceAll(".*\\((.*)\\).*", "$1").split(",");
         return Integer.parseInt(n[4].trim()) * 256 + Integer.parseInt(n[5].trim());
     }
 

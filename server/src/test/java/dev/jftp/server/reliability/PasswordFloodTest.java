@@ -2,7 +2,10 @@ package dev.jftp.server.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jftp.server.security.LoginThrottle;
+import dev.jftp.server.testing.RunningServer;
+import dev.jftp.server.testing.Reply;
+import dev.jftp.server.testing.ControlConnection;
+import dev.jftp.server.auth.LoginThrottle;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -39,11 +42,11 @@ class PasswordFloodTest {
 
     @TempDir
     Path root;
-    static TestServer server;
+    static RunningServer server;
 
     @BeforeEach
     void start() throws IOException {
-        server = TestServer.start(root, c -> c.withLoginFailureDelay(LoginThrottle.BASE_DELAY));
+        server = RunningServer.start(root, c -> c.withLoginFailureDelay(LoginThrottle.BASE_DELAY));
     }
 
     @AfterEach
@@ -72,7 +75,7 @@ class PasswordFloodTest {
     @ParameterizedTest
     @EnumSource(Attack.class)
     void wrongPasswordsFromOneAddressAreThrottledAndOtherAddressesAreUnaffected(Attack attack) throws Exception {
-        try (RawFtpClient warm = RawFtpClient.login(server.port())) {
+        try (ControlConnection warm = server.loggedIn()) {
             warm.command("QUIT", 221);
         }
         awaitSessions(0);
@@ -91,7 +94,7 @@ class PasswordFloodTest {
             int n = i;
             attempts.add(attackers.submit(() -> guess(attack.user, "guess-" + n, attackEnd)));
             if (i % PER_SECOND == PER_SECOND / 2) {
-                attackers.submit(() -> neighbourLogins.add(timedLogin(NEIGHBOUR, TestServer.PASSWORD, 230)));
+                attackers.submit(() -> neighbourLogins.add(timedLogin(NEIGHBOUR, RunningServer.ALICE_PASSWORD, 230)));
                 // each from an address of its own (127.0.0.10...): its first failure, so the shortest delay
                 InetAddress clumsy = address(10 + i / PER_SECOND);
                 attackers.submit(() -> clumsyRefusals.add(timedLogin(clumsy, "typo-" + n, 530)));
@@ -127,25 +130,25 @@ class PasswordFloodTest {
                 + " other addresses: right password logged in in at most %d ms, wrong one answered in at most %d ms",
                 total, PER_SECOND, ATTACK.toSeconds(), inAttack, inAttack / (double) ATTACK.toSeconds(), later,
                 counts[Result.REFUSED_AT_CONNECT.ordinal()].sum(), counts[Result.GAVE_UP.ordinal()].sum(), slowestNeighbour, slowestClumsy));
-        baseline.assertReturned(server.server::sessionCount, Duration.ofSeconds(30));
+        baseline.assertReturned(server::sessionCount, Duration.ofSeconds(30));
     }
 
     /** One connection, one wrong password, waiting at most until {@code attackEnd} + patience for the answer. */
     private static Result guess(String user, String password, long attackEnd) throws IOException {
-        RawFtpClient c;
+        ControlConnection c;
         try {
-            c = RawFtpClient.connect(server.port(), ATTACKER, Duration.ofSeconds(10));
+            c = ControlConnection.connect(server.port(), ATTACKER, Duration.ofSeconds(10));
         } catch (IOException refused) {
             return Result.REFUSED_AT_CONNECT;
         }
         try (c) {
-            RawFtpClient.Reply greeting = c.reply();
+            Reply greeting = c.reply();
             if (greeting.code() == 421) {
                 return Result.REFUSED_AT_CONNECT;
             }
             c.command("USER " + user, 331);
             c.setTimeout(Duration.ofMillis(Math.max(1, (attackEnd + PATIENCE.toNanos() - System.nanoTime()) / 1_000_000)));
-            RawFtpClient.Reply verdict;
+            Reply verdict;
             try {
                 verdict = c.command("PASS " + password);
             } catch (java.net.SocketTimeoutException noAnswerYet) {
@@ -162,9 +165,9 @@ class PasswordFloodTest {
     /** Milliseconds from connect to the expected reply to PASS. */
     private static long timedLogin(InetAddress from, String password, int expected) throws IOException {
         long t0 = System.nanoTime();
-        try (RawFtpClient c = RawFtpClient.connect(server.port(), from, Duration.ofSeconds(30))) {
+        try (ControlConnection c = ControlConnection.connect(server.port(), from, Duration.ofSeconds(30))) {
             c.expect(220);
-            c.command("USER " + TestServer.USER, 331);
+            c.command("USER " + RunningServer.ALICE, 331);
             c.command("PASS " + password, expected);
             long millis = (System.nanoTime() - t0) / 1_000_000;
             c.command("QUIT", 221);
@@ -181,7 +184,7 @@ class PasswordFloodTest {
 
     private static void awaitSessions(int count) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (server.server.sessionCount() != count) {
+        while (server.sessionCount() != count) {
             assertThat(System.nanoTime()).as("%d sessions within 30 s", count).isLessThan(deadline);
             ResourceBaseline.pause(20);
         }

@@ -2,6 +2,9 @@ package dev.jftp.server.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jftp.server.testing.RunningServer;
+import dev.jftp.server.testing.Reply;
+import dev.jftp.server.testing.ControlConnection;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -39,11 +42,11 @@ class SlowlorisTest {
 
     @TempDir
     static Path root;
-    static TestServer server;
+    static RunningServer server;
 
     @BeforeAll
     static void start() throws IOException {
-        server = TestServer.start(root, c -> c.withTimeouts(IDLE, Duration.ofSeconds(5)).withLimits(200, 200));
+        server = RunningServer.start(root, c -> c.withTimeouts(IDLE, Duration.ofSeconds(5)).withLimits(200, 200));
     }
 
     @AfterAll
@@ -59,13 +62,13 @@ class SlowlorisTest {
 
     @Test
     void clientsTricklingOneByteASecondAreClosedAfterTheIdleTimeout() throws Exception {
-        try (RawFtpClient warm = RawFtpClient.login(server.port())) {
+        try (ControlConnection warm = server.loggedIn()) {
             warm.command("QUIT", 221);
         }
         awaitSessions(0);
         ResourceBaseline baseline = ResourceBaseline.capture();
 
-        RawFtpClient user = RawFtpClient.login(server.port());
+        ControlConnection user = server.loggedIn();
         ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
         List<Future<Outcome>> trickling = new ArrayList<>();
         for (int i = 0; i < TRICKLERS; i++) {
@@ -104,12 +107,12 @@ class SlowlorisTest {
         Figures.record("slowloris", String.format("%d clients sending 1 byte/s (%d of them logged in) and %d silent ones, idle timeout %d s:"
                 + " all got 421 and were closed, the slowest %d ms after its first byte; the logged-in user's %d NOOPs all answered",
                 TRICKLERS + LOGGED_IN_TRICKLERS, LOGGED_IN_TRICKLERS, SILENT, IDLE.toSeconds(), slowest, noops));
-        baseline.assertReturned(server.server::sessionCount, Duration.ofSeconds(20));
+        baseline.assertReturned(server::sessionCount, Duration.ofSeconds(20));
     }
 
     /** Sends "USER a", "NOOP"... one byte a second without ever ending the line. */
     private static Outcome trickle(InetAddress from, boolean logIn) throws IOException {
-        RawFtpClient c = logIn ? RawFtpClient.login(server.port()) : RawFtpClient.connect(server.port(), from, Duration.ofSeconds(20));
+        ControlConnection c = logIn ? server.loggedIn() : ControlConnection.connect(server.port(), from, Duration.ofSeconds(20));
         try (c) {
             if (!logIn) {
                 c.expect(220);
@@ -146,19 +149,19 @@ class SlowlorisTest {
 
     /** Connects and sends nothing. */
     private static Outcome stayQuiet() throws IOException {
-        try (RawFtpClient c = RawFtpClient.connect(server.port())) {
+        try (ControlConnection c = ControlConnection.connect(server.port())) {
             c.expect(220);
             long started = System.nanoTime();
             c.setTimeout(TRICKLE_BOUND);
-            RawFtpClient.Reply reply = c.reply();
+            Reply reply = c.reply();
             boolean closed = c.awaitClosedByServer(Duration.ofSeconds(5));
-            return new Outcome(reply.text(), (System.nanoTime() - started) / 1_000_000, closed);
+            return new Outcome(reply.all(), (System.nanoTime() - started) / 1_000_000, closed);
         }
     }
 
     private static void awaitSessions(int count) {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (server.server.sessionCount() != count) {
+        while (server.sessionCount() != count) {
             assertThat(System.nanoTime()).as("%d sessions within 20 s", count).isLessThan(deadline);
             ResourceBaseline.pause(20);
         }

@@ -2,8 +2,11 @@ package dev.jftp.server.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jftp.server.filesystem.linux.ErrnoException;
-import dev.jftp.server.filesystem.linux.LinuxCalls;
+import dev.jftp.server.testing.RunningServer;
+import dev.jftp.server.testing.Reply;
+import dev.jftp.server.testing.ControlConnection;
+import dev.jftp.server.storage.local.linux.ErrnoException;
+import dev.jftp.server.storage.local.linux.LinuxCalls;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -34,9 +37,9 @@ class SpecialFilesTest {
 
     @TempDir
     Path root;
-    TestServer server;
+    RunningServer server;
     ResourceBaseline baseline;
-    final List<RawFtpClient> clients = new ArrayList<>();
+    final List<ControlConnection> clients = new ArrayList<>();
     boolean device;
 
     @BeforeEach
@@ -49,26 +52,26 @@ class SpecialFilesTest {
                 .waitFor() == 0;
         Files.createSymbolicLink(pub.resolve("devzero"), Path.of("/dev/zero"));
         Files.writeString(pub.resolve("plain.txt"), "plain");
-        server = TestServer.start(root, c -> c.withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(10)));
-        try (RawFtpClient c = client()) {
+        server = RunningServer.start(root, c -> c.withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(10)));
+        try (ControlConnection c = client()) {
             c.command("SIZE pub/plain.txt", 213);
             c.command("QUIT", 221);
         }
-        ResourceBaseline.awaitNoSessions(server.server::sessionCount);
+        ResourceBaseline.awaitNoSessions(server::sessionCount);
         baseline = ResourceBaseline.capture();
     }
 
     @AfterEach
     void stop() {
-        clients.forEach(RawFtpClient::close);
+        clients.forEach(ControlConnection::close);
         releaseBlockedReaders(root.resolve("pub/fifo"));
         if (server != null) {
             server.close();
         }
     }
 
-    private RawFtpClient client() throws IOException {
-        RawFtpClient c = RawFtpClient.login(server.port());
+    private ControlConnection client() throws IOException {
+        ControlConnection c = server.loggedIn();
         c.setTimeout(PROMPT);
         clients.add(c);
         return c;
@@ -77,22 +80,22 @@ class SpecialFilesTest {
     @Test
     void moreSessionsThanCarrierThreadsAskForAFifoAndNewClientsAreStillGreeted() throws Exception {
         int sessions = Runtime.getRuntime().availableProcessors() + 2;
-        List<RawFtpClient> asking = new ArrayList<>();
+        List<ControlConnection> asking = new ArrayList<>();
         for (int i = 0; i < sessions; i++) {
-            RawFtpClient c = client();
+            ControlConnection c = client();
             c.send(i % 2 == 0 ? "HASH pub/fifo" : "SIZE pub/fifo");
             asking.add(c);
         }
-        for (RawFtpClient c : asking) {
+        for (ControlConnection c : asking) {
             assertThat(c.reply().code()).isEqualTo(550);
         }
-        for (RawFtpClient c : asking) {
-            try (Socket data = c.passiveData()) {
+        for (ControlConnection c : asking) {
+            try (Socket data = c.openPassive()) {
                 assertThat(c.command("RETR pub/fifo").code()).isEqualTo(550);
             }
         }
         long started = System.nanoTime();
-        try (RawFtpClient fresh = RawFtpClient.connect(server.port(), null, PROMPT)) {
+        try (ControlConnection fresh = ControlConnection.connect(server.port(), null, PROMPT)) {
             fresh.expect(220);
         }
         assertThat(Duration.ofNanos(System.nanoTime() - started)).as("greeting").isLessThan(PROMPT);
@@ -101,7 +104,7 @@ class SpecialFilesTest {
 
     @Test
     void everyCommandOnAFifoOrADeviceIsAnsweredAtOnce() throws Exception {
-        RawFtpClient c = client();
+        ControlConnection c = client();
         List<String> names = new ArrayList<>(List.of("pub/fifo", "pub/devzero"));
         if (device) {
             names.add("pub/zero");
@@ -131,15 +134,15 @@ class SpecialFilesTest {
     }
 
     private void closeAllAndCheckResources() {
-        clients.forEach(RawFtpClient::close);
-        ResourceBaseline.awaitNoSessions(server.server::sessionCount);
-        baseline.assertReturned(server.server::sessionCount, Duration.ofSeconds(20));
+        clients.forEach(ControlConnection::close);
+        ResourceBaseline.awaitNoSessions(server::sessionCount);
+        baseline.assertReturned(server::sessionCount, Duration.ofSeconds(20));
     }
 
     /** The final reply of a RETR ("226 ..." or "550 ..."), reading at most 1 MiB: /dev/zero must not be sent. */
-    private static String retr(RawFtpClient c, String name) throws IOException {
-        try (Socket data = c.passiveData()) {
-            RawFtpClient.Reply r = c.command("RETR " + name);
+    private static String retr(ControlConnection c, String name) throws IOException {
+        try (Socket data = c.openPassive()) {
+            Reply r = c.command("RETR " + name);
             if (r.code() != 150) {
                 return r.toString();
             }
@@ -151,9 +154,9 @@ class SpecialFilesTest {
         }
     }
 
-    private static String stor(RawFtpClient c, String command) throws IOException {
-        try (Socket data = c.passiveData()) {
-            RawFtpClient.Reply r = c.command(command);
+    private static String stor(ControlConnection c, String command) throws IOException {
+        try (Socket data = c.openPassive()) {
+            Reply r = c.command(command);
             if (r.code() != 150) {
                 return r.toString();
             }
@@ -163,10 +166,10 @@ class SpecialFilesTest {
         }
     }
 
-    private static String list(RawFtpClient c, String command) throws IOException {
-        try (Socket data = c.passiveData()) {
+    private static String list(ControlConnection c, String command) throws IOException {
+        try (Socket data = c.openPassive()) {
             c.command(command, 150);
-            String text = new String(RawFtpClient.readAll(data), StandardCharsets.UTF_8);
+            String text = new String(ControlConnection.readAll(data), StandardCharsets.UTF_8);
             c.expect(226);
             return text;
         }

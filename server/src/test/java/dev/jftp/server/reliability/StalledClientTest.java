@@ -2,6 +2,9 @@ package dev.jftp.server.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jftp.server.testing.RunningServer;
+import dev.jftp.server.testing.Reply;
+import dev.jftp.server.testing.ControlConnection;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
@@ -34,30 +37,30 @@ class StalledClientTest {
 
     @TempDir
     static Path root;
-    static TestServer server;
+    static RunningServer server;
     static ResourceBaseline baseline;
 
     @BeforeAll
     static void start() throws IOException {
-        server = TestServer.start(root, c -> c.withTimeouts(IDLE, Duration.ofSeconds(5)));
+        server = RunningServer.start(root, c -> c.withTimeouts(IDLE, Duration.ofSeconds(5)));
         try (RandomAccessFile f = new RandomAccessFile(root.resolve("big.bin").toFile(), "rw")) {
             f.setLength(50L << 20);
         }
-        try (RawFtpClient c = RawFtpClient.login(server.port())) {
-            try (Socket data = c.passiveData()) {
+        try (ControlConnection c = server.loggedIn()) {
+            try (Socket data = c.openPassive()) {
                 c.command("RETR big.bin", 150);
-                RawFtpClient.readAll(data);
+                ControlConnection.readAll(data);
             }
             c.expect(226);
             c.command("QUIT", 221);
         }
-        ResourceBaseline.awaitNoSessions(server.server::sessionCount);
+        ResourceBaseline.awaitNoSessions(server::sessionCount);
         baseline = ResourceBaseline.capture();
     }
 
     @AfterEach
     void resourcesReturnToTheIdleBaseline() {
-        baseline.assertReturned(server.server::sessionCount, Duration.ofSeconds(20));
+        baseline.assertReturned(server::sessionCount, Duration.ofSeconds(20));
     }
 
     @AfterAll
@@ -75,12 +78,12 @@ class StalledClientTest {
      */
     @Test
     void commandsPipelinedPastTheLimitBehindAStalledDownloadCloseTheSession() throws IOException {
-        RawFtpClient c = RawFtpClient.login(server.port());
-        try (c; Socket data = c.passiveData()) {
+        ControlConnection c = server.loggedIn();
+        try (c; Socket data = c.openPassive()) {
             data.setReceiveBufferSize(4096);
             c.command("RETR big.bin", 150);
             long started = System.nanoTime();
-            c.sendRaw(("NOOP\r\n".repeat(40) + "ABOR\r\n").getBytes(StandardCharsets.US_ASCII));
+            c.sendBytes(("NOOP\r\n".repeat(40) + "ABOR\r\n").getBytes(StandardCharsets.US_ASCII));
             List<String> replies = repliesUntilClosed(c, BOUND);
             long millis = (System.nanoTime() - started) / 1_000_000;
             assertThat(replies).as("replies after 40 NOOPs and ABOR behind a stalled RETR")
@@ -94,10 +97,10 @@ class StalledClientTest {
     /** Fewer commands than the limit behind the same stalled download: ABOR still stops it at once. */
     @Test
     void aborBehindAFewPipelinedCommandsStillStopsAStalledDownload() throws IOException {
-        try (RawFtpClient c = RawFtpClient.login(server.port()); Socket data = c.passiveData()) {
+        try (ControlConnection c = server.loggedIn(); Socket data = c.openPassive()) {
             data.setReceiveBufferSize(4096);
             c.command("RETR big.bin", 150);
-            c.sendRaw(("NOOP\r\n".repeat(QUEUE_LIMIT - 2) + "ABOR\r\n").getBytes(StandardCharsets.US_ASCII));
+            c.sendBytes(("NOOP\r\n".repeat(QUEUE_LIMIT - 2) + "ABOR\r\n").getBytes(StandardCharsets.US_ASCII));
             assertThat(c.reply().code()).isEqualTo(426);
             for (int i = 0; i < QUEUE_LIMIT - 2; i++) {
                 assertThat(c.reply().code()).isEqualTo(200);
@@ -121,7 +124,7 @@ class StalledClientTest {
         socket.connect(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), server.port()), 10_000);
         try (socket) {
             OutputStream out = socket.getOutputStream();
-            out.write(("USER " + TestServer.USER + "\r\nPASS " + TestServer.PASSWORD + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(("USER " + RunningServer.ALICE + "\r\nPASS " + RunningServer.ALICE_PASSWORD + "\r\n").getBytes(StandardCharsets.US_ASCII));
             byte[] noops = "NOOP\r\n".repeat(10_000).getBytes(StandardCharsets.US_ASCII);
             long started = System.nanoTime();
             Thread writer = Thread.ofVirtual().start(() -> {
@@ -134,11 +137,11 @@ class StalledClientTest {
                 }
             });
             long deadline = started + BOUND.toNanos();
-            while (server.server.sessionCount() > 0 && System.nanoTime() < deadline) {
+            while (server.sessionCount() > 0 && System.nanoTime() < deadline) {
                 ResourceBaseline.pause(50);
             }
             long millis = (System.nanoTime() - started) / 1_000_000;
-            assertThat(server.server.sessionCount()).as("sessions %d ms after a client stopped reading replies", millis).isZero();
+            assertThat(server.sessionCount()).as("sessions %d ms after a client stopped reading replies", millis).isZero();
             socket.close(); // ends the writer if it still waits
             writer.join(BOUND.toMillis());
             assertThat(writer.isAlive()).isFalse();
@@ -149,13 +152,13 @@ class StalledClientTest {
     }
 
     /** Reads replies until the server closes the connection (end of stream or reset), within {@code bound}. */
-    private static List<String> repliesUntilClosed(RawFtpClient c, Duration bound) throws IOException {
+    private static List<String> repliesUntilClosed(ControlConnection c, Duration bound) throws IOException {
         List<String> replies = new ArrayList<>();
         long deadline = System.nanoTime() + bound.toNanos();
         c.setTimeout(Duration.ofMillis(500));
         while (System.nanoTime() < deadline) {
             try {
-                replies.add(c.reply().text());
+                replies.add(c.reply().all());
             } catch (SocketTimeoutException nothingYet) {
                 // keep waiting until the bound
             } catch (IOException closed) {

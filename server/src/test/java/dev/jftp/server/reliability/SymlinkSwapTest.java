@@ -2,9 +2,12 @@ package dev.jftp.server.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jftp.server.filesystem.FileSystemFactory;
-import dev.jftp.server.filesystem.LocalFileSystem;
-import dev.jftp.server.filesystem.LocalHomes;
+import dev.jftp.server.testing.RunningServer;
+import dev.jftp.server.testing.Reply;
+import dev.jftp.server.testing.ControlConnection;
+import dev.jftp.server.storage.Storage;
+import dev.jftp.server.storage.local.LocalStorage;
+import dev.jftp.server.storage.local.LocalStorageView;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.foreign.Arena;
@@ -67,7 +70,7 @@ class SymlinkSwapTest {
     Path base;
     Path root;
     Path outside;
-    TestServer server;
+    RunningServer server;
     ResourceBaseline baseline;
 
     @BeforeEach
@@ -117,8 +120,8 @@ class SymlinkSwapTest {
     void aSwappedInLinkReachesNothingOutside(String resolution) throws Exception {
         RETR_SERVED.set(0);
         RETR_REFUSED.set(0);
-        FileSystemFactory files = resolution.equals("walk") ? LocalHomes.withoutOpenat2(root) : FileSystemFactory.local(root);
-        server = TestServer.start(root, c -> c.withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(10)), files);
+        Storage files = resolution.equals("walk") ? LocalStorage.withoutOpenat2(root) : LocalStorage.at(root);
+        server = RunningServer.start(root, c -> c.withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(10)).withStorage(files));
         warmUp();
         baseline = ResourceBaseline.capture();
         String outsideBefore = describe(outside);
@@ -141,7 +144,7 @@ class SymlinkSwapTest {
             for (int i = 0; i < CLIENTS; i++) {
                 int id = i;
                 clients.add(Thread.ofPlatform().name("race-client-" + i).start(() -> {
-                    try (RawFtpClient c = RawFtpClient.login(server.port())) {
+                    try (ControlConnection c = server.loggedIn()) {
                         for (int round = 0; round < 100_000 && System.nanoTime() < deadline; round++) {
                             everyCommandOnce(c, id, round, escapes);
                             operations.addAndGet(OPERATIONS_PER_ROUND);
@@ -174,16 +177,16 @@ class SymlinkSwapTest {
                 operations.get(), swaps.get()).isEmpty();
         softly.assertThat(describe(outside)).as("the tree outside the root").isEqualTo(outsideBefore);
         try (Stream<Path> all = Files.walk(base)) {
-            softly.assertThat(all.filter(p -> p.getFileName().toString().startsWith(LocalFileSystem.TEMP_PREFIX)).map(base::relativize).toList())
+            softly.assertThat(all.filter(p -> p.getFileName().toString().startsWith(LocalStorageView.TEMP_PREFIX)).map(base::relativize).toList())
                     .as("temporary upload files left").isEmpty();
         }
         softly.assertAll();
-        try (RawFtpClient c = RawFtpClient.login(server.port())) {
+        try (ControlConnection c = server.loggedIn()) {
             c.command("NOOP", 200);
             c.command("QUIT", 221);
         }
-        ResourceBaseline.awaitNoSessions(server.server::sessionCount);
-        baseline.assertReturned(server.server::sessionCount, Duration.ofSeconds(20));
+        ResourceBaseline.awaitNoSessions(server::sessionCount);
+        baseline.assertReturned(server::sessionCount, Duration.ofSeconds(20));
     }
 
     private static final int OPERATIONS_PER_ROUND = 26;
@@ -192,25 +195,25 @@ class SymlinkSwapTest {
     private static final AtomicLong RETR_REFUSED = new AtomicLong();
 
     /** One of each command through race/; what shows the outside is recorded in {@code escapes}. */
-    private static void everyCommandOnce(RawFtpClient c, int id, int round, Queue<String> escapes) throws Exception {
+    private static void everyCommandOnce(ControlConnection c, int id, int round, Queue<String> escapes) throws Exception {
         byte[] read = retr(c, "race/secret.txt");
         if (read != null && !new String(read, StandardCharsets.UTF_8).equals(INSIDE_SECRET)) {
             escapes.add("RETR read " + read.length + " bytes that are not the inside file");
         }
         (read != null ? RETR_SERVED : RETR_REFUSED).incrementAndGet();
-        RawFtpClient.Reply size = c.command("SIZE race/secret.txt");
-        if (size.code() == 213 && !size.text().endsWith(" " + INSIDE_SECRET.length())) {
+        Reply size = c.command("SIZE race/secret.txt");
+        if (size.code() == 213 && !size.all().endsWith(" " + INSIDE_SECRET.length())) {
             escapes.add("SIZE: " + size);
         }
-        RawFtpClient.Reply mdtm = c.command("MDTM race/secret.txt");
-        if (mdtm.code() == 213 && mdtm.text().contains(" 2001")) {
+        Reply mdtm = c.command("MDTM race/secret.txt");
+        if (mdtm.code() == 213 && mdtm.all().contains(" 2001")) {
             escapes.add("MDTM: " + mdtm);
         }
-        RawFtpClient.Reply mlst = c.command("MLST race/secret.txt");
+        Reply mlst = c.command("MLST race/secret.txt");
         if (mlst.toString().contains("size=" + OUTSIDE_SECRET.length() + ";")) {
             escapes.add("MLST: " + mlst);
         }
-        RawFtpClient.Reply hash = c.command("HASH race/secret.txt");
+        Reply hash = c.command("HASH race/secret.txt");
         if (hash.toString().contains(sha256(OUTSIDE_SECRET))) {
             escapes.add("HASH: " + hash);
         }
@@ -241,11 +244,11 @@ class SymlinkSwapTest {
         if (file != null && !new String(file, StandardCharsets.UTF_8).equals(INSIDE_SECRET)) {
             escapes.add("RETR f.txt read " + file.length + " bytes that are not the inside file");
         }
-        RawFtpClient.Reply fileSize = c.command("SIZE f.txt");
-        if (fileSize.code() == 213 && !fileSize.text().endsWith(" " + INSIDE_SECRET.length())) {
+        Reply fileSize = c.command("SIZE f.txt");
+        if (fileSize.code() == 213 && !fileSize.all().endsWith(" " + INSIDE_SECRET.length())) {
             escapes.add("SIZE f.txt: " + fileSize);
         }
-        RawFtpClient.Reply fileHash = c.command("HASH f.txt");
+        Reply fileHash = c.command("HASH f.txt");
         if (fileHash.toString().contains(sha256(OUTSIDE_SECRET))) {
             escapes.add("HASH f.txt: " + fileHash);
         }
@@ -263,32 +266,32 @@ class SymlinkSwapTest {
     }
 
     /** RETR's bytes, or null when it was refused. */
-    private static byte[] retr(RawFtpClient c, String path) throws IOException {
-        try (Socket data = c.passiveData()) {
-            RawFtpClient.Reply r = c.command("RETR " + path);
+    private static byte[] retr(ControlConnection c, String path) throws IOException {
+        try (Socket data = c.openPassive()) {
+            Reply r = c.command("RETR " + path);
             if (r.code() != 150) {
                 return null;
             }
-            byte[] bytes = RawFtpClient.readAll(data);
+            byte[] bytes = ControlConnection.readAll(data);
             return c.reply().code() == 226 ? bytes : null;
         }
     }
 
-    private static byte[] list(RawFtpClient c, String command) throws IOException {
-        try (Socket data = c.passiveData()) {
-            RawFtpClient.Reply r = c.command(command);
+    private static byte[] list(ControlConnection c, String command) throws IOException {
+        try (Socket data = c.openPassive()) {
+            Reply r = c.command(command);
             if (r.code() != 150) {
                 return null;
             }
-            byte[] bytes = RawFtpClient.readAll(data);
+            byte[] bytes = ControlConnection.readAll(data);
             c.reply();
             return bytes;
         }
     }
 
-    private static void stor(RawFtpClient c, String command, String content) throws IOException {
-        try (Socket data = c.passiveData()) {
-            RawFtpClient.Reply r = c.command(command);
+    private static void stor(ControlConnection c, String command, String content) throws IOException {
+        try (Socket data = c.openPassive()) {
+            Reply r = c.command(command);
             if (r.code() != 150) {
                 return;
             }
@@ -300,14 +303,14 @@ class SymlinkSwapTest {
     }
 
     private void warmUp() throws IOException {
-        try (RawFtpClient c = RawFtpClient.login(server.port())) {
+        try (ControlConnection c = server.loggedIn()) {
             stor(c, "STOR warm.bin", "warm");
             retr(c, "warm.bin");
             list(c, "LIST");
             c.command("DELE warm.bin", 250);
             c.command("QUIT", 221);
         }
-        ResourceBaseline.awaitNoSessions(server.server::sessionCount);
+        ResourceBaseline.awaitNoSessions(server::sessionCount);
     }
 
     /** Exchanges race and race_alt until told to stop; they end as they began (an even number of swaps). */

@@ -2,8 +2,9 @@ package dev.jftp.server.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jftp.server.ftps.FtpsTestServer;
-import dev.jftp.server.ftps.RawFtp;
+import dev.jftp.server.testing.RunningServer;
+import dev.jftp.server.testing.Reply;
+import dev.jftp.server.testing.ControlConnection;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -46,14 +47,14 @@ class TlsHandshakeFaultTest {
     @TempDir
     static Path dir;
     @AutoClose
-    static FtpsTestServer server;
+    static RunningServer server;
     static SSLContext context;
     static ResourceBaseline baseline;
 
     @BeforeAll
     static void startServerAndMeasureIdleBaseline() throws Exception {
-        server = FtpsTestServer.start(dir, tls -> tls.withImplicitPort(0).withHandshakeTimeout(HANDSHAKE_TIMEOUT));
-        Files.writeString(server.root.resolve("file.txt"), "x");
+        server = RunningServer.startFtps(dir, tls -> tls.withImplicitPort(0).withHandshakeTimeout(HANDSHAKE_TIMEOUT));
+        Files.writeString(server.root().resolve("file.txt"), "x");
         context = server.clientContext();
         warmUp();
         baseline = ResourceBaseline.capture();
@@ -64,32 +65,32 @@ class TlsHandshakeFaultTest {
      * random sources, the virtual-thread timer) belongs to the baseline.
      */
     private static void warmUp() throws IOException {
-        try (RawFtp ftp = goodSession()) {
+        try (ControlConnection ftp = goodSession()) {
             assertStillServes(ftp);
         }
         try (Socket bad = connect(server.implicitPort())) {
             bad.getOutputStream().write(GARBAGE);
             assertClosedByServer(bad);
         }
-        ResourceBaseline.awaitNoSessions(server.server::sessionCount);
+        ResourceBaseline.awaitNoSessions(server.ftp()::sessionCount);
     }
 
     @AfterEach
     void resourcesReturnToTheIdleBaseline() {
-        baseline.assertReturned(server.server::sessionCount, Duration.ofSeconds(20));
+        baseline.assertReturned(server.ftp()::sessionCount, Duration.ofSeconds(20));
     }
 
     /** A logged-in TLS session that must keep working while others misbehave. */
-    private static RawFtp goodSession() throws IOException {
-        RawFtp ftp = new RawFtp(server.port());
+    private static ControlConnection goodSession() throws IOException {
+        ControlConnection ftp = ControlConnection.connect(server.port());
         ftp.reply();
         ftp.authTls(context);
-        ftp.loginProtected(FtpsTestServer.USER, FtpsTestServer.PASSWORD);
+        ftp.loginProtected(RunningServer.ALICE, RunningServer.ALICE_PASSWORD);
         return ftp;
     }
 
-    private static void assertStillServes(RawFtp ftp) throws IOException {
-        ftp.expect(257, "PWD");
+    private static void assertStillServes(ControlConnection ftp) throws IOException {
+        ftp.command("PWD", 257);
         assertThat(ftp.readProtected("NLST", context)).isEqualTo("file.txt\r\n");
     }
 
@@ -114,20 +115,20 @@ class TlsHandshakeFaultTest {
 
     private static Socket connect(int port) throws IOException {
         Socket socket = new Socket();
-        socket.connect(new InetSocketAddress(RawFtp.HOST, port), 10_000);
+        socket.connect(new InetSocketAddress(ControlConnection.HOST, port), 10_000);
         return socket;
     }
 
     @Test
     void garbageAfterAuthTlsClosesThatConnectionOnly() throws Exception {
-        try (RawFtp good = goodSession(); RawFtp bad = new RawFtp(server.port())) {
+        try (ControlConnection good = goodSession(); ControlConnection bad = ControlConnection.connect(server.port())) {
             bad.reply();
-            assertThat(bad.send("AUTH TLS").code()).isEqualTo(234);
-            bad.writeRaw(GARBAGE);
-            assertClosedByServer(bad.plain);
+            assertThat(bad.command("AUTH TLS").code()).isEqualTo(234);
+            bad.sendBytes(GARBAGE);
+            assertClosedByServer(bad.plainSocket());
             assertStillServes(good);
         }
-        try (RawFtp later = goodSession()) {
+        try (ControlConnection later = goodSession()) {
             assertStillServes(later);
         }
     }
@@ -140,16 +141,16 @@ class TlsHandshakeFaultTest {
      */
     @Test
     void clientInitiatedRenegotiationIsRefused() throws Exception {
-        try (RawFtp good = goodSession(); RawFtp renegotiating = new RawFtp(server.port())) {
+        try (ControlConnection good = goodSession(); ControlConnection renegotiating = ControlConnection.connect(server.port())) {
             renegotiating.reply();
             // A client context of its own: one shared with 'good' would replace good's session in the
             // client's cache (same host and port), and good's data connections would then not resume it.
             assertThat(renegotiating.authTls(server.clientContext(), "TLSv1.2").code()).isEqualTo(234);
-            renegotiating.loginProtected(FtpsTestServer.USER, FtpsTestServer.PASSWORD);
+            renegotiating.loginProtected(RunningServer.ALICE, RunningServer.ALICE_PASSWORD);
             ((javax.net.ssl.SSLSocket) renegotiating.socket()).startHandshake(); // a second handshake: renegotiation
             String outcome;
             try {
-                outcome = "answered: " + renegotiating.send("NOOP");
+                outcome = "answered: " + renegotiating.command("NOOP");
             } catch (IOException refused) {
                 outcome = "refused: " + refused;
             }
@@ -160,12 +161,12 @@ class TlsHandshakeFaultTest {
 
     @Test
     void garbageOnTheImplicitPortClosesThatConnectionOnly() throws Exception {
-        try (RawFtp good = goodSession(); Socket bad = connect(server.implicitPort())) {
+        try (ControlConnection good = goodSession(); Socket bad = connect(server.implicitPort())) {
             bad.getOutputStream().write(GARBAGE);
             assertClosedByServer(bad);
             assertStillServes(good);
         }
-        try (RawFtp implicit = RawFtp.implicit(server.implicitPort(), context)) {
+        try (ControlConnection implicit = ControlConnection.implicitTls(server.implicitPort(), context)) {
             assertThat(implicit.reply().code()).isEqualTo(220);
         }
     }
@@ -179,12 +180,12 @@ class TlsHandshakeFaultTest {
 
     @Test
     void aClientTricklingItsHandshakeIsClosedAfterTheHandshakeTimeoutInAll() throws Exception {
-        try (RawFtp good = goodSession(); RawFtp slow = new RawFtp(server.port())) {
+        try (ControlConnection good = goodSession(); ControlConnection slow = ControlConnection.connect(server.port())) {
             slow.reply();
-            assertThat(slow.send("AUTH TLS").code()).isEqualTo(234);
+            assertThat(slow.command("AUTH TLS").code()).isEqualTo(234);
             // A TLS record header announcing a long handshake, then one byte every 100 ms: each
             // read is quick, so only the overall deadline can end it.
-            OutputStream out = slow.plain.getOutputStream();
+            OutputStream out = slow.plainSocket().getOutputStream();
             out.write(new byte[] {0x16, 0x03, 0x01, 0x40, 0x00});
             boolean closed = false;
             for (int i = 0; i < 200 && !closed; i++) {
@@ -203,9 +204,9 @@ class TlsHandshakeFaultTest {
 
     @Test
     void aClientThatNeverStartsTheDataHandshakeGets425AndTheSessionGoesOn() throws Exception {
-        try (RawFtp ftp = goodSession()) {
-            try (SocketChannel data = ftp.openPassive()) {
-                ftp.write("NLST");
+        try (ControlConnection ftp = goodSession()) {
+            try (SocketChannel data = ftp.openExtendedPassiveChannel()) {
+                ftp.send("NLST");
                 assertThat(ftp.reply().code()).isEqualTo(150);
                 assertThat(ftp.reply().code()).isEqualTo(425);
             }

@@ -15,6 +15,11 @@ public record Reply(int code, List<String> lines) {
         return last.length() > 4 ? last.substring(4) : "";
     }
 
+    /** The last line, code included: the one a multi-line reply ends with. */
+    public String last() {
+        return lines.get(lines.size() - 1);
+    }
+
     /** All lines joined by newlines, for assertions on content. */
     public String all() {
         return String.join("\n", lines);

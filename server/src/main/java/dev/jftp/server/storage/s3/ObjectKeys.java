@@ -1,6 +1,6 @@
 package dev.jftp.server.storage.s3;
 
-import dev.jftp.server.filesystem.VirtualPath;
+import dev.jftp.server.storage.VirtualPath;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 

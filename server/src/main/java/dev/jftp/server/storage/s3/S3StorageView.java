@@ -1,12 +1,12 @@
 package dev.jftp.server.storage.s3;
 
-import dev.jftp.server.filesystem.VirtualPath;
 import dev.jftp.server.storage.FileEntry;
 import dev.jftp.server.storage.StorageCapabilities;
 import dev.jftp.server.storage.StorageView;
 import dev.jftp.server.storage.UnsupportedStorageOperationException;
 import dev.jftp.server.storage.UploadMode;
 import dev.jftp.server.storage.UploadSink;
+import dev.jftp.server.storage.VirtualPath;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AccessDeniedException;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.jftp.server.accounts.AccountStoreUnavailableException;
+import dev.jftp.server.accounts.PasswordHasher;
+import dev.jftp.server.accounts.Permission;
 import dev.jftp.server.accounts.StoredAccount;
-import dev.jftp.server.security.PasswordHasher;
-import dev.jftp.server.security.Permission;
 import dev.jftp.server.testing.LogCapture;
 import dev.jftp.server.testing.TemporaryPostgres;
 import java.io.PrintWriter;

@@ -3,7 +3,7 @@ package dev.jftp.server.storage.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.jftp.server.filesystem.VirtualPath;
+import dev.jftp.server.storage.VirtualPath;
 import java.nio.file.FileSystemException;
 import org.junit.jupiter.api.Test;
 

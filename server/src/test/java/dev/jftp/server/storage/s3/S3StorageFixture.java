@@ -1,7 +1,7 @@
 package dev.jftp.server.storage.s3;
 
-import dev.jftp.server.filesystem.VirtualPath;
 import dev.jftp.server.storage.StorageView;
+import dev.jftp.server.storage.VirtualPath;
 import dev.jftp.server.testing.S3TestServer;
 import java.io.IOException;
 import java.time.Duration;

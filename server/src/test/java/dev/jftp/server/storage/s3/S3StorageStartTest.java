@@ -1,7 +1,9 @@
 package dev.jftp.server.storage.s3;
 
-import static dev.jftp.server.storage.s3.S3StorageViewTest.readText;
-import static dev.jftp.server.storage.s3.S3StorageViewTest.write;
+import static dev.jftp.server.storage.StorageContractTest.names;
+import static dev.jftp.server.storage.StorageContractTest.path;
+import static dev.jftp.server.storage.StorageContractTest.readText;
+import static dev.jftp.server.storage.StorageContractTest.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -121,10 +123,10 @@ class S3StorageStartTest {
             StorageView b = two.open("team");
             write(a, "/from-one.txt", "written on node one");
             assertThat(readText(b, "/from-one.txt")).isEqualTo("written on node one");
-            b.rename(S3StorageViewTest.path("/from-one.txt"), S3StorageViewTest.path("/renamed-on-two.txt"));
-            assertThat(S3StorageViewTest.names(a, "/")).containsExactly("renamed-on-two.txt");
-            a.delete(S3StorageViewTest.path("/renamed-on-two.txt"));
-            assertThat(S3StorageViewTest.names(b, "/")).isEmpty();
+            b.rename(path("/from-one.txt"), path("/renamed-on-two.txt"));
+            assertThat(names(a, "/")).containsExactly("renamed-on-two.txt");
+            a.delete(path("/renamed-on-two.txt"));
+            assertThat(names(b, "/")).isEmpty();
         }
     }
 }

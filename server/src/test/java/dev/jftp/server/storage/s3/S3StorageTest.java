@@ -1,10 +1,10 @@
 package dev.jftp.server.storage.s3;
 
-import static dev.jftp.server.storage.s3.S3StorageViewTest.names;
-import static dev.jftp.server.storage.s3.S3StorageViewTest.path;
-import static dev.jftp.server.storage.s3.S3StorageViewTest.read;
-import static dev.jftp.server.storage.s3.S3StorageViewTest.readText;
-import static dev.jftp.server.storage.s3.S3StorageViewTest.write;
+import static dev.jftp.server.storage.StorageContractTest.names;
+import static dev.jftp.server.storage.StorageContractTest.path;
+import static dev.jftp.server.storage.StorageContractTest.read;
+import static dev.jftp.server.storage.StorageContractTest.readText;
+import static dev.jftp.server.storage.StorageContractTest.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

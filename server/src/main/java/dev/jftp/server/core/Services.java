@@ -1,0 +1,88 @@
+package dev.jftp.server.core;
+
+import dev.jftp.server.accounts.AccountStore;
+import dev.jftp.server.accounts.CommandLineAccounts;
+import dev.jftp.server.accounts.CompositeAccountStore;
+import dev.jftp.server.accounts.Permission;
+import dev.jftp.server.accounts.User;
+import dev.jftp.server.accounts.UsersFileAccounts;
+import dev.jftp.server.auth.Authenticator;
+import dev.jftp.server.auth.LoginThrottle;
+import dev.jftp.server.limits.ConnectionLimiter;
+import dev.jftp.server.storage.Storage;
+import dev.jftp.server.storage.local.LocalStorage;
+import dev.jftp.server.storage.memory.MemoryStorage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every protocol listener of a node shares, made once when the node starts (by
+ * {@link #start}) and handed to each listener (FTP now, SFTP later), which builds none of it: who
+ * may log in ({@link #accounts}, checked by the {@link #authenticator} under the
+ * {@link #loginThrottle}), how many sessions the node takes ({@link #limiter}, over all
+ * protocols), and where the files are ({@link #storage}).
+ */
+public record Services(
+        AccountStore accounts,
+        Authenticator authenticator,
+        LoginThrottle loginThrottle,
+        ConnectionLimiter limiter,
+        Storage storage) implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Services.class);
+
+    /** The services {@code config} describes, with the storage it names. */
+    public static Services start(ServicesConfig config) throws IOException {
+        return start(config, openStorage(config));
+    }
+
+    /**
+     * The services {@code config} describes, but with {@code storage} (made by the caller: a test's
+     * decorated storage, an embedding program's own), which they close when they close.
+     */
+    public static Services start(ServicesConfig config, Storage storage) throws IOException {
+        try {
+            AccountStore accounts = openAccounts(config);
+            User anonymous = config.anonymous() ? new User("anonymous", "", Permission.READ_ONLY, true) : null;
+            return new Services(accounts, new Authenticator(accounts, anonymous), new LoginThrottle(config.loginFailureDelay()),
+                    new ConnectionLimiter(config.maxSessions(), config.maxSessionsPerAddress()), storage);
+        } catch (IOException | RuntimeException e) {
+            storage.close();
+            throw e;
+        }
+    }
+
+    private static Storage openStorage(ServicesConfig config) throws IOException {
+        return switch (config.storage()) {
+            case StorageChoice.Local local -> {
+                Files.createDirectories(config.root());
+                yield LocalStorage.at(config.root());
+            }
+            case StorageChoice.Memory memory -> new MemoryStorage();
+        };
+    }
+
+    /** {@code --user} accounts first, so that they win over the users file's for the same name. */
+    private static AccountStore openAccounts(ServicesConfig config) throws IOException {
+        List<AccountStore> stores = new ArrayList<>();
+        stores.add(new CommandLineAccounts(config.commandLineAccounts()));
+        if (config.usersFile() != null) {
+            stores.add(UsersFileAccounts.load(config.usersFile()));
+        }
+        return stores.size() == 1 ? stores.getFirst() : new CompositeAccountStore(stores);
+    }
+
+    /** Closes the storage and the account store; after every listener has stopped. */
+    @Override
+    public void close() {
+        try {
+            storage.close();
+        } catch (IOException e) {
+            log.warn("closing the storage: {}", e.toString());
+        }
+        accounts.close();
+    }
+}

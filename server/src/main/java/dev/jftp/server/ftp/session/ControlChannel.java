@@ -1,0 +1,294 @@
+package dev.jftp.server.ftp.session;
+
+import dev.jftp.protocol.ReplyCode;
+import dev.jftp.server.ftp.control.ControlCharacters;
+import dev.jftp.server.ftp.control.ControlLineReader;
+import dev.jftp.server.tls.TlsConfig;
+import dev.jftp.server.tls.TlsSession;
+import java.io.BufferedOutputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The control connection of one session: command lines in (each read within the idle timeout, see
+ * {@link #lineReader}), replies out (each in one write of its whole text), the switch to TLS (AUTH
+ * TLS, implicit FTPS) and the close.
+ */
+final class ControlChannel {
+    private static final Logger log = LoggerFactory.getLogger(ControlChannel.class);
+
+    private final Socket socket;
+    private final long sessionId;
+    private final Duration idleTimeout;
+    /** Replaced by the TLS stream once TLS is up; guarded by writeLock. */
+    private OutputStream out;
+    private final Object writeLock = new Object();
+    private volatile TlsSession tls;
+
+    /**
+     * When the last reply was written: every command and every transfer ends with one, so idle
+     * time counts from here (see ControlInput). Written under writeLock, read by the reader.
+     */
+    private volatile long lastReplyNanos = System.nanoTime();
+
+    /**
+     * When the reply being written began ({@link System#nanoTime()}), or 0 when none is. A reply
+     * write blocks once the client stops reading and the socket buffers are full; sockets have no
+     * write timeout, so the listener's watchdog reads this (see {@link #replyStuckLongerThan}).
+     */
+    private volatile long writeStartedNanos;
+
+    ControlChannel(Socket socket, long sessionId, Duration idleTimeout) throws IOException {
+        this.socket = socket;
+        this.sessionId = sessionId;
+        this.idleTimeout = idleTimeout;
+        // Each reply goes out in one write of its whole text (see write()): a buffered stream would
+        // only copy it, and hold 8 KiB for every idle session.
+        this.out = socket.getOutputStream();
+    }
+
+    /** Socket options for a control connection, set before the greeting. */
+    void configure() throws IOException {
+        socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, idleTimeout.toMillis()));
+        // Clients send ABOR as TCP urgent data (RFC 959 section 4.1.3; Python's ftplib sends the whole
+        // "ABOR\r\n" with MSG_OOB): without this the urgent byte, the line's LF, never reaches the reader.
+        socket.setOOBInline(true);
+        socket.setTcpNoDelay(true);
+    }
+
+    TlsSession tls() {
+        return tls;
+    }
+
+    // ---- replies ----
+
+    /**
+     * A reply; line breaks in {@code text} make it a multi-line reply. Any other control character
+     * (a bare CR from a client's command line, say) is escaped, see ControlCharacters.
+     */
+    void reply(ReplyCode code, String text) throws IOException {
+        if (text.indexOf('\n') >= 0) { // (a regular expression compiled for every reply cost more than the reply)
+            replyLines(code, List.of(text.split("\r?\n", -1)));
+            return;
+        }
+        write(code.code() + " " + ControlCharacters.escape(text) + "\r\n");
+    }
+
+    /**
+     * A multi-line reply (RFC 959 section 4.2): "code-first line", middle lines, "code last line".
+     * Middle lines start with a space so that none can be mistaken for the end.
+     */
+    void replyLines(ReplyCode code, List<String> lines) throws IOException {
+        if (lines.size() == 1) {
+            write(code.code() + " " + ControlCharacters.escape(lines.get(0)) + "\r\n");
+            return;
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append(code.code()).append('-').append(ControlCharacters.escape(lines.get(0))).append("\r\n");
+        for (int i = 1; i < lines.size() - 1; i++) {
+            sb.append(' ').append(ControlCharacters.escape(lines.get(i))).append("\r\n");
+        }
+        sb.append(code.code()).append(' ').append(ControlCharacters.escape(lines.get(lines.size() - 1))).append("\r\n");
+        write(sb.toString());
+    }
+
+    /**
+     * The reply to PASV, EPSV, PORT or EPRT, which prepares a data connection. With PROT P on a TLS
+     * 1.3 control connection a new session ticket travels inside it, for the data connection it
+     * prepares to resume (see {@link TlsSession}).
+     */
+    void replyPreparingData(ReplyCode code, String text, boolean protectData) throws IOException {
+        TlsSession session = tls;
+        if (session == null || !protectData) {
+            reply(code, text);
+            return;
+        }
+        byte[] bytes = (code.code() + " " + text + "\r\n").getBytes(StandardCharsets.UTF_8);
+        synchronized (writeLock) {
+            session.writeWithNewTicket(out, bytes);
+        }
+    }
+
+    private void write(String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        synchronized (writeLock) {
+            long now = System.nanoTime();
+            writeStartedNanos = now | 1; // (never 0, which means no write)
+            try {
+                out.write(bytes);
+                out.flush();
+            } finally {
+                writeStartedNanos = 0;
+                lastReplyNanos = now;
+            }
+        }
+    }
+
+    /** True when the reply being written has waited for the client longer than {@code limit}. */
+    boolean replyStuckLongerThan(long nowNanos, Duration limit) {
+        long started = writeStartedNanos;
+        return started != 0 && nowNanos - started > limit.toNanos();
+    }
+
+    // ---- command lines ----
+
+    /**
+     * A reader of command lines from the connection as it is now (clear, or TLS once it is up). Each
+     * read waits at most the idle timeout counted from the last reply; see {@link ControlInput}.
+     *
+     * @param busy whether the session is busy (a transfer running, commands queued): then it is not idle
+     */
+    ControlLineReader lineReader(BooleanSupplier busy) throws IOException {
+        return lineReader(tls != null ? tls.controlSocket().getInputStream() : socket.getInputStream(), busy);
+    }
+
+    ControlLineReader lineReader(InputStream raw, BooleanSupplier busy) {
+        ControlInput input = new ControlInput(raw, busy);
+        ControlLineReader reader = new ControlLineReader(input);
+        input.reader = reader;
+        return reader;
+    }
+
+    /**
+     * The control connection's input as the line reader sees it. Each read waits at most the idle
+     * timeout; once a line has begun, only until that line is the idle timeout old. Without that
+     * bound a client sending one byte now and then (slowloris) would hold its session for ever, as
+     * every byte would restart the socket's read timeout.
+     */
+    private final class ControlInput extends FilterInputStream {
+        private final BooleanSupplier busy;
+        ControlLineReader reader;
+
+        ControlInput(InputStream in, BooleanSupplier busy) {
+            super(in);
+            this.busy = busy;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            long idle = idleTimeout.toNanos();
+            long started = reader == null ? ControlLineReader.NO_LINE : reader.lineStartedNanos();
+            long wait = idle; // while busy: the period of the stall check (see SessionThreads)
+            if (started != ControlLineReader.NO_LINE) {
+                wait = started + idle - System.nanoTime();
+                if (wait <= 0) {
+                    throw new LineTimeoutException();
+                }
+            } else if (!busy.getAsBoolean()) {
+                // Idle time counts from the end of the last command or transfer (its last reply),
+                // not from when this read began: a read that began with a transfer still running
+                // would otherwise count the transfer's time as idle.
+                wait = lastReplyNanos + idle - System.nanoTime();
+                if (wait <= 0) {
+                    throw new SocketTimeoutException("idle");
+                }
+            }
+            socket.setSoTimeout(Math.clamp((wait + 999_999) / 1_000_000, 1, Integer.MAX_VALUE));
+            try {
+                return in.read(b, off, len);
+            } catch (SocketTimeoutException e) {
+                if (started != ControlLineReader.NO_LINE) {
+                    throw new LineTimeoutException();
+                }
+                throw e;
+            }
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+        }
+    }
+
+    /** A command line that took longer than the idle timeout to arrive. */
+    static final class LineTimeoutException extends SocketTimeoutException {
+        LineTimeoutException() {
+            super("command line not completed in time");
+        }
+    }
+
+    /** True when the client has been idle for the idle timeout: no reply for that long. */
+    boolean idleSinceLastReply() {
+        return System.nanoTime() - lastReplyNanos >= idleTimeout.toNanos();
+    }
+
+    // ---- TLS ----
+
+    /**
+     * The server side of the control connection's TLS handshake (AUTH TLS after its 234, or implicit
+     * FTPS before the greeting); replies go through TLS from then on.
+     *
+     * @param readAhead bytes of the handshake the reader already took from the connection
+     */
+    TlsSession secure(byte[] readAhead, TlsConfig config) throws IOException {
+        TlsSession session = config.context().startControl(socket, readAhead, config.handshakeTimeout(), config.sessionReuseRequired());
+        synchronized (writeLock) {
+            out = new BufferedOutputStream(session.controlSocket().getOutputStream(), 8192);
+        }
+        tls = session;
+        log.info("session {}: control connection now TLS ({})", sessionId, session.describe());
+        return session;
+    }
+
+    // ---- the end ----
+
+    /** No more replies (the client gets a FIN after the last one). */
+    void shutdownOutput() throws IOException {
+        socket.shutdownOutput();
+    }
+
+    /** Reads and drops what the client sends, until it closes, {@code within} has passed, or {@code limit} bytes. */
+    void discardInput(Duration within, int limit) throws IOException {
+        long deadline = System.nanoTime() + within.toNanos();
+        InputStream in = socket.getInputStream();
+        byte[] scratch = new byte[8192];
+        for (int total = 0; total < limit; ) {
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                return;
+            }
+            socket.setSoTimeout((int) left);
+            int n;
+            try {
+                n = in.read(scratch);
+            } catch (SocketTimeoutException e) {
+                return;
+            }
+            if (n < 0) {
+                return;
+            }
+            total += n;
+        }
+    }
+
+    /** Ends TLS on the control connection with close_notify (RFC 8446 section 6.1). */
+    void closeTls() {
+        TlsSession session = tls;
+        if (session != null) {
+            try {
+                session.controlSocket().shutdownOutput();
+            } catch (IOException e) {
+                log.debug("session {}: TLS close of the control connection: {}", sessionId, e.toString());
+            }
+        }
+    }
+
+    void close() {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            log.debug("closing control connection: {}", e.toString());
+        }
+    }
+}
