@@ -20,63 +20,22 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Callable;
 import org.jline.reader.LineReader;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
 
 /**
- * The jftp command line: {@code jftp [-P PORT] [-b BATCHFILE] [-r] [-v] [--active] [--tls] [--sftp] [-i KEY]
- * [user@]HOST[:DIR] | ftp://user@host:port/path | ftps://... | sftp://...}.
+ * The jftp program: {@code jftp [-P PORT] [-b BATCHFILE] [-r] [-v] [--active] [--tls] [--sftp] [-i KEY]
+ * [user@]HOST[:DIR] | ftp://user@host:port/path | ftps://... | sftp://...} (the options: {@link CommandLineOptions}).
  */
-@Command(name = "jftp", mixinStandardHelpOptions = true, version = "jftp " + ClientSession.VERSION, sortOptions = false,
-        description = {"An FTP, FTPS and SFTP client that works like OpenSSH sftp.",
-                "The password comes from " + PasswordLookup.ENVIRONMENT_VARIABLE + ", ~/.netrc, or a prompt (3 tries).",
-                "A destination naming a file downloads it and exits."})
-public final class Jftp implements Callable<Integer> {
+public final class Jftp {
     static final int DEFAULT_PORT = 21;
 
-    @Option(names = "-P", paramLabel = "PORT", description = "Port to connect to (default 21; 22 with SFTP).")
-    Integer port;
-
-    @Option(names = "-b", paramLabel = "BATCHFILE", description = "Run the commands in BATCHFILE (- for standard input); stop at the first failure; never ask for a password.")
-    String batchFile;
-
-    @Option(names = "-r", description = "Recursively copy directories in get and put.")
-    boolean recursive;
-
-    @Option(names = "-v", description = "Show the FTP dialogue (never the password).")
-    boolean verbose;
-
-    @Option(names = "--active", description = "Active data connections (EPRT/PORT) instead of passive (EPSV/PASV).")
-    boolean active;
-
-    @Option(names = "--tls", description = "FTPS with explicit TLS (AUTH TLS, RFC 4217): control and data connections encrypted; "
-            + "never logs in without it.")
-    boolean tls;
-
-    @Option(names = "--insecure", description = "With --tls or ftps://: take any server certificate without checking it.")
-    boolean insecure;
-
-    @Option(names = "--sftp", description = "SFTP over SSH instead of FTP (as sftp:// does); host keys are checked against ~/.ssh/known_hosts.")
-    boolean sftp;
-
-    @Option(names = "-i", paramLabel = "IDENTITY_FILE", description = "With SFTP: log in with this private key (repeatable; default ~/.ssh/id_*).")
-    List<String> identityFiles = new ArrayList<>();
-
-    @Parameters(arity = "0..1", paramLabel = "DESTINATION",
-            description = "[user@]host[:dir], ftp://[user@]host[:port]/path, ftps://... (implicit TLS, port 990) or sftp://... (SFTP, port 22)")
-    String destination;
-
+    private final CommandLineOptions options;
     private final Environment environment;
 
-    Jftp(Environment environment) {
+    private Jftp(CommandLineOptions options, Environment environment) {
+        this.options = options;
         this.environment = environment;
     }
 
@@ -87,54 +46,69 @@ public final class Jftp implements Callable<Integer> {
 
     /** Runs the program; returns its exit status. */
     public static int run(String[] args, Environment environment) {
-        CommandLine commandLine = new CommandLine(new Jftp(environment));
-        commandLine.setOut(environment.out());
-        commandLine.setErr(environment.err());
-        int status = commandLine.execute(args);
+        int status;
+        try {
+            CommandLineOptions options = CommandLineOptions.parse(args);
+            if (options.help) {
+                environment.out().print(CommandLineOptions.help());
+                status = 0;
+            } else if (options.version) {
+                environment.out().println(CommandLineOptions.version());
+                status = 0;
+            } else {
+                status = new Jftp(options, environment).call();
+            }
+        } catch (CommandLineOptions.UsageException e) {
+            environment.err().println(e.getMessage());
+            environment.err().print(CommandLineOptions.help());
+            status = CommandLineOptions.USAGE_STATUS;
+        } catch (IOException e) {
+            environment.err().println("jftp: " + Problems.describe(e));
+            status = 1;
+        }
         environment.out().flush();
         environment.err().flush();
         return status;
     }
 
-    @Override
-    public Integer call() throws IOException {
+    private int call() throws IOException {
         PrintWriter err = environment.err();
         Destination target;
         try {
-            target = destination == null ? null : Destination.parse(destination);
+            target = options.destination == null ? null : Destination.parse(options.destination);
         } catch (ClientException e) {
             err.println("jftp: " + e.getMessage());
             return 1;
         }
         BufferedReader batch = null;
-        if (batchFile != null) {
-            if (batchFile.equals("-")) {
+        if (options.batchFile != null) {
+            if (options.batchFile.equals("-")) {
                 batch = new BufferedReader(new InputStreamReader(environment.stdin(), StandardCharsets.UTF_8));
             } else {
-                Path file = environment.workingDir().resolve(batchFile);
+                Path file = environment.workingDir().resolve(options.batchFile);
                 if (!Files.isReadable(file)) {
-                    err.println("jftp: Couldn't open batch file \"" + batchFile + "\"");
+                    err.println("jftp: Couldn't open batch file \"" + options.batchFile + "\"");
                     return 1;
                 }
                 batch = Files.newBufferedReader(file, StandardCharsets.UTF_8);
             }
         }
         ClientSettings settings = new ClientSettings();
-        settings.passive = !active;
-        settings.verbose = verbose;
-        settings.recursive = recursive;
+        settings.passive = !options.active;
+        settings.verbose = options.verbose;
+        settings.recursive = options.recursive;
         settings.quiet = batch != null;
         settings.tls = target != null && target.implicitTls() ? ClientSettings.TlsMode.IMPLICIT
-                : tls ? ClientSettings.TlsMode.EXPLICIT : ClientSettings.TlsMode.OFF;
-        settings.insecure = insecure;
-        settings.sftp = sftp || (target != null && target.sftp());
-        if (settings.sftp && (tls || settings.tls != ClientSettings.TlsMode.OFF)) {
+                : options.tls ? ClientSettings.TlsMode.EXPLICIT : ClientSettings.TlsMode.OFF;
+        settings.insecure = options.insecure;
+        settings.sftp = options.sftp || (target != null && target.sftp());
+        if (settings.sftp && (options.tls || settings.tls != ClientSettings.TlsMode.OFF)) {
             err.println("jftp: --tls and ftps:// are FTP's; SFTP is encrypted by SSH");
             return 1;
         }
         String agent = environment.variables().get("SSH_AUTH_SOCK");
         settings.agentSocket = agent == null || agent.isBlank() ? null : Path.of(agent);
-        settings.identityFiles = identityFiles.stream().map(f -> environment.workingDir().resolve(expandHome(f, environment.home()))).toList();
+        settings.identityFiles = options.identityFiles.stream().map(f -> environment.workingDir().resolve(expandHome(f, environment.home()))).toList();
         // Only a person at a terminal can accept an unknown certificate or host key; a script is refused (ssh's BatchMode).
         settings.askAboutCertificates = batch == null && environment.terminal();
         settings.knownHosts = environment.home().resolve(".jftp").resolve("known_hosts");
@@ -155,7 +129,7 @@ public final class Jftp implements Callable<Integer> {
         PasswordLookup passwords = new PasswordLookup(environment.variables(), environment.home(), io.err());
         try (ClientSession session = new ClientSession(io, settings, passwords, environment.workingDir())) {
             if (target != null) {
-                int connectPort = port != null ? port : target.port() > 0 ? target.port()
+                int connectPort = options.port != null ? options.port : target.port() > 0 ? target.port()
                         : settings.sftp ? Destination.SSH_PORT : target.implicitTls() ? Destination.IMPLICIT_TLS_PORT : DEFAULT_PORT;
                 try {
                     session.connect(target.host(), connectPort, target.user(), target.password());
