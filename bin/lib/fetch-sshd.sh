@@ -10,7 +10,10 @@
 # sshd needs its privilege separation user "sshd" and /run/sshd, which the package's scripts would
 # have made; as root this script makes them. It also makes the account the tests log in as,
 # "jftp-sftp" (no shell: /usr/sbin/nologin; the test configuration forces internal-sftp), with a
-# password made at random once and kept in peers/openssh-server/test-password (mode 600).
+# password made at random once per machine and kept in /var/lib/jftp-tests/jftp-sftp-password
+# (mode 600; one place for every checkout on the machine, since the account is the machine's: a
+# password per checkout made concurrent test runs of two clones lock each other out), copied to
+# peers/openssh-server/test-password for the tests.
 #
 # Idempotent (a second run only prints the path) and safe to run from several tests at once (flock).
 # Exit status 1, with the reason on standard error, when sshd cannot be fetched or cannot run here.
@@ -29,12 +32,18 @@ accounts() {
   [ "$(id -u)" -eq 0 ] || return 0
   mkdir -p /run/sshd && chmod 0755 /run/sshd
   getent passwd sshd >/dev/null || useradd --system --no-create-home --home-dir /run/sshd --shell /usr/sbin/nologin sshd
-  local password="$dir/test-password"
+  local state=/var/lib/jftp-tests
+  local password="$state/jftp-sftp-password"
+  mkdir -p "$state" && chmod 0700 "$state"
+  exec 8>"$state/jftp-sftp.lock"
+  flock -w 60 8 || { echo "fetch-sshd: another run held $state/jftp-sftp.lock for a minute" >&2; exit 1; }
   if ! getent passwd jftp-sftp >/dev/null || [ ! -s "$password" ]; then
     getent passwd jftp-sftp >/dev/null || useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin jftp-sftp
     (umask 077 && head -c 18 /dev/urandom | base64 | tr '+/' 'xy' >"$password")
     echo "jftp-sftp:$(cat "$password")" | chpasswd
   fi
+  exec 8>&-
+  (umask 077 && cp "$password" "$dir/test-password")
 }
 
 exec 9>"$peers/openssh-server.lock"
