@@ -197,7 +197,7 @@ public final class S3Storage implements Storage {
      * removes it: at start and then every hour, so that no orphaned part outlives the age by more than
      * an hour while some node runs. Younger uploads are left alone, as they may be another node's,
      * still running. (On AWS, a lifecycle rule AbortIncompleteMultipartUpload does the same inside
-     * the service; docs/s3.md shows one.)
+     * the service; the README shows one.)
      *
      * @return how many were aborted
      */
