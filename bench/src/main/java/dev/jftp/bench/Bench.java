@@ -35,7 +35,10 @@ public final class Bench {
     }
 
     /** Every server the driver knows, in the order of a full run; each has its own port, basePort + its index here. */
-    static final List<String> ALL_SERVERS = List.of("vsftpd", "jftpd", "apache", "pureftpd", "pyftpdlib");
+    static final List<String> ALL_SERVERS = List.of("vsftpd", "jftpd", "apache", "pureftpd", "pyftpdlib", "jftpd-s3");
+
+    /** What the S3 variant (jftpd-s3) is measured on: the transfers, which are what the storage changes. */
+    static final Set<String> S3_FIGURES = Set.of("retr", "stor", "small");
 
     /** Pure-FTPd, unpacked from its Debian package by bench/run; {@code db} is the PureDB file bench/run made with pure-pw. */
     record PureFtpd(Path binary, Path libs, String version, Path db, String hash) {
@@ -90,9 +93,19 @@ public final class Bench {
             return figures.isEmpty() || figures.contains(figure);
         }
 
+        /** Whether {@code server} is measured on {@code figure}: all figures but jftpd-s3's ({@link #S3_FIGURES}). */
+        boolean wants(String server, String figure) {
+            return wants(figure) && (!server.equals("jftpd-s3") || S3_FIGURES.contains(figure));
+        }
+
         /** A server's own port, whichever servers run: the same server is always on the same port. */
         int port(String server) {
             return basePort + ALL_SERVERS.indexOf(server);
+        }
+
+        /** S3Proxy's port, for jftpd-s3. */
+        int s3ProxyPort() {
+            return basePort + 50;
         }
     }
 
@@ -243,17 +256,30 @@ public final class Bench {
                 continue;
             }
             int port = o.port(name);
+            Process s3proxy = null;
+            if (name.equals("jftpd-s3")) {
+                System.out.println("bench: S3Proxy on 127.0.0.1:" + o.s3ProxyPort() + " (store " + Servers.s3Store(o) + ")");
+                try {
+                    s3proxy = Servers.s3proxy(o, o.s3ProxyPort());
+                } catch (IOException e) {
+                    System.out.println("bench: " + name + " failed: " + e);
+                    results.fact("failure_" + name, e.toString());
+                    continue;
+                }
+            }
             Servers.Spec spec = switch (name) {
                 case "vsftpd" -> Servers.vsftpd(o, port);
                 case "jftpd" -> Servers.jftpd(o, port);
                 case "apache" -> Servers.apache(o, port);
                 case "pureftpd" -> Servers.pureftpd(o, port);
                 case "pyftpdlib" -> Servers.pyftpdlib(o, port);
+                case "jftpd-s3" -> Servers.jftpdS3(o, port, o.s3ProxyPort());
                 default -> throw new IllegalArgumentException("unknown server " + name);
             };
             results.fact("label_" + name, spec.label());
             results.fact("hashing_" + name, spec.hashing());
-            Path uploads = o.root().resolve(spec.uploadDir());
+            // jftpd-s3's uploads are objects, kept by S3Proxy's filesystem store as files of its own directory.
+            Path uploads = name.equals("jftpd-s3") ? Servers.s3Uploads(o) : o.root().resolve(spec.uploadDir());
             resetUploads(uploads, spec.systemUser());
             System.out.println("bench: " + spec.label() + " on 127.0.0.1:" + port);
             try (Servers.Running s = Servers.start(spec, port)) {
@@ -266,6 +292,13 @@ public final class Bench {
             } catch (IOException e) {
                 System.out.println("bench: " + name + " failed: " + e);
                 results.fact("failure_" + name, e.toString());
+            } finally {
+                if (s3proxy != null) {
+                    s3proxy.destroy();
+                    if (!s3proxy.waitFor(15, TimeUnit.SECONDS)) {
+                        s3proxy.destroyForcibly();
+                    }
+                }
             }
             resetUploads(uploads, null);
             Thread.sleep(10_000); // let the machine settle after a server's largest concurrency step
@@ -353,22 +386,22 @@ public final class Bench {
         Figures.smallFiles(s, smallDown, SMALL_SIZE, false, SMALL_CAP_SECONDS);
         Figures.smallFiles(s, smallUp, SMALL_SIZE, true, SMALL_CAP_SECONDS);
         clean.run();
-        if (o.wants("list")) {
+        if (o.wants(name, "list")) {
             Figures.list(s, "list100k");
         }
 
-        if (o.wants("ceiling")) {
+        if (o.wants(name, "ceiling")) {
             measureCeiling(o, big);
         }
-        if (o.wants("retr")) {
+        if (o.wants(name, "retr")) {
             add(results, s, "retr", "RETR " + o.bigLabel(),
                     best(s, o.runs(), true, () -> Figures.retr(s, o.bigName(), o.bigSize()), null), "MiB/s", "higher", o.runs(), "");
         }
-        if (o.wants("stor")) {
+        if (o.wants(name, "stor")) {
             add(results, s, "stor", "STOR " + o.bigLabel(),
                     best(s, o.runs(), true, () -> Figures.stor(s, up + "/big.bin", o.bigSize(), source), clean), "MiB/s", "higher", o.runs(), "");
         }
-        if (o.wants("small")) {
+        if (o.wants(name, "small")) {
             add(results, s, "small_down", o.smallCount() + "×4 KiB down",
                     best(s, o.runs(), true, () -> Figures.smallFiles(s, smallDown, SMALL_SIZE, false, SMALL_CAP_SECONDS), null),
                     "files/s", "higher", o.runs(), "");
@@ -376,7 +409,7 @@ public final class Bench {
                     best(s, o.runs(), true, () -> Figures.smallFiles(s, smallUp, SMALL_SIZE, true, SMALL_CAP_SECONDS), clean),
                     "files/s", "higher", o.runs(), "");
         }
-        if (o.wants("login")) {
+        if (o.wants(name, "login")) {
             Figures.LoginResult[] last = new Figures.LoginResult[1];
             Sample sample = best(s, o.runs(), true, () -> {
                 Figures.LoginResult r = Figures.logins(s, LOGIN_WORKERS, o.loginSeconds());
@@ -392,7 +425,7 @@ public final class Bench {
             add(results, s, "login", "logins/s (" + LOGIN_WORKERS + " workers, " + (int) o.loginSeconds() + " s)", sample,
                     "sessions/s", "higher", o.runs(), r.failed() == 0 ? "" : r.failed() + " failed, first: " + r.firstError());
         }
-        if (o.wants("list")) {
+        if (o.wants(name, "list")) {
             long[] bytes = new long[1];
             Sample sample = best(s, o.runs(), false, () -> {
                 Figures.ListResult r = Figures.list(s, "list100k");
@@ -403,14 +436,14 @@ public final class Bench {
                     String.format(Locale.ROOT, "%,d bytes; server memory %.0f MiB before the LIST, peak %.0f MiB during it",
                             bytes[0], sample.startKb() / 1024.0, sample.peakKb() / 1024.0));
         }
-        if (o.wants("curl") && name.equals("vsftpd")) {
+        if (o.wants(name, "curl") && name.equals("vsftpd")) {
             curlFigures(o, s, results, big, uploads);
         }
-        if (o.wants("client") && name.equals("jftpd")) {
+        if (o.wants(name, "client") && name.equals("jftpd")) {
             ClientFigures.measure(o, s, results, big, uploads);
         }
         // Last: the largest step leaves the machine busy reaping sessions (vsftpd: 20,000 processes).
-        if (o.wants("concurrency")) {
+        if (o.wants(name, "concurrency")) {
             for (int count : o.concurrencySteps()) {
                 long cpu0 = s.cpu().nanos();
                 Figures.ConcurrencyResult r = Figures.concurrency(s, count);
