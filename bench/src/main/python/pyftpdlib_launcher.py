@@ -7,7 +7,7 @@ figure can ask for 10,000 sessions; logging at WARNING, so that it does not log 
 Stops on SIGTERM.
 
 Usage: PYTHONPATH=<pyftpdlib> python3 pyftpdlib_launcher.py --port N --root DIR --user NAME
-       --password PW [--passive-ports FIRST-LAST] [--max-cons N]
+       --password PW [--passive-ports FIRST-LAST] [--max-cons N] [--idle-timeout SECONDS]
 """
 import argparse
 import logging
@@ -34,6 +34,7 @@ def main():
     parser.add_argument("--password", required=True)
     parser.add_argument("--passive-ports", type=port_range, default=None)
     parser.add_argument("--max-cons", type=int, default=20000)
+    parser.add_argument("--idle-timeout", type=int, default=300)
     args = parser.parse_args()
 
     config_logging(level=logging.WARNING)
@@ -44,6 +45,7 @@ def main():
     handler = FTPHandler
     handler.authorizer = authorizer
     handler.passive_ports = args.passive_ports
+    handler.timeout = args.idle_timeout  # seconds a session may stay idle between commands
 
     server = FTPServer(("127.0.0.1", args.port), handler)
     server.max_cons = args.max_cons

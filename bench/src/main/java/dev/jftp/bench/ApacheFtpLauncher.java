@@ -17,9 +17,11 @@ import org.apache.ftpserver.usermanager.PropertiesUserManagerFactory;
  * Starts Apache FtpServer (the Java peer) for the benchmark: one listener on 127.0.0.1, one user
  * with a plain-text password (as its users.properties allows), writable home. Everything else is
  * the library's default, except the login limits, raised so the concurrency figure can ask for
- * 10,000 sessions (its worker pool size follows maxLogins by default). Stops on SIGTERM.
+ * 10,000 sessions (its worker pool size follows maxLogins by default), and the idle timeout, which
+ * the benchmark sets as for every server. Stops on SIGTERM.
  *
- * <p>Usage: {@code ApacheFtpLauncher --port N --root DIR --user NAME --password PW [--max-logins N]}
+ * <p>Usage: {@code ApacheFtpLauncher --port N --root DIR --user NAME --password PW [--max-logins N]
+ * [--idle-timeout SECONDS]}
  */
 public final class ApacheFtpLauncher {
     private ApacheFtpLauncher() {
@@ -28,6 +30,7 @@ public final class ApacheFtpLauncher {
     public static void main(String[] args) throws IOException, FtpException {
         int port = 0;
         int maxLogins = 10;
+        int idleTimeout = 300;
         Path root = null;
         String user = null;
         String password = null;
@@ -38,11 +41,13 @@ public final class ApacheFtpLauncher {
                 case "--user" -> user = args[i + 1];
                 case "--password" -> password = args[i + 1];
                 case "--max-logins" -> maxLogins = Integer.parseInt(args[i + 1]);
+                case "--idle-timeout" -> idleTimeout = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         if (root == null || user == null || password == null) {
-            System.err.println("usage: ApacheFtpLauncher --port N --root DIR --user NAME --password PW [--max-logins N]");
+            System.err.println("usage: ApacheFtpLauncher --port N --root DIR --user NAME --password PW [--max-logins N]"
+                    + " [--idle-timeout SECONDS]");
             System.exit(2);
         }
         Path users = Files.createTempFile("apache-ftpserver-users", ".properties");
@@ -71,6 +76,7 @@ public final class ApacheFtpLauncher {
         ListenerFactory listener = new ListenerFactory();
         listener.setServerAddress("127.0.0.1");
         listener.setPort(port);
+        listener.setIdleTimeout(idleTimeout);
 
         FtpServerFactory factory = new FtpServerFactory();
         factory.setUserManager(userManager.createUserManager());

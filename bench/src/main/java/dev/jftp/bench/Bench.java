@@ -21,9 +21,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * The benchmark driver (started by bench/run): prepares the data, measures the sendfile ceiling,
- * then starts each server in turn on its own loopback port and measures every figure against it
- * with the same load generator ({@link FtpClient}, {@link Figures}), and writes the report.
+ * The benchmark driver (started by bench/run): prepares the data, starts every server on its own
+ * loopback port and the ceiling peer (ceiling_peer.py, a process of its own), then measures each
+ * figure on all of them interleaved ({@link Rotation}) with the same load generator
+ * ({@link FtpClient}, {@link Figures}), the concurrency steps last and one server at a time, and
+ * writes the report.
  *
  * <pre>
  * java -jar jftp-bench.jar run --data DIR --work DIR --results DIR --jftpd-jar JAR --vsftpd-bin BIN ... [--quick]
@@ -56,7 +58,7 @@ public final class Bench {
                    Path vsftpdBinary, Path vsftpdLibs, String vsftpdUser, String vsftpdPam, String vsftpdHash,
                    String vsftpdVersion, PureFtpd pureftpd, Pyftpdlib pyftpdlib, Map<String, String> skipped,
                    String password, boolean quick, int runs, List<String> servers,
-                   Set<String> figures, Path jftpClient, Path readme, int basePort) {
+                   Set<String> figures, Path jftpClient, Path readme, int basePort, Path ceilingPython, Path ceilingPeer) {
         Path root() {
             return data.resolve("root");
         }
@@ -87,6 +89,15 @@ public final class Bench {
 
         int listEntries() {
             return 100_000;
+        }
+
+        /**
+         * Runs of RETR and STOR: at least 5 in a full run. They are cheap (about a second each) and
+         * are the figures with a ceiling, which a server near it can exceed by noise alone: more
+         * runs of each, ceiling included, make that less likely.
+         */
+        int transferRuns() {
+            return quick ? runs : Math.max(runs, 5);
         }
 
         boolean wants(String figure) {
@@ -154,7 +165,8 @@ public final class Bench {
                         split(opts.getOrDefault("servers", String.join(",", ALL_SERVERS)).replace(',', ' ')),
                         Set.copyOf(split(opts.getOrDefault("figures", "").replace(',', ' '))),
                         opts.containsKey("jftp") ? Path.of(opts.get("jftp")) : null, readme,
-                        Integer.parseInt(opts.getOrDefault("base-port", "22121")));
+                        Integer.parseInt(opts.getOrDefault("base-port", "22121")),
+                        path(opts, "ceiling-python"), path(opts, "ceiling-peer"));
                 run(o);
             }
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
@@ -230,8 +242,9 @@ public final class Bench {
         results.fact("machine", Machine.describe());
         results.fact("java", System.getProperty("java.vm.name") + " " + Runtime.version());
         results.fact("load_start", Machine.loadAverage());
-        results.fact("mode", o.quick() ? "quick (smaller sizes, 1 run: a smoke test, not a measurement)" : "full");
+        results.fact("mode", o.quick() ? "quick (smaller sizes, fewer runs: a smoke test, not a measurement)" : "full");
         results.fact("runs", Integer.toString(o.runs()));
+        results.fact("transfer_runs", Integer.toString(o.transferRuns()));
         results.fact("big", o.bigLabel());
         results.fact("small_count", Integer.toString(o.smallCount()));
         results.fact("login_seconds", String.format(Locale.ROOT, "%.0f", o.loginSeconds()));
@@ -241,91 +254,388 @@ public final class Bench {
         }
         System.out.println("bench: preparing data in " + o.root());
         prepareData(o);
-        Path big = o.root().resolve(o.bigName());
 
-        if (o.wants("ceiling")) {
-            System.out.println("bench: raw sendfile ceiling");
-            Figures.sendfileCeiling(big); // warm-up, like every server gets
-            measureCeiling(o, big);
-        }
-
-        for (String name : o.servers()) {
-            if (o.skipped().containsKey(name)) {
-                System.out.println("bench: " + name + " skipped: " + o.skipped().get(name));
-                results.fact("failure_" + name, "skipped: " + o.skipped().get(name));
-                continue;
-            }
-            int port = o.port(name);
-            Process s3proxy = null;
-            if (name.equals("jftpd-s3")) {
-                System.out.println("bench: S3Proxy on 127.0.0.1:" + o.s3ProxyPort() + " (store " + Servers.s3Store(o) + ")");
-                try {
-                    s3proxy = Servers.s3proxy(o, o.s3ProxyPort());
-                } catch (IOException e) {
-                    System.out.println("bench: " + name + " failed: " + e);
-                    results.fact("failure_" + name, e.toString());
-                    continue;
-                }
-            }
-            Servers.Spec spec = switch (name) {
-                case "vsftpd" -> Servers.vsftpd(o, port);
-                case "jftpd" -> Servers.jftpd(o, port);
-                case "apache" -> Servers.apache(o, port);
-                case "pureftpd" -> Servers.pureftpd(o, port);
-                case "pyftpdlib" -> Servers.pyftpdlib(o, port);
-                case "jftpd-s3" -> Servers.jftpdS3(o, port, o.s3ProxyPort());
-                default -> throw new IllegalArgumentException("unknown server " + name);
-            };
-            results.fact("label_" + name, spec.label());
-            results.fact("hashing_" + name, spec.hashing());
-            // jftpd-s3's uploads are objects, kept by S3Proxy's filesystem store as files of its own directory.
-            Path uploads = name.equals("jftpd-s3") ? Servers.s3Uploads(o) : o.root().resolve(spec.uploadDir());
-            resetUploads(uploads, spec.systemUser());
-            System.out.println("bench: " + spec.label() + " on 127.0.0.1:" + port);
-            try (Servers.Running s = Servers.start(spec, port)) {
-                // Ctrl-C or kill of the driver must not leave the server running
-                Thread stopper = new Thread(s::close, "stop-" + name);
-                Runtime.getRuntime().addShutdownHook(stopper);
-                results.fact("cpu_method", s.cpu().method());
-                measureServer(o, s, results, big, uploads);
-                Runtime.getRuntime().removeShutdownHook(stopper);
-            } catch (IOException e) {
-                System.out.println("bench: " + name + " failed: " + e);
-                results.fact("failure_" + name, e.toString());
-            } finally {
-                if (s3proxy != null) {
-                    s3proxy.destroy();
-                    if (!s3proxy.waitFor(15, TimeUnit.SECONDS)) {
-                        s3proxy.destroyForcibly();
+        // Every server runs from start to end, each on its own port, and the figures go round them
+        // (Rotation): an idle server costs the others little (the idle_cpu fact says how little),
+        // while restarting a server for each figure would throw away the Java
+        // servers' JIT warm-up, or need it paid again before every figure.
+        List<Servers.Running> running = new ArrayList<>();
+        Servers.Running ceiling = null;
+        List<Process> helpers = new ArrayList<>(); // what a server needs running beside it: jftpd-s3's S3Proxy
+        Thread stopper = new Thread(() -> {
+            running.forEach(Servers.Running::close);
+            helpers.forEach(Servers::stop);
+        }, "stop-servers");
+        Runtime.getRuntime().addShutdownHook(stopper); // Ctrl-C or kill of the driver must not leave a server running
+        try {
+            if (o.wants("ceiling")) {
+                if (o.ceilingPython() == null || o.ceilingPeer() == null) {
+                    results.fact("failure_ceiling", "skipped: no python3 to run bench/src/main/python/ceiling_peer.py");
+                } else {
+                    Servers.Spec spec = Servers.ceiling(o);
+                    resetUploads(o.root().resolve(spec.uploadDir()), null);
+                    try {
+                        ceiling = Servers.startCeiling(spec);
+                        running.add(ceiling);
+                        results.fact("label_ceiling", spec.label());
+                        System.out.println("bench: ceiling peer (" + o.ceilingPython() + " " + o.ceilingPeer().getFileName() + ") on "
+                                + ceiling.address());
+                    } catch (IOException e) {
+                        System.out.println("bench: ceiling peer failed: " + e);
+                        results.fact("failure_ceiling", e.toString());
                     }
                 }
             }
-            resetUploads(uploads, null);
-            Thread.sleep(10_000); // let the machine settle after a server's largest concurrency step
-        }
-        if (o.wants("ceiling")) {
-            results.add(new Results.Row("sendfile", "retr", "RETR " + o.bigLabel(), ceilingBest, "MiB/s", "higher", -1, -1, -1,
-                    ceilingRuns, "plain loopback TCP, FileChannel.transferTo (sendfile) into the same sink; best of " + ceilingRuns
-                    + " measurements spread over the run (before each server's RETR), as the machine's load varies"));
+            for (String name : o.servers()) {
+                if (o.skipped().containsKey(name)) {
+                    System.out.println("bench: " + name + " skipped: " + o.skipped().get(name));
+                    results.fact("failure_" + name, "skipped: " + o.skipped().get(name));
+                    continue;
+                }
+                int port = o.port(name);
+                if (name.equals("jftpd-s3")) {
+                    System.out.println("bench: S3Proxy on 127.0.0.1:" + o.s3ProxyPort() + " (store " + Servers.s3Store(o) + ")");
+                    try {
+                        helpers.add(Servers.s3proxy(o, o.s3ProxyPort()));
+                    } catch (IOException e) {
+                        System.out.println("bench: " + name + " failed: " + e);
+                        results.fact("failure_" + name, e.toString());
+                        continue;
+                    }
+                }
+                Servers.Spec spec = switch (name) {
+                    case "vsftpd" -> Servers.vsftpd(o, port);
+                    case "jftpd" -> Servers.jftpd(o, port);
+                    case "apache" -> Servers.apache(o, port);
+                    case "pureftpd" -> Servers.pureftpd(o, port);
+                    case "pyftpdlib" -> Servers.pyftpdlib(o, port);
+                    case "jftpd-s3" -> Servers.jftpdS3(o, port, o.s3ProxyPort());
+                    default -> throw new IllegalArgumentException("unknown server " + name);
+                };
+                results.fact("label_" + name, spec.label());
+                results.fact("hashing_" + name, spec.hashing());
+                resetUploads(uploads(o, spec), spec.systemUser());
+                System.out.println("bench: " + spec.label() + " on 127.0.0.1:" + port);
+                try {
+                    Servers.Running s = Servers.start(spec, port);
+                    running.add(s);
+                    results.fact("cpu_method", s.cpu().method());
+                } catch (IOException e) {
+                    System.out.println("bench: " + name + " failed: " + e);
+                    results.fact("failure_" + name, e.toString());
+                }
+            }
+            List<Servers.Running> servers = warmUp(o, running.stream().filter(s -> !s.spec().name().equals("ceiling")).toList(),
+                    results);
+            if (ceiling != null && !warmUpCeiling(o, ceiling, results)) {
+                ceiling = null;
+            }
+            idleCpu(o, running, results);
+            measureFigures(o, servers, ceiling, results);
+        } finally {
+            for (Servers.Running s : running) {
+                s.close();
+                try {
+                    resetUploads(uploads(o, s.spec()), null);
+                } catch (IOException e) {
+                    System.out.println("bench: could not empty " + s.spec().uploadDir() + ": " + e);
+                }
+            }
+            helpers.forEach(Servers::stop);
+            Runtime.getRuntime().removeShutdownHook(stopper);
         }
         results.fact("load_end", Machine.loadAverage());
         Report.write(results, o.results(), o.quick() ? null : o.readme());
         System.out.println("bench: report in " + o.results().resolve("REPORT.md"));
     }
 
-    private static double ceilingBest;
-    private static int ceilingRuns;
+    /**
+     * Warm-up, not counted, the same for every server: page cache for all, and for the Java
+     * servers the JIT, which compiles a method fully only after thousands of calls (with 100 files
+     * the first counted run still paid for compiling: a long-running server does not). A server
+     * that fails here is not measured (the report says why); returns the others.
+     */
+    static List<Servers.Running> warmUp(Options o, List<Servers.Running> servers, Results results) throws Exception {
+        System.out.println("bench: warming up");
+        List<Servers.Running> ready = new ArrayList<>();
+        for (Servers.Running s : servers) {
+            Path uploads = uploads(o, s.spec());
+            try {
+                Figures.retr(s, o.bigName(), o.bigSize());
+                Figures.smallFiles(s, smallDown(o), SMALL_SIZE, false, SMALL_CAP_SECONDS);
+                Figures.smallFiles(s, smallUp(o, s), SMALL_SIZE, true, SMALL_CAP_SECONDS);
+                resetUploads(uploads, null);
+                if (o.wants(s.spec().name(), "list")) {
+                    Figures.list(s, "list100k");
+                }
+                ready.add(s);
+            } catch (IOException e) {
+                System.out.println("bench: " + s.spec().name() + " failed in its warm-up: " + e);
+                results.fact("failure_" + s.spec().name(), "failed in its warm-up: " + e);
+            }
+        }
+        return ready;
+    }
 
-    /** The sendfile ceiling, measured again at several points of the run: its best is the ceiling. */
-    static void measureCeiling(Options o, Path big) throws IOException, InterruptedException {
-        for (int i = 0; i < o.runs(); i++) {
-            ceilingBest = Math.max(ceilingBest, Figures.sendfileCeiling(big));
-            ceilingRuns++;
+    /** The ceiling peer's warm-up, each way once; false (and the failure recorded) if it fails. */
+    static boolean warmUpCeiling(Options o, Servers.Running ceiling, Results results) throws Exception {
+        try {
+            Figures.ceilingSend(ceiling, o.bigName(), o.bigSize());
+            ByteBuffer source = randomBuffer(Figures.SINK_BYTES);
+            for (String method : List.of("SPLICE", "COPY")) {
+                Figures.ceilingReceive(ceiling, method, ceiling.spec().uploadDir() + "/big.bin", o.bigSize(), source);
+                resetUploads(o.root().resolve(ceiling.spec().uploadDir()), null);
+            }
+            return true;
+        } catch (IOException e) {
+            System.out.println("bench: the ceiling peer failed in its warm-up: " + e);
+            results.fact("failure_ceiling", "failed in its warm-up: " + e);
+            return false;
         }
     }
 
-    /** One measured run: the figure's value, the server's CPU seconds and peak RSS during it. */
-    record Sample(double value, double cpuSeconds, long peakKb, long startKb) {
+    /**
+     * The CPU each server uses while idle, over a few seconds: what a server costs the one being
+     * measured while they all stay running (the report gives it, to show it is nothing).
+     */
+    static void idleCpu(Options o, List<Servers.Running> running, Results results) throws Exception {
+        double seconds = o.quick() ? 2 : 5;
+        long[] before = new long[running.size()];
+        for (int i = 0; i < running.size(); i++) {
+            before[i] = running.get(i).cpu().nanos();
+        }
+        Thread.sleep((long) (seconds * 1000));
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < running.size(); i++) {
+            parts.add(String.format(Locale.ROOT, "%s %.2f ms/s", running.get(i).spec().name(),
+                    (running.get(i).cpu().nanos() - before[i]) / 1e6 / seconds));
+        }
+        results.fact("idle_cpu", String.join(", ", parts) + String.format(Locale.ROOT, " (over %.0f s after the warm-up)", seconds));
+    }
+
+    static List<String> smallDown(Options o) {
+        List<String> paths = new ArrayList<>();
+        for (int i = 0; i < o.smallCount(); i++) {
+            paths.add(String.format(Locale.ROOT, "small/f%04d.bin", i));
+        }
+        return paths;
+    }
+
+    static List<String> smallUp(Options o, Servers.Running s) {
+        List<String> paths = new ArrayList<>();
+        for (int i = 0; i < o.smallCount(); i++) {
+            paths.add(String.format(Locale.ROOT, "%s/s%04d.bin", s.spec().uploadDir(), i));
+        }
+        return paths;
+    }
+
+    /**
+     * Where a server's uploads land on this machine, to be emptied between runs: below the data
+     * root, or for jftpd-s3 in S3Proxy's filesystem store, which keeps each object as a file.
+     */
+    static Path uploads(Options o, Servers.Spec spec) {
+        return spec.name().equals("jftpd-s3") ? Servers.s3Uploads(o) : o.root().resolve(spec.uploadDir());
+    }
+
+    /** The servers measured on {@code figure}: all but jftpd-s3 outside {@link #S3_FIGURES}. */
+    static List<Servers.Running> measuredOn(Options o, List<Servers.Running> servers, String figure) {
+        return servers.stream().filter(s -> o.wants(s.spec().name(), figure)).toList();
+    }
+
+    static Body cleanUploads(Options o, Servers.Running s) {
+        Path uploads = uploads(o, s.spec());
+        return () -> {
+            resetUploads(uploads, null);
+            return 0;
+        };
+    }
+
+    /** Every figure, each interleaved over the servers (and the ceiling peer for RETR and STOR). */
+    static void measureFigures(Options o, List<Servers.Running> servers, Servers.Running ceiling, Results results) throws Exception {
+        ByteBuffer source = randomBuffer(Figures.SINK_BYTES);
+        String big = "RETR " + o.bigLabel();
+        if (o.wants("retr") || (ceiling != null && o.wants("ceiling"))) {
+            System.out.println("bench: RETR " + o.bigLabel());
+            List<Rotation.Entry> entries = new ArrayList<>();
+            for (Servers.Running s : o.wants("retr") ? servers : List.<Servers.Running>of()) {
+                entries.add(new Rotation.Entry(s, "retr", big, "MiB/s", true, () -> Figures.retr(s, o.bigName(), o.bigSize()), null));
+            }
+            if (ceiling != null) {
+                entries.add(new Rotation.Entry(ceiling, "retr", big, "MiB/s", true,
+                        () -> Figures.ceilingSend(ceiling, o.bigName(), o.bigSize()), null));
+            }
+            write(results, Rotation.run(entries, o.transferRuns(), results), (e, best) -> e.server().equals("ceiling")
+                    ? "sendfile(2) of the file from the ceiling peer's own process into the same sink" : "");
+        }
+        if (o.wants("stor") || (ceiling != null && o.wants("ceiling"))) {
+            System.out.println("bench: STOR " + o.bigLabel());
+            String label = "STOR " + o.bigLabel();
+            List<Rotation.Entry> entries = new ArrayList<>();
+            for (Servers.Running s : o.wants("stor") ? servers : List.<Servers.Running>of()) {
+                entries.add(new Rotation.Entry(s, "stor", label, "MiB/s", true,
+                        () -> Figures.stor(s, s.spec().uploadDir() + "/big.bin", o.bigSize(), source), cleanUploads(o, s)));
+            }
+            if (ceiling != null) {
+                for (String method : List.of("SPLICE", "COPY")) {
+                    entries.add(new Rotation.Entry(ceiling, "stor_" + method.toLowerCase(Locale.ROOT), label, "MiB/s", true,
+                            () -> Figures.ceilingReceive(ceiling, method, ceiling.spec().uploadDir() + "/big.bin", o.bigSize(), source),
+                            cleanUploads(o, ceiling)));
+                }
+            }
+            List<Results.Row> rows = write(results, Rotation.run(entries, o.transferRuns(), results), (e, best) -> switch (e.figure()) {
+                case "stor_splice" -> "splice(2) socket → pipe → file in the ceiling peer's own process: one copy, into the page cache";
+                case "stor_copy" -> "read(2) into 1 MiB + write(2) in the ceiling peer's own process: two copies";
+                default -> "";
+            });
+            // The STOR ceiling is the faster way a process can take the bytes into the page cache.
+            rows.stream().filter(r -> r.server().equals("ceiling") && r.figure().startsWith("stor_"))
+                    .max(java.util.Comparator.comparingDouble(Results.Row::value))
+                    .ifPresent(r -> {
+                        try {
+                            results.add(r.as("ceiling", "stor", "the faster of splice(2) and read/write in the ceiling peer's own process: "
+                                    + (r.figure().equals("stor_splice") ? "splice" : "read/write")));
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    });
+        }
+        if (o.wants("small")) {
+            System.out.println("bench: small files");
+            List<Rotation.Entry> down = new ArrayList<>();
+            List<Rotation.Entry> up = new ArrayList<>();
+            for (Servers.Running s : servers) {
+                List<String> d = smallDown(o);
+                List<String> u = smallUp(o, s);
+                down.add(new Rotation.Entry(s, "small_down", o.smallCount() + "×4 KiB down", "files/s", true,
+                        () -> Figures.smallFiles(s, d, SMALL_SIZE, false, SMALL_CAP_SECONDS), null));
+                up.add(new Rotation.Entry(s, "small_up", o.smallCount() + "×4 KiB up", "files/s", true,
+                        () -> Figures.smallFiles(s, u, SMALL_SIZE, true, SMALL_CAP_SECONDS), cleanUploads(o, s)));
+            }
+            write(results, Rotation.run(down, o.runs(), results), (e, best) -> "");
+            write(results, Rotation.run(up, o.runs(), results), (e, best) -> "");
+        }
+        if (o.wants("login")) {
+            System.out.println("bench: logins");
+            Map<String, Figures.LoginResult> worst = new HashMap<>();
+            List<Rotation.Entry> entries = new ArrayList<>();
+            for (Servers.Running s : measuredOn(o, servers, "login")) {
+                entries.add(new Rotation.Entry(s, "login", "logins/s (" + LOGIN_WORKERS + " workers, " + (int) o.loginSeconds() + " s)",
+                        "sessions/s", true, () -> {
+                            Figures.LoginResult r = Figures.logins(s, LOGIN_WORKERS, o.loginSeconds());
+                            worst.merge(s.spec().name(), r, (a, b) -> a.failed() >= b.failed() ? a : b);
+                            return r.perSecond();
+                        }, () -> {
+                            waitForSessionsToEnd(s); // vsftpd and Pure-FTPd: the sessions' processes are still exiting
+                            return 0;
+                        }));
+            }
+            write(results, Rotation.run(entries, o.runs(), results), (e, best) -> {
+                Figures.LoginResult r = worst.get(e.server());
+                return r == null || r.failed() == 0 ? "" : r.failed() + " failed (worst run), first: " + r.firstError();
+            });
+        }
+        if (o.wants("list")) {
+            System.out.println("bench: LIST");
+            Map<String, Long> bytes = new HashMap<>();
+            List<Rotation.Entry> entries = new ArrayList<>();
+            for (Servers.Running s : measuredOn(o, servers, "list")) {
+                entries.add(new Rotation.Entry(s, "list", String.format(Locale.ROOT, "LIST %,d entries", o.listEntries()), "s", false, () -> {
+                    Figures.ListResult r = Figures.list(s, "list100k");
+                    bytes.put(s.spec().name(), r.bytes());
+                    return r.seconds();
+                }, null));
+            }
+            write(results, Rotation.run(entries, o.runs(), results), (e, best) -> String.format(Locale.ROOT,
+                    "%,d bytes; server memory %.0f MiB before the LIST, peak %.0f MiB during it",
+                    bytes.get(e.server()), best.startKb() / 1024.0, best.peakKb() / 1024.0));
+        }
+        for (Servers.Running s : servers) {
+            if (o.wants("curl") && s.spec().name().equals("vsftpd")) {
+                System.out.println("bench: curl against vsftpd");
+                curlFigures(o, s, results);
+            }
+        }
+        for (Servers.Running s : servers) {
+            if (o.wants("client") && s.spec().name().equals("jftpd")) {
+                System.out.println("bench: the jftp client against curl");
+                ClientFigures.measure(o, s, results);
+            }
+        }
+        // Last, each server alone (the others idle): the largest step leaves the machine busy
+        // reaping sessions (vsftpd, Pure-FTPd: 20,000 processes), so the next waits for the load.
+        if (o.wants("concurrency")) {
+            for (Servers.Running s : measuredOn(o, servers, "concurrency")) {
+                System.out.println("bench: concurrent sessions on " + s.spec().name());
+                concurrency(o, s, results);
+                settle(o, results, "after " + s.spec().name() + "'s concurrency steps");
+            }
+        }
+    }
+
+    /** Writes the row of each entry that was measured, with its note; returns them. */
+    static List<Results.Row> write(Results results, Map<Rotation.Entry, List<Sample>> measured,
+                                   java.util.function.BiFunction<Rotation.Entry, Sample, String> note) throws IOException {
+        List<Results.Row> rows = new ArrayList<>();
+        for (Map.Entry<Rotation.Entry, List<Sample>> m : measured.entrySet()) {
+            Results.Row plain = Rotation.row(m.getKey(), m.getValue(), "");
+            Sample best = m.getValue().stream().filter(s -> s.value() == plain.value()).findFirst().orElseThrow();
+            Results.Row r = plain.as(plain.server(), plain.figure(), note.apply(m.getKey(), best));
+            results.add(r);
+            rows.add(r);
+        }
+        return rows;
+    }
+
+    static void concurrency(Options o, Servers.Running s, Results results) throws Exception {
+        String name = s.spec().name();
+        for (int count : o.concurrencySteps()) {
+            double load1 = Machine.load1();
+            long cpu0 = s.cpu().nanos();
+            Figures.ConcurrencyResult r = Figures.concurrency(s, count);
+            double cpu = (s.cpu().nanos() - cpu0) / 1e9;
+            String note = String.format(Locale.ROOT, "%d processes; opened in %.1f s", r.processes(), r.openSeconds())
+                    + (r.failed() == 0 && r.held() == r.asked() ? "" : "; " + r.failed() + " not opened, "
+                    + (r.asked() - r.failed() - r.held()) + " opened but no NOOP answer; first error: " + r.firstError());
+            results.add(Results.Row.single(name, "conc_" + count, String.format(Locale.ROOT, "%,d sessions", count), r.held(),
+                    "held", "higher", cpu, r.rssKb(), r.pssKb(), note, load1));
+            results.run(new Results.Run(name, "conc_" + count, 1, 1, r.held(), "held", cpu, r.rssKb(), load1, java.time.Instant.now()));
+            waitForSessionsToEnd(s);
+            if (r.held() < count) {
+                break; // the next step is larger still
+            }
+        }
+    }
+
+    /** The 1-minute load average read before every measured run so far (for {@link #settle}). */
+    private static final List<Double> LOADS = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    /**
+     * Waits, at most 5 minutes (30 s in quick mode), for the 1-minute load average to come back to
+     * where it was for the measured runs so far (their median, plus 0.5): after a server's
+     * 10,000 sessions the machine is still reaping them, and the load average itself decays with a
+     * one-minute time constant. Records how long it waited and where the load ended.
+     */
+    static void settle(Options o, Results results, String when) throws Exception {
+        double target;
+        synchronized (LOADS) {
+            target = (LOADS.isEmpty() ? 0 : Rotation.median(LOADS.stream().mapToDouble(Double::doubleValue).toArray())) + 0.5;
+        }
+        long limit = TimeUnit.SECONDS.toNanos(o.quick() ? 30 : 300);
+        long t0 = System.nanoTime();
+        double start = Machine.load1();
+        double load = start;
+        while (load > target && System.nanoTime() - t0 < limit) {
+            Thread.sleep(1000);
+            load = Machine.load1();
+        }
+        String text = String.format(Locale.ROOT, "%s: waited %.0f s for the 1-minute load average to fall to %.2f: %.2f → %.2f%s",
+                when, (System.nanoTime() - t0) / 1e9, target, start, load, load > target ? " (gave up: still above)" : "");
+        System.out.println("bench: " + text);
+        results.fact("settle_" + results.facts().keySet().stream().filter(k -> k.startsWith("settle_")).count(), text);
+    }
+
+    /** One measured run: the figure's value, the server's CPU seconds and peak RSS during it, and the load before it. */
+    record Sample(double value, double cpuSeconds, long peakKb, long startKb, double load1) {
     }
 
     @FunctionalInterface
@@ -334,144 +644,21 @@ public final class Bench {
     }
 
     static Sample measure(Servers.Running s, Body body) throws Exception {
+        double load1 = Machine.load1();
+        LOADS.add(load1);
         long startKb = ProcStats.pssKb(s.pid());
         try (ProcStats.PeakSampler sampler = new ProcStats.PeakSampler(s.pid(), 50)) {
             long cpu0 = s.cpu().nanos();
             double value = body.run();
             long cpu1 = s.cpu().nanos();
-            return new Sample(value, (cpu1 - cpu0) / 1e9, sampler.peakKb(), startKb);
-        }
-    }
-
-    /** The best of {@code runs} runs ({@code between} runs after each, untimed: e.g. removing uploads). */
-    static Sample best(Servers.Running s, int runs, boolean higherIsBetter, Body body, Body between) throws Exception {
-        Sample best = null;
-        for (int i = 0; i < runs; i++) {
-            Sample sample = measure(s, body);
-            if (best == null || (higherIsBetter ? sample.value() > best.value() : sample.value() < best.value())) {
-                best = sample;
-            }
-            if (between != null) {
-                between.run();
-            }
-        }
-        return best;
-    }
-
-    private static void add(Results results, Servers.Running s, String figure, String label, Sample sample, String unit,
-                            String better, int runs, String note) throws IOException {
-        results.add(new Results.Row(s.spec().name(), figure, label, sample.value(), unit, better, sample.cpuSeconds(),
-                sample.peakKb(), -1, runs, note));
-    }
-
-    static void measureServer(Options o, Servers.Running s, Results results, Path big, Path uploads) throws Exception {
-        String name = s.spec().name();
-        String up = s.spec().uploadDir();
-        ByteBuffer source = randomBuffer(Figures.SINK_BYTES);
-        List<String> smallDown = new ArrayList<>();
-        List<String> smallUp = new ArrayList<>();
-        for (int i = 0; i < o.smallCount(); i++) {
-            smallDown.add(String.format(Locale.ROOT, "small/f%04d.bin", i));
-            smallUp.add(String.format(Locale.ROOT, "%s/s%04d.bin", up, i));
-        }
-        Body clean = () -> {
-            resetUploads(uploads, null);
-            return 0;
-        };
-
-        // Warm-up, not counted, the same for every server: page cache for all, and for the Java
-        // servers the JIT, which compiles a method fully only after thousands of calls (with 100
-        // files the first counted run still paid for compiling: a long-running server does not).
-        Figures.retr(s, o.bigName(), o.bigSize());
-        Figures.smallFiles(s, smallDown, SMALL_SIZE, false, SMALL_CAP_SECONDS);
-        Figures.smallFiles(s, smallUp, SMALL_SIZE, true, SMALL_CAP_SECONDS);
-        clean.run();
-        if (o.wants(name, "list")) {
-            Figures.list(s, "list100k");
-        }
-
-        if (o.wants(name, "ceiling")) {
-            measureCeiling(o, big);
-        }
-        if (o.wants(name, "retr")) {
-            add(results, s, "retr", "RETR " + o.bigLabel(),
-                    best(s, o.runs(), true, () -> Figures.retr(s, o.bigName(), o.bigSize()), null), "MiB/s", "higher", o.runs(), "");
-        }
-        if (o.wants(name, "stor")) {
-            add(results, s, "stor", "STOR " + o.bigLabel(),
-                    best(s, o.runs(), true, () -> Figures.stor(s, up + "/big.bin", o.bigSize(), source), clean), "MiB/s", "higher", o.runs(), "");
-        }
-        if (o.wants(name, "small")) {
-            add(results, s, "small_down", o.smallCount() + "×4 KiB down",
-                    best(s, o.runs(), true, () -> Figures.smallFiles(s, smallDown, SMALL_SIZE, false, SMALL_CAP_SECONDS), null),
-                    "files/s", "higher", o.runs(), "");
-            add(results, s, "small_up", o.smallCount() + "×4 KiB up",
-                    best(s, o.runs(), true, () -> Figures.smallFiles(s, smallUp, SMALL_SIZE, true, SMALL_CAP_SECONDS), clean),
-                    "files/s", "higher", o.runs(), "");
-        }
-        if (o.wants(name, "login")) {
-            Figures.LoginResult[] last = new Figures.LoginResult[1];
-            Sample sample = best(s, o.runs(), true, () -> {
-                Figures.LoginResult r = Figures.logins(s, LOGIN_WORKERS, o.loginSeconds());
-                if (last[0] == null || r.perSecond() > last[0].perSecond()) {
-                    last[0] = r;
-                }
-                return r.perSecond();
-            }, () -> {
-                Thread.sleep(1000); // let the server finish closing the last sessions
-                return 0;
-            });
-            Figures.LoginResult r = last[0];
-            add(results, s, "login", "logins/s (" + LOGIN_WORKERS + " workers, " + (int) o.loginSeconds() + " s)", sample,
-                    "sessions/s", "higher", o.runs(), r.failed() == 0 ? "" : r.failed() + " failed, first: " + r.firstError());
-        }
-        if (o.wants(name, "list")) {
-            long[] bytes = new long[1];
-            Sample sample = best(s, o.runs(), false, () -> {
-                Figures.ListResult r = Figures.list(s, "list100k");
-                bytes[0] = r.bytes();
-                return r.seconds();
-            }, null);
-            add(results, s, "list", String.format(Locale.ROOT, "LIST %,d entries", o.listEntries()), sample, "s", "lower", o.runs(),
-                    String.format(Locale.ROOT, "%,d bytes; server memory %.0f MiB before the LIST, peak %.0f MiB during it",
-                            bytes[0], sample.startKb() / 1024.0, sample.peakKb() / 1024.0));
-        }
-        if (o.wants(name, "curl") && name.equals("vsftpd")) {
-            curlFigures(o, s, results, big, uploads);
-        }
-        if (o.wants(name, "client") && name.equals("jftpd")) {
-            ClientFigures.measure(o, s, results, big, uploads);
-        }
-        // Last: the largest step leaves the machine busy reaping sessions (vsftpd: 20,000 processes).
-        if (o.wants(name, "concurrency")) {
-            for (int count : o.concurrencySteps()) {
-                long cpu0 = s.cpu().nanos();
-                Figures.ConcurrencyResult r = Figures.concurrency(s, count);
-                double cpu = (s.cpu().nanos() - cpu0) / 1e9;
-                String note = String.format(Locale.ROOT, "%d processes; opened in %.1f s", r.processes(), r.openSeconds())
-                        + (r.failed() == 0 && r.held() == r.asked() ? "" : "; " + r.failed() + " not opened, "
-                        + (r.asked() - r.failed() - r.held()) + " opened but no NOOP answer; first error: " + r.firstError());
-                results.add(new Results.Row(name, "conc_" + count, String.format(Locale.ROOT, "%,d sessions", count), r.held(),
-                        "held", "higher", cpu, r.rssKb(), r.pssKb(), 1, note));
-                waitForSessionsToEnd(s);
-                if (r.held() < count) {
-                    break; // the next step is larger still
-                }
-            }
+            return new Sample(value, (cpu1 - cpu0) / 1e9, sampler.peakKb(), startKb, load1);
         }
     }
 
     /** The same transfers with curl, to check that the load generator is not the bottleneck. */
-    static void curlFigures(Options o, Servers.Running s, Results results, Path big, Path uploads) throws Exception {
+    static void curlFigures(Options o, Servers.Running s, Results results) throws Exception {
+        Path big = o.root().resolve(o.bigName());
         String base = "ftp://" + s.spec().ftpUser() + ":" + s.spec().password() + "@127.0.0.1:" + s.address().getPort() + "/";
-        Sample retr = best(s, o.runs(), true, () -> o.bigSize() / Figures.MIB / timed(List.of("curl", "-sS", "-o", "/dev/null", base + o.bigName())), null);
-        add(results, s, "curl_retr", "curl RETR " + o.bigLabel(), retr, "MiB/s", "higher", o.runs(), "");
-        Sample stor = best(s, o.runs(), true, () -> o.bigSize() / Figures.MIB
-                / timed(List.of("curl", "-sS", "-T", big.toString(), base + s.spec().uploadDir() + "/curl.bin")), () -> {
-            resetUploads(uploads, null);
-            return 0;
-        });
-        add(results, s, "curl_stor", "curl STOR " + o.bigLabel(), stor, "MiB/s", "higher", o.runs(), "");
         // one curl, one session, every file: a config file of url/output pairs
         Path config = o.work().resolve("curl-small.conf");
         StringBuilder sb = new StringBuilder();
@@ -479,18 +666,29 @@ public final class Bench {
             sb.append(String.format(Locale.ROOT, "url = \"%ssmall/f%04d.bin\"%noutput = \"/dev/null\"%n", base, i));
         }
         Files.writeString(config, sb.toString());
-        Sample small = best(s, o.runs(), true, () -> curlFilesPerSecond(config, SMALL_CAP_SECONDS), null);
-        add(results, s, "curl_small_down", "curl " + o.smallCount() + "×4 KiB down", small, "files/s", "higher", o.runs(), "");
+        double mib = o.bigSize() / Figures.MIB;
+        List<Rotation.Entry> entries = List.of(
+                new Rotation.Entry(s, "curl_retr", "curl RETR " + o.bigLabel(), "MiB/s", true,
+                        () -> mib / timed(List.of("curl", "-sS", "-o", "/dev/null", base + o.bigName())), null),
+                new Rotation.Entry(s, "curl_stor", "curl STOR " + o.bigLabel(), "MiB/s", true,
+                        () -> mib / timed(List.of("curl", "-sS", "-T", big.toString(), base + s.spec().uploadDir() + "/curl.bin")),
+                        cleanUploads(o, s)),
+                new Rotation.Entry(s, "curl_small_down", "curl " + o.smallCount() + "×4 KiB down", "files/s", true,
+                        () -> curlFilesPerSecond(config, SMALL_CAP_SECONDS), null));
+        write(results, Rotation.run(entries, o.runs(), results), (e, best) -> "");
     }
 
     /**
      * curl fetching the small files in one session, stopped after {@code capSeconds}: files/s over
      * the files it finished. (curl 7.88 sometimes waits a whole second before connecting the data
      * connection when the server's EPSV reply arrives quickly: its poll misses the reply already
-     * read. Against a fast server that can be every file, so it must not run unbounded.)
+     * read. Against a fast server that can be every file, so it must not run unbounded.) Each
+     * file's reply code goes to curl's standard error, which is not buffered: on its standard
+     * output, a pipe, curl kept them in its buffer, and a curl stopped at the cap took the count
+     * of every file it had finished with it (0 files/s).
      */
     static double curlFilesPerSecond(Path config, double capSeconds) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("curl", "-sS", "-K", config.toString(), "-w", "%{response_code}\\n")
+        Process p = new ProcessBuilder("curl", "-sS", "-K", config.toString(), "-w", "%{stderr}%{response_code}\\n")
                 .redirectErrorStream(true).start();
         long t0 = System.nanoTime();
         long[] done = {0};

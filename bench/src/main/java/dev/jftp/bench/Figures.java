@@ -1,13 +1,9 @@
 package dev.jftp.bench;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -214,44 +210,57 @@ final class Figures {
     }
 
     /**
-     * The physical ceiling: the same file pushed through a plain loopback TCP connection with
-     * FileChannel.transferTo (sendfile(2) on Linux) from a platform thread, into the same sink the
-     * FTP figures use. MiB/s from connect to the last byte.
+     * The RETR ceiling: the ceiling peer (bench/src/main/python/ceiling_peer.py, its own process)
+     * sends the file with sendfile(2) over loopback into the sink every RETR uses
+     * ({@link FtpClient#drain}). MiB/s from the request to the end of the stream; the connection is
+     * made first, as a RETR's data connection is made before the RETR command.
      */
-    static double sendfileCeiling(Path file) throws IOException, InterruptedException {
-        try (ServerSocketChannel listener = ServerSocketChannel.open()) {
-            listener.bind(new InetSocketAddress("127.0.0.1", 0));
-            AtomicReference<IOException> failure = new AtomicReference<>();
-            Thread sender = Thread.ofPlatform().name("sendfile").start(() -> {
-                try (SocketChannel out = listener.accept(); FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-                    long size = in.size();
-                    long position = 0;
-                    while (position < size) {
-                        position += in.transferTo(position, size - position, out);
-                    }
-                } catch (IOException e) {
-                    failure.set(e);
-                }
-            });
-            ByteBuffer sink = ByteBuffer.allocateDirect(SINK_BYTES);
+    static double ceilingSend(Servers.Running peer, String path, long size) throws IOException {
+        ByteBuffer sink = ByteBuffer.allocateDirect(SINK_BYTES);
+        try (SocketChannel data = SocketChannel.open(peer.address())) {
             long t0 = System.nanoTime();
-            long bytes = 0;
-            try (SocketChannel in = SocketChannel.open(listener.getLocalAddress())) {
-                while (true) {
-                    sink.clear();
-                    int n = in.read(sink);
-                    if (n < 0) {
-                        break;
-                    }
-                    bytes += n;
+            request(data, "SEND " + path);
+            long bytes = FtpClient.drain(data, sink);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            if (bytes != size) {
+                throw new IOException("ceiling SEND " + path + ": got " + bytes + " bytes, expected " + size);
+            }
+            return bytes / MIB / seconds;
+        }
+    }
+
+    /**
+     * The STOR ceiling: {@code size} bytes from the source every STOR uses ({@link FtpClient#fill})
+     * into a file of the ceiling peer, which takes them with {@code method} (SPLICE or COPY, see
+     * ceiling_peer.py) and answers once the file is closed, as an FTP server's 226. MiB/s from the
+     * request to that answer.
+     */
+    static double ceilingReceive(Servers.Running peer, String method, String path, long size, ByteBuffer source)
+            throws IOException {
+        try (SocketChannel data = SocketChannel.open(peer.address())) {
+            long t0 = System.nanoTime();
+            request(data, method + " " + path);
+            FtpClient.fill(data, source, size);
+            data.shutdownOutput();
+            ByteBuffer answer = ByteBuffer.allocate(64);
+            while (data.read(answer) >= 0 && answer.hasRemaining()) {
+                if (answer.position() > 0 && answer.get(answer.position() - 1) == '\n') {
+                    break;
                 }
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            sender.join();
-            if (failure.get() != null) {
-                throw failure.get();
+            String text = new String(answer.array(), 0, answer.position(), StandardCharsets.US_ASCII).strip();
+            if (!text.equals("OK " + size)) {
+                throw new IOException("ceiling " + method + " " + path + ": answered '" + text + "', expected 'OK " + size + "'");
             }
-            return bytes / MIB / seconds;
+            return size / MIB / seconds;
+        }
+    }
+
+    private static void request(SocketChannel data, String line) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
+        while (b.hasRemaining()) {
+            data.write(b);
         }
     }
 }

@@ -145,21 +145,14 @@ final class FtpClient implements Closeable {
 
     /** RETR (or LIST) into {@code sink}, thrown away; returns the bytes received. */
     long download(String command, ByteBuffer sink) throws IOException {
-        long bytes = 0;
+        long bytes;
         try (SocketChannel data = openData()) {
             Reply r = command(command);
             if (r.code() != 150 && r.code() != 125) {
                 throw new FtpException(command + ": " + r.code() + " " + r.text());
             }
-            while (true) {
-                sink.clear();
-                int n = data.read(sink);
-                if (n < 0) {
-                    lastByteNanos = System.nanoTime();
-                    break;
-                }
-                bytes += n;
-            }
+            bytes = drain(data, sink);
+            lastByteNanos = System.nanoTime();
         }
         expect(read(), 226, command);
         return bytes;
@@ -172,18 +165,39 @@ final class FtpClient implements Closeable {
             if (r.code() != 150 && r.code() != 125) {
                 throw new FtpException("STOR " + path + ": " + r.code() + " " + r.text());
             }
-            long left = size;
-            while (left > 0) {
-                source.clear();
-                if (left < source.capacity()) {
-                    source.limit((int) left);
-                }
-                while (source.hasRemaining()) {
-                    left -= data.write(source);
-                }
-            }
+            fill(data, source, size);
         }
         expect(read(), 226, "STOR " + path);
+    }
+
+    /**
+     * The sink of every download, FTP or ceiling ({@link Figures#ceilingSend}): reads until the end
+     * of the stream into {@code sink}, throwing the bytes away; returns how many there were.
+     */
+    static long drain(SocketChannel data, ByteBuffer sink) throws IOException {
+        long bytes = 0;
+        while (true) {
+            sink.clear();
+            int n = data.read(sink);
+            if (n < 0) {
+                return bytes;
+            }
+            bytes += n;
+        }
+    }
+
+    /** The source of every upload, FTP or ceiling: writes {@code size} bytes taken (repeatedly) from {@code source}. */
+    static void fill(SocketChannel data, ByteBuffer source, long size) throws IOException {
+        long left = size;
+        while (left > 0) {
+            source.clear();
+            if (left < source.capacity()) {
+                source.limit((int) left);
+            }
+            while (source.hasRemaining()) {
+                left -= data.write(source);
+            }
+        }
     }
 
     /** When the last download's data connection reached its end (System.nanoTime). */

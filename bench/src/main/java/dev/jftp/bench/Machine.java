@@ -33,6 +33,15 @@ final class Machine {
                 memKb / 1024.0 / 1024.0, kernel);
     }
 
+    /** The 1-minute load average, or NaN if unreadable. */
+    static double load1() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
     /** The 1, 5 and 15 minute load averages. */
     static String loadAverage() {
         try {

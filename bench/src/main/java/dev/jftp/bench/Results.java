@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,57 +14,106 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The measured rows (results.tsv) and facts about the run (meta.tsv), written as they come in so
- * that an interrupted run keeps what it measured, and read back by {@link Report}.
+ * The measured rows (results.tsv), every single run (runs.tsv) and facts about the run (meta.tsv),
+ * written as they come in so that an interrupted run keeps what it measured, and read back by
+ * {@link Report}.
  */
 final class Results {
     /**
-     * One figure for one server, the best of its runs.
+     * One figure for one server over its runs.
      *
+     * @param value    the best of the runs (highest or lowest, as {@code better} says)
      * @param better   "higher" or "lower": which way is better for {@code value}
      * @param cpuSeconds server CPU time (user + system, whole process tree) during the best run; -1 if not measured
-     * @param rssKb    server peak RSS during the best run (tree sum); for concurrency, RSS with all sessions open
+     * @param rssKb    server peak memory during the best run (tree sum); for concurrency, RSS with all sessions open
      * @param pssKb    proportional set size (tree sum) where measured, else -1
+     * @param median   median of the runs
+     * @param min      lowest of the runs
+     * @param max      highest of the runs
+     * @param load     the 1-minute load average read before each run: "lowest–highest" ("?" if not recorded)
      */
     record Row(String server, String figure, String label, double value, String unit, String better,
-               double cpuSeconds, long rssKb, long pssKb, int runs, String note) {
-        String tsv() {
-            return String.join("\t", server, figure, label, String.format(Locale.ROOT, "%.4f", value), unit, better,
-                    String.format(Locale.ROOT, "%.3f", cpuSeconds), Long.toString(rssKb), Long.toString(pssKb),
-                    Integer.toString(runs), note.replace('\t', ' ').replace('\n', ' '));
+               double cpuSeconds, long rssKb, long pssKb, int runs, String note,
+               double median, double min, double max, String load) {
+        /** A figure measured once. */
+        static Row single(String server, String figure, String label, double value, String unit, String better,
+                          double cpuSeconds, long rssKb, long pssKb, String note, double load1) {
+            return new Row(server, figure, label, value, unit, better, cpuSeconds, rssKb, pssKb, 1, note, value, value, value,
+                    String.format(Locale.ROOT, "%.2f", load1));
         }
 
+        String tsv() {
+            return String.join("\t", server, figure, label, num(value), unit, better,
+                    String.format(Locale.ROOT, "%.3f", cpuSeconds), Long.toString(rssKb), Long.toString(pssKb),
+                    Integer.toString(runs), note.replace('\t', ' ').replace('\n', ' '), num(median), num(min), num(max), load);
+        }
+
+        private static String num(double v) {
+            return String.format(Locale.ROOT, "%.4f", v);
+        }
+
+        /** Reads a line of results.tsv; one written before the spread columns existed gets its value as the spread. */
         static Row parse(String line) {
             String[] f = line.split("\t", -1);
-            return new Row(f[0], f[1], f[2], Double.parseDouble(f[3]), f[4], f[5], Double.parseDouble(f[6]),
-                    Long.parseLong(f[7]), Long.parseLong(f[8]), Integer.parseInt(f[9]), f.length > 10 ? f[10] : "");
+            double value = Double.parseDouble(f[3]);
+            boolean spread = f.length >= 15;
+            return new Row(f[0], f[1], f[2], value, f[4], f[5], Double.parseDouble(f[6]),
+                    Long.parseLong(f[7]), Long.parseLong(f[8]), Integer.parseInt(f[9]), f.length > 10 ? f[10] : "",
+                    spread ? Double.parseDouble(f[11]) : value, spread ? Double.parseDouble(f[12]) : value,
+                    spread ? Double.parseDouble(f[13]) : value, spread ? f[14] : "?");
         }
 
         boolean higherIsBetter() {
             return better.equals("higher");
         }
+
+        /** The same figure under another server name and figure (the STOR ceiling is the faster of two methods). */
+        Row as(String server, String figure, String note) {
+            return new Row(server, figure, label, value, unit, better, cpuSeconds, rssKb, pssKb, runs, note, median, min, max, load);
+        }
     }
 
-    static final String HEADER = "server\tfigure\tlabel\tvalue\tunit\tbetter\tcpu_s\trss_kb\tpss_kb\truns\tnote";
+    /** One measured run: which figure on which server, in which round and position of the rotation. */
+    record Run(String server, String figure, int round, int position, double value, String unit, double cpuSeconds,
+               long peakKb, double load1, Instant started) {
+        String tsv() {
+            return String.join("\t", server, figure, Integer.toString(round), Integer.toString(position),
+                    String.format(Locale.ROOT, "%.4f", value), unit, String.format(Locale.ROOT, "%.3f", cpuSeconds),
+                    Long.toString(peakKb), String.format(Locale.ROOT, "%.2f", load1), started.toString());
+        }
+    }
+
+    static final String HEADER = "server\tfigure\tlabel\tvalue\tunit\tbetter\tcpu_s\trss_kb\tpss_kb\truns\tnote\tmedian\tmin\tmax\tload1";
+    static final String RUNS_HEADER = "server\tfigure\tround\tposition\tvalue\tunit\tcpu_s\tpeak_kb\tload1_before\tstarted";
 
     private final Path rows;
+    private final Path runs;
     private final Path meta;
 
     Results(Path dir) {
         this.rows = dir.resolve("results.tsv");
+        this.runs = dir.resolve("runs.tsv");
         this.meta = dir.resolve("meta.tsv");
     }
 
     void reset() throws IOException {
         Files.createDirectories(rows.getParent());
         Files.writeString(rows, HEADER + "\n");
+        Files.writeString(runs, RUNS_HEADER + "\n");
         Files.writeString(meta, "");
     }
 
     synchronized void add(Row row) throws IOException {
         Files.writeString(rows, row.tsv() + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-        System.out.printf(Locale.ROOT, "  %-8s %-16s %12.2f %-10s cpu %7.2f s  mem %8.1f MiB%s%n", row.server(), row.figure(),
-                row.value(), row.unit(), row.cpuSeconds(), row.rssKb() / 1024.0, row.note().isEmpty() ? "" : "  (" + row.note() + ")");
+        boolean spread = row.runs() > 1;
+        System.out.printf(Locale.ROOT, "  %-9s %-16s %12.2f %-10s%s cpu %7.2f s  mem %8.1f MiB  load %s%s%n", row.server(),
+                row.figure(), row.value(), row.unit(),
+                spread ? String.format(Locale.ROOT, " (median %.2f, %.2f-%.2f)", row.median(), row.min(), row.max()) : "",
+                row.cpuSeconds(), row.rssKb() / 1024.0, row.load(), row.note().isEmpty() ? "" : "  (" + row.note() + ")");
+    }
+
+    synchronized void run(Run run) throws IOException {
+        Files.writeString(runs, run.tsv() + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     }
 
     synchronized void fact(String key, String value) throws IOException {

@@ -13,6 +13,15 @@ import java.util.Map;
 final class Servers {
     static final String USER = "bench";
 
+    /**
+     * Every server's idle timeout: an hour, longer than the largest concurrency step takes to
+     * open. The defaults (vsftpd, pyftpdlib, Apache FtpServer and jftpd 5 minutes, Pure-FTPd 15)
+     * closed the first sessions before the step sent its NOOPs in a run where vsftpd's 10,000
+     * logins took 18 minutes (yescrypt, on a loaded machine): 2,893 held, not a measure of what it
+     * can hold.
+     */
+    static final int IDLE_TIMEOUT_SECONDS = 3600;
+
     private Servers() {
     }
 
@@ -113,6 +122,46 @@ final class Servers {
         throw new IOException(spec.name() + " did not answer on " + address + " within 60 s: " + last + "; see " + spec.log());
     }
 
+    /**
+     * The ceiling peer (bench/src/main/python/ceiling_peer.py): not an FTP server but a process of
+     * its own that sends a file with sendfile(2) and takes uploads with splice(2) or read/write, so
+     * that the ceilings cross a process boundary as every FTP figure does. It listens on a port the
+     * kernel picks and says which on its standard output.
+     */
+    static Spec ceiling(Bench.Options o) {
+        List<String> cmd = List.of(o.ceilingPython().toString(), o.ceilingPeer().toString(), "--root", o.root().toString());
+        return new Spec("ceiling", "kernel ceiling", "none", "", "", "up-ceiling", null, cmd,
+                Map.of("PYTHONDONTWRITEBYTECODE", "1"), o.work().resolve("ceiling.log"));
+    }
+
+    /** Starts the ceiling peer and reads its "listening PORT" line. */
+    static Running startCeiling(Spec spec) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(spec.command());
+        pb.environment().putAll(spec.env());
+        pb.redirectError(ProcessBuilder.Redirect.appendTo(spec.log().toFile()));
+        Process p = pb.start();
+        CpuMeter cpu = CpuMeter.attach(spec.name(), p.pid());
+        java.util.concurrent.CompletableFuture<String> line = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).readLine();
+            } catch (IOException e) {
+                return null;
+            }
+        });
+        String first;
+        try {
+            first = line.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            first = null;
+        }
+        if (first == null || !first.startsWith("listening ")) {
+            p.destroyForcibly();
+            cpu.close();
+            throw new IOException("the ceiling peer did not start (" + first + "); see " + spec.log());
+        }
+        return new Running(spec, p, new InetSocketAddress("127.0.0.1", Integer.parseInt(first.substring(10).trim())), cpu);
+    }
+
     /** vsftpd, standalone (listen=YES) in the foreground, with a config of our own. */
     static Spec vsftpd(Bench.Options o, int port) throws IOException {
         Path conf = o.work().resolve("vsftpd.conf");
@@ -139,6 +188,7 @@ final class Servers {
                 "userlist_enable=NO",
                 "tcp_wrappers=NO",
                 "max_clients=0",
+                "idle_session_timeout=" + IDLE_TIMEOUT_SECONDS,
                 "max_per_ip=0",
                 "xferlog_enable=NO",
                 "dirmessage_enable=NO",
@@ -160,7 +210,8 @@ final class Servers {
         startJfr(cmd);
         cmd.addAll(List.of("-jar", o.jftpdJar().toString(), "--bind", "127.0.0.1", "--port", Integer.toString(port),
                 "--root", o.root().toString(), "--user", USER + ":" + o.password(),
-                "--max-sessions", "20000", "--max-sessions-per-ip", "20000"));
+                "--max-sessions", "20000", "--max-sessions-per-ip", "20000",
+                "--idle-timeout", Integer.toString(IDLE_TIMEOUT_SECONDS)));
         return new Spec("jftpd", "jftpd", "PBKDF2-HMAC-SHA256, 600,000 iterations (the default), with its cache of verified logins",
                 USER, o.password(), "up-jftpd", null, cmd, Map.of(), o.work().resolve("jftpd.log"));
     }
@@ -183,6 +234,7 @@ final class Servers {
         cmd.addAll(List.of("-jar", o.jftpdJar().toString(), "--bind", "127.0.0.1", "--port", Integer.toString(port),
                 "--root", o.work().resolve("jftpd-s3-root").toString(), "--user", USER + ":" + o.password(),
                 "--max-sessions", "20000", "--max-sessions-per-ip", "20000",
+                "--idle-timeout", Integer.toString(IDLE_TIMEOUT_SECONDS),
                 "--storage", "s3://" + S3_BUCKET + "/root", "--s3-endpoint", "http://127.0.0.1:" + s3Port));
         return new Spec("jftpd-s3", "jftpd, S3 storage (S3Proxy " + S3ProxyLauncher.version() + ", filesystem store, loopback)",
                 "PBKDF2-HMAC-SHA256, 600,000 iterations (the default), with its cache of verified logins",
@@ -226,10 +278,23 @@ final class Servers {
         throw new IOException("S3Proxy did not listen on 127.0.0.1:" + port + " within 10 minutes; see " + o.work().resolve("s3proxy.log"));
     }
 
+    /** SIGTERM, then SIGKILL if it has not gone after 15 s. */
+    static void stop(Process helper) {
+        helper.destroy();
+        try {
+            if (!helper.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+                helper.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            helper.destroyForcibly();
+        }
+    }
+
     static Spec apache(Bench.Options o, int port) {
         List<String> cmd = List.of(o.java().toString(), "-cp", o.benchJar().toString(), ApacheFtpLauncher.class.getName(),
                 "--port", Integer.toString(port), "--root", o.root().toString(), "--user", USER, "--password", o.password(),
-                "--max-logins", "20000");
+                "--max-logins", "20000", "--idle-timeout", Integer.toString(IDLE_TIMEOUT_SECONDS));
         return new Spec("apache", "Apache FtpServer " + ApacheFtpLauncher.version(), "plain text (ClearTextPasswordEncryptor)",
                 USER, o.password(), "up-apache", null, cmd, Map.of(), o.work().resolve("apache.log"));
     }
@@ -256,6 +321,7 @@ final class Servers {
                 // it allows at most half as many clients as passive ports: 30,000 ports for 12,000 clients
                 "--maxclientsnumber", Integer.toString(PURE_FTPD_MAX_CLIENTS),
                 "--maxclientsperip", Integer.toString(PURE_FTPD_MAX_CLIENTS),
+                "--maxidletime", Integer.toString(IDLE_TIMEOUT_SECONDS / 60), // minutes
                 "--passiveportrange", "30000:59999",
                 "--umask", "133:022",
                 // a listing stops at 10,000 entries by default: the LIST figure asks for 100,000
@@ -271,7 +337,7 @@ final class Servers {
         Bench.Pyftpdlib p = o.pyftpdlib();
         List<String> cmd = List.of(p.python().toString(), p.launcher().toString(),
                 "--port", Integer.toString(port), "--root", o.root().toString(), "--user", USER, "--password", o.password(),
-                "--passive-ports", "61000-64999", "--max-cons", "20000");
+                "--passive-ports", "61000-64999", "--max-cons", "20000", "--idle-timeout", Integer.toString(IDLE_TIMEOUT_SECONDS));
         return new Spec("pyftpdlib", "pyftpdlib " + p.version(), "plain text (DummyAuthorizer)",
                 USER, o.password(), "up-pyftpdlib", null, cmd,
                 Map.of("PYTHONPATH", p.sitePackages().toString(), "PYTHONDONTWRITEBYTECODE", "1"), o.work().resolve("pyftpdlib.log"));

@@ -1,7 +1,7 @@
 package dev.jftp.client;
 
-import dev.jftp.client.ftp.Transfer;
-import dev.jftp.client.ftp.TransferListener;
+import dev.jftp.client.remote.Transfer;
+import dev.jftp.client.remote.TransferListener;
 import java.io.Closeable;
 import java.io.IOException;
 

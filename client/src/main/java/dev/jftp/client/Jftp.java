@@ -1,9 +1,9 @@
 package dev.jftp.client;
 
-import dev.jftp.client.ftp.FtpException;
 import dev.jftp.client.glob.Glob;
 import dev.jftp.client.login.Destination;
 import dev.jftp.client.login.PasswordLookup;
+import dev.jftp.client.remote.RemoteRefusalException;
 import dev.jftp.client.session.ClientSession;
 import dev.jftp.client.session.ClientSettings;
 import dev.jftp.client.session.LineParser;
@@ -20,6 +20,8 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.jline.reader.LineReader;
 import org.jline.terminal.Terminal;
@@ -29,15 +31,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine;
 
-/** The jftp command line: {@code jftp [-P PORT] [-b BATCHFILE] [-r] [-v] [--active] [user@]HOST[:DIR] | ftp://user@host:port/path}. */
+/**
+ * The jftp command line: {@code jftp [-P PORT] [-b BATCHFILE] [-r] [-v] [--active] [--tls] [--sftp] [-i KEY]
+ * [user@]HOST[:DIR] | ftp://user@host:port/path | ftps://... | sftp://...}.
+ */
 @Command(name = "jftp", mixinStandardHelpOptions = true, version = "jftp " + ClientSession.VERSION, sortOptions = false,
-        description = {"An FTP client that works like OpenSSH sftp.",
+        description = {"An FTP, FTPS and SFTP client that works like OpenSSH sftp.",
                 "The password comes from " + PasswordLookup.ENVIRONMENT_VARIABLE + ", ~/.netrc, or a prompt (3 tries).",
                 "A destination naming a file downloads it and exits."})
 public final class Jftp implements Callable<Integer> {
     static final int DEFAULT_PORT = 21;
 
-    @Option(names = "-P", paramLabel = "PORT", description = "Port to connect to (default 21).")
+    @Option(names = "-P", paramLabel = "PORT", description = "Port to connect to (default 21; 22 with SFTP).")
     Integer port;
 
     @Option(names = "-b", paramLabel = "BATCHFILE", description = "Run the commands in BATCHFILE (- for standard input); stop at the first failure; never ask for a password.")
@@ -59,7 +64,14 @@ public final class Jftp implements Callable<Integer> {
     @Option(names = "--insecure", description = "With --tls or ftps://: take any server certificate without checking it.")
     boolean insecure;
 
-    @Parameters(arity = "0..1", paramLabel = "DESTINATION", description = "[user@]host[:dir], ftp://[user@]host[:port]/path or ftps://... (implicit TLS, port 990)")
+    @Option(names = "--sftp", description = "SFTP over SSH instead of FTP (as sftp:// does); host keys are checked against ~/.ssh/known_hosts.")
+    boolean sftp;
+
+    @Option(names = "-i", paramLabel = "IDENTITY_FILE", description = "With SFTP: log in with this private key (repeatable; default ~/.ssh/id_*).")
+    List<String> identityFiles = new ArrayList<>();
+
+    @Parameters(arity = "0..1", paramLabel = "DESTINATION",
+            description = "[user@]host[:dir], ftp://[user@]host[:port]/path, ftps://... (implicit TLS, port 990) or sftp://... (SFTP, port 22)")
     String destination;
 
     private final Environment environment;
@@ -115,7 +127,15 @@ public final class Jftp implements Callable<Integer> {
         settings.tls = target != null && target.implicitTls() ? ClientSettings.TlsMode.IMPLICIT
                 : tls ? ClientSettings.TlsMode.EXPLICIT : ClientSettings.TlsMode.OFF;
         settings.insecure = insecure;
-        // Only a person at a terminal can accept an unknown certificate; a script is refused (ssh's BatchMode).
+        settings.sftp = sftp || (target != null && target.sftp());
+        if (settings.sftp && (tls || settings.tls != ClientSettings.TlsMode.OFF)) {
+            err.println("jftp: --tls and ftps:// are FTP's; SFTP is encrypted by SSH");
+            return 1;
+        }
+        String agent = environment.variables().get("SSH_AUTH_SOCK");
+        settings.agentSocket = agent == null || agent.isBlank() ? null : Path.of(agent);
+        settings.identityFiles = identityFiles.stream().map(f -> environment.workingDir().resolve(expandHome(f, environment.home()))).toList();
+        // Only a person at a terminal can accept an unknown certificate or host key; a script is refused (ssh's BatchMode).
         settings.askAboutCertificates = batch == null && environment.terminal();
         settings.knownHosts = environment.home().resolve(".jftp").resolve("known_hosts");
 
@@ -136,7 +156,7 @@ public final class Jftp implements Callable<Integer> {
         try (ClientSession session = new ClientSession(io, settings, passwords, environment.workingDir())) {
             if (target != null) {
                 int connectPort = port != null ? port : target.port() > 0 ? target.port()
-                        : target.implicitTls() ? Destination.IMPLICIT_TLS_PORT : DEFAULT_PORT;
+                        : settings.sftp ? Destination.SSH_PORT : target.implicitTls() ? Destination.IMPLICIT_TLS_PORT : DEFAULT_PORT;
                 try {
                     session.connect(target.host(), connectPort, target.user(), target.password());
                 } catch (ClientException e) {
@@ -173,6 +193,11 @@ public final class Jftp implements Callable<Integer> {
         }
     }
 
+    /** "~/key" as a shell would pass it. */
+    private static String expandHome(String path, Path home) {
+        return path.equals("~") ? home.toString() : path.startsWith("~/") ? home.resolve(path.substring(2)).toString() : path;
+    }
+
     /**
      * host:path or a URL with a path: a directory becomes the working directory; a file is
      * downloaded into the local directory and the program ends (as {@code sftp host:file}).
@@ -183,9 +208,9 @@ public final class Jftp implements Callable<Integer> {
         boolean directory = path.endsWith("/");
         if (!directory && !Glob.hasMagic(path)) {
             try {
-                RemoteEntry entry = session.ftp().stat(path);
+                RemoteEntry entry = session.remote().stat(path);
                 directory = entry.isDirectory();
-            } catch (FtpException e) {
+            } catch (RemoteRefusalException e) {
                 directory = false; // get reports what is wrong with it
             } catch (IOException | ClientException e) {
                 session.io().err().println("Cannot look at \"" + path + "\": " + e.getMessage());

@@ -1,6 +1,6 @@
 package dev.jftp.client;
 
-import dev.jftp.client.ftp.FtpException;
+import dev.jftp.client.remote.RemoteRefusalException;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -29,14 +29,14 @@ public final class Problems {
     }
 
     /** True when the server's refusal says that the file is not there. */
-    public static boolean isNotFound(FtpException e) {
-        return e.isFileUnavailable() && e.reply().message().toLowerCase(java.util.Locale.ROOT).contains("no such file");
+    public static boolean isNotFound(RemoteRefusalException e) {
+        return e.isNotFound();
     }
 
     /** "No such file or directory", "Permission denied", ... for a local I/O failure. */
     public static String describe(IOException e) {
-        if (e instanceof FtpException f) {
-            return f.reply().message() + " (" + f.code() + ")";
+        if (e instanceof RemoteRefusalException refusal) {
+            return refusal.reason();
         }
         if (e instanceof NoSuchFileException) {
             return "No such file or directory";

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.jftp.client.support.JftpdTest;
 import dev.jftp.client.support.LegacyFtpServer;
+import dev.jftp.client.support.SftpTestServer;
 import dev.jftp.client.support.TestServer;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -31,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The real program (the shaded jar) on a real pseudo-terminal, driven through tmux as a person
  * would type: the password prompt does not echo, Tab completes commands and remote and local
  * paths, a download shows sftp's progress meter, errors show before the program ends, and Ctrl-C
- * stops a whole command (or, while connecting, the program).
+ * stops a whole command (or, while connecting, the program); over SFTP, the host key questions
+ * and warnings as ssh shows them.
  */
 class InteractiveIT {
     private static final Duration STARTUP = Duration.ofSeconds(60);
@@ -162,6 +164,93 @@ class InteractiveIT {
         String end = waitFor("the program to end", STEP, s -> s.contains("JFTP-EXIT="));
         assertThat(end).contains("Permission denied, please try again.").contains("alice@127.0.0.1: Permission denied (3 failed logins).")
                 .contains("JFTP-EXIT=1");
+    }
+
+    /**
+     * An SFTP login costs the JVM about 2.5 s of CPU (MINA, Bouncy Castle, the key exchange); on
+     * a machine shared with benchmarks that was 50 s of wall time.
+     */
+    private static final Duration SFTP_STARTUP = Duration.ofSeconds(240);
+
+    /** The SFTP server for the host key tests, started by the test that needs it. */
+    private SftpTestServer sftpServer;
+
+    @AfterEach
+    void stopSftp() throws Exception {
+        if (sftpServer != null) {
+            sftpServer.close();
+        }
+    }
+
+    /**
+     * The SFTP host key prompt as ssh shows it, on a real terminal: an unknown key is shown with
+     * its fingerprint and asked about once; yes stores it (then the password prompt, a transfer);
+     * the next session asks nothing.
+     */
+    @Test
+    @Timeout(900)
+    void sftpAsksOnceAboutAnUnknownHostKeyStoresItAndThenAsksNoMore() throws Exception {
+        sftpServer = SftpTestServer.start(Files.createDirectories(base.resolve("sshd")));
+        Path local = Files.createDirectories(base.resolve("local"));
+        Path home = Files.createDirectories(base.resolve("home"));
+        Files.writeString(local.resolve("hello.txt"), "hello over sftp");
+        String destination = "sftp://" + SftpTestServer.USER + "@127.0.0.1:" + sftpServer.port();
+        startJftp(local, home, destination);
+        String question = waitFor("the host key question", SFTP_STARTUP, s -> s.contains("(yes/no/[fingerprint])?"));
+        assertThat(question).contains("The authenticity of host '[127.0.0.1]:" + sftpServer.port() + " ([127.0.0.1]:" + sftpServer.port()
+                + ")' can't be established.").containsPattern("ED25519 key fingerprint is SHA256:[A-Za-z0-9+/]{43}\\.")
+                .contains("This key is not known by any other names.");
+        type("yes");
+        keys("Enter");
+        waitFor("the password prompt", SFTP_STARTUP, s -> s.contains(SftpTestServer.USER + "@127.0.0.1's password:"));
+        assertThat(screen()).contains("Warning: Permanently added '[127.0.0.1]:" + sftpServer.port() + "' (ED25519) to the list of known hosts.");
+        type(sftpServer.password());
+        keys("Enter");
+        waitFor("the prompt after login", SFTP_STARTUP, s -> s.contains("jftp>"));
+        type("put hello.txt");
+        keys("Enter");
+        waitFor("the upload", SFTP_STARTUP, s -> s.contains("100%"));
+        type("bye");
+        keys("Enter");
+        assertThat(waitFor("the program to end", SFTP_STARTUP, s -> s.contains("JFTP-EXIT="))).contains("JFTP-EXIT=0")
+                .doesNotContain(sftpServer.password());
+        assertThat(sftpServer.file("hello.txt")).hasContent("hello over sftp");
+        assertThat(home.resolve(".ssh/known_hosts")).content().isEqualTo(sftpServer.knownHostsLine() + "\n");
+
+        tmux("kill-session", "-t", "jftp");
+        startJftp(local, home, "-i " + sftpServer.clientKey + " " + destination);
+        waitFor("the prompt after login", SFTP_STARTUP, s -> s.contains("jftp>"));
+        assertThat(screen()).as("known now: no question, and a key needs no password").doesNotContain("(yes/no").doesNotContain("password:");
+        type("bye");
+        keys("Enter");
+        assertThat(waitFor("the program to end", SFTP_STARTUP, s -> s.contains("JFTP-EXIT="))).contains("JFTP-EXIT=0");
+    }
+
+    /** A changed host key on a terminal: ssh's warning, no question, nothing sent, exit 1; -b never asks about an unknown one. */
+    @Test
+    @Timeout(900)
+    void sftpRefusesAChangedHostKeyLoudlyAndBatchModeAnUnknownOneWithoutAsking() throws Exception {
+        sftpServer = SftpTestServer.start(Files.createDirectories(base.resolve("sshd")));
+        Path home = Files.createDirectories(base.resolve("home"));
+        Path other = base.resolve("other_key");
+        SftpTestServer.keygen(other, "ed25519", "");
+        Files.createDirectories(home.resolve(".ssh"));
+        Files.writeString(home.resolve(".ssh/known_hosts"),
+                "[127.0.0.1]:" + sftpServer.port() + " " + Files.readString(Path.of(other + ".pub")).strip() + "\n");
+        String destination = "sftp://" + SftpTestServer.USER + "@127.0.0.1:" + sftpServer.port();
+        startJftp(home, home, "-i " + sftpServer.clientKey + " " + destination);
+        String end = waitFor("the program to end", SFTP_STARTUP, s -> s.contains("JFTP-EXIT="));
+        assertThat(end).contains("WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!").contains("Host key verification failed.")
+                .contains("JFTP-EXIT=1").doesNotContain("(yes/no").doesNotContain("jftp>");
+
+        tmux("kill-session", "-t", "jftp");
+        Files.delete(home.resolve(".ssh/known_hosts"));
+        Path batch = Files.writeString(base.resolve("batch.txt"), "mkdir never\n");
+        startJftp(home, home, "-b " + batch + " -i " + sftpServer.clientKey + " " + destination);
+        String refused = waitFor("the batch to end", SFTP_STARTUP, s -> s.contains("JFTP-EXIT="));
+        assertThat(refused).contains("No ED25519 host key is known for [127.0.0.1]:" + sftpServer.port())
+                .contains("Host key verification failed.").contains("JFTP-EXIT=1").doesNotContain("(yes/no");
+        assertThat(sftpServer.file("never")).doesNotExist();
     }
 
     private static int count(String text, String part) {

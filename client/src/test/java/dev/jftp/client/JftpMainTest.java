@@ -226,7 +226,7 @@ class JftpMainTest {
         assertThat(client.err()).isEqualTo("Connection to 127.0.0.1 port " + closedPort + " refused\n");
         client.clear();
         assertThat(client.jftp("", "http://example.org/")).isEqualTo(1);
-        assertThat(client.err()).isEqualTo("jftp: Only ftp:// and ftps:// URLs are understood, not \"http://example.org/\"\n");
+        assertThat(client.err()).isEqualTo("jftp: Only ftp://, ftps:// and sftp:// URLs are understood, not \"http://example.org/\"\n");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.jftp.client.ftp;
 
+import dev.jftp.client.remote.ConnectionLostException;
 import dev.jftp.protocol.ReplyCode;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;

@@ -1,5 +1,12 @@
 package dev.jftp.client.ftp;
 
+import dev.jftp.client.remote.ConnectionLostException;
+import dev.jftp.client.remote.DataBody;
+import dev.jftp.client.remote.RemoteFiles;
+import dev.jftp.client.remote.StallWatchdog;
+import dev.jftp.client.remote.Transfer;
+import dev.jftp.client.remote.TransferFailedException;
+import dev.jftp.client.remote.TransferListener;
 import dev.jftp.protocol.FtpTime;
 import dev.jftp.protocol.ReplyCode;
 import dev.jftp.protocol.listing.ListingParser;
@@ -24,7 +31,7 @@ import java.util.function.Consumer;
  * FTP exchange or a short sequence of them. Refusals come back as {@link FtpException}, a broken
  * or closed control connection as {@link ConnectionLostException}.
  */
-public final class FtpClient implements Closeable {
+public final class FtpClient implements RemoteFiles, Closeable {
     /** Upper bound on a listing kept in memory. */
     private static final int MAX_LISTING_BYTES = 256 * 1024 * 1024;
     private static final int MAX_SERVICE_DELAYS = 5;
@@ -62,12 +69,6 @@ public final class FtpClient implements Closeable {
         public Settings withTls(TlsOptions options) {
             return new Settings(connectTimeout, replyTimeout, dataTimeout, passive, dialogue, options, connecting);
         }
-    }
-
-    /** What runs while the data connection is open; returns the bytes it moved. */
-    @FunctionalInterface
-    public interface DataBody {
-        long run(ByteChannel channel, Transfer transfer) throws IOException;
     }
 
     private final ControlConnection control;
@@ -133,6 +134,12 @@ public final class FtpClient implements Closeable {
         return features;
     }
 
+    @Override
+    public String protocol() {
+        return settings.tls() != null ? "FTPS" : "FTP";
+    }
+
+    @Override
     public String host() {
         return control.peerName();
     }
@@ -141,10 +148,12 @@ public final class FtpClient implements Closeable {
         return user;
     }
 
+    @Override
     public boolean isConnected() {
         return control.isOpen();
     }
 
+    @Override
     public boolean isBinary() {
         return binary;
     }
@@ -157,7 +166,7 @@ public final class FtpClient implements Closeable {
         data.setPassive(on);
     }
 
-    /** The transfer now running, for Ctrl-C; null when none. */
+    @Override
     public Transfer currentTransfer() {
         return current;
     }
@@ -216,6 +225,11 @@ public final class FtpClient implements Closeable {
         return pwd();
     }
 
+    @Override
+    public List<String> about() throws IOException {
+        return List.of("Server: " + greeting.message() + " (" + system() + ")", "Server features: " + features);
+    }
+
     public String system() throws IOException {
         Reply reply = command("SYST");
         return reply.isCompletion() ? reply.message() : "unknown";
@@ -230,9 +244,20 @@ public final class FtpClient implements Closeable {
         ok("NOOP");
     }
 
+    /** NOOP; a refusal is an answer too (the connection works). */
+    @Override
+    public void keepAlive() throws IOException {
+        try {
+            noop();
+        } catch (FtpException e) {
+            // it answered
+        }
+    }
+
     // ---- navigation ----
 
     /** PWD; the 257 reply carries the path in quotes, inner quotes doubled (RFC 959 Appendix II). */
+    @Override
     public String pwd() throws IOException {
         Reply reply = ok("PWD");
         cwd = quotedPath(reply.message());
@@ -261,7 +286,7 @@ public final class FtpClient implements Closeable {
         return path.toString();
     }
 
-    /** The working directory as last learned, without asking the server; null when not known. */
+    @Override
     public String knownCwd() {
         return cwd;
     }
@@ -271,6 +296,7 @@ public final class FtpClient implements Closeable {
         return cwd != null ? cwd : pwd();
     }
 
+    @Override
     public String cwd(String path) throws IOException {
         ok("CWD " + path);
         return pwd();
@@ -278,19 +304,23 @@ public final class FtpClient implements Closeable {
 
     // ---- files ----
 
+    @Override
     public void mkdir(String path) throws IOException {
         ok("MKD " + path);
     }
 
+    @Override
     public void rmdir(String path) throws IOException {
         ok("RMD " + path);
     }
 
+    @Override
     public void delete(String path) throws IOException {
         ok("DELE " + path);
     }
 
     /** RNFR then RNTO (RFC 959 section 4.1.3). */
+    @Override
     public void rename(String from, String to) throws IOException {
         Reply reply = command("RNFR " + from);
         if (!reply.is(ReplyCode.PENDING_FURTHER_INFO)) {
@@ -300,6 +330,7 @@ public final class FtpClient implements Closeable {
     }
 
     /** SIZE (RFC 3659 section 4). */
+    @Override
     public long size(String path) throws IOException {
         Reply reply = command("SIZE " + path);
         if (!reply.is(ReplyCode.FILE_STATUS)) {
@@ -313,6 +344,7 @@ public final class FtpClient implements Closeable {
     }
 
     /** MDTM (RFC 3659 section 3). */
+    @Override
     public Instant modificationTime(String path) throws IOException {
         Reply reply = command("MDTM " + path);
         if (!reply.is(ReplyCode.FILE_STATUS)) {
@@ -325,14 +357,50 @@ public final class FtpClient implements Closeable {
         return time;
     }
 
+    @Override
+    public boolean canSetModificationTime() {
+        return features.has("MFMT");
+    }
+
     /** MFMT (draft-somers-ftp-mfxx): sets a file's modification time. */
+    @Override
     public void setModificationTime(String path, Instant time) throws IOException {
         ok("MFMT " + FtpTime.format(time) + " " + path);
     }
 
     /** SITE CHMOD, as most Unix servers offer it. */
+    @Override
     public void chmod(int mode, String path) throws IOException {
         ok("SITE CHMOD " + Integer.toOctalString(mode) + " " + path);
+    }
+
+    /** FTP has no such command: the server decides when its files reach the disk. */
+    @Override
+    public boolean flushToDisk(String path) {
+        return false;
+    }
+
+    /** SITE SYMLINK or SITE LINK, which some servers offer (FTP itself has no link command). */
+    @Override
+    public void link(String target, String link, boolean symbolic) throws IOException {
+        ok("SITE " + (symbolic ? "SYMLINK " : "LINK ") + target + " " + link);
+    }
+
+    /** AVBL (draft-peterson-streamlined-ftp-command-extensions) where the server announces it. */
+    @Override
+    public long availableSpace(String path) throws IOException {
+        if (!features.has("AVBL")) {
+            throw new FtpException(new Reply(ReplyCode.NOT_IMPLEMENTED.code(), List.of("502 AVBL is not among the server's features")));
+        }
+        Reply reply = command("AVBL" + (path.isEmpty() ? "" : " " + path));
+        if (!reply.is(ReplyCode.FILE_STATUS)) {
+            throw new FtpException(reply);
+        }
+        try {
+            return Long.parseLong(reply.message().strip());
+        } catch (NumberFormatException e) {
+            throw new IOException("the server answered \"" + reply.message() + "\"");
+        }
     }
 
     /** Any command, reply returned as it is (for SITE, HASH, AVBL...). */
@@ -346,6 +414,7 @@ public final class FtpClient implements Closeable {
      *
      * @throws FtpException with the server's refusal when the path is not there or not allowed
      */
+    @Override
     public RemoteEntry stat(String path) throws IOException {
         if (features.has("MLST")) {
             Reply reply = command("MLST " + path);
@@ -390,6 +459,7 @@ public final class FtpClient implements Closeable {
     // ---- listings ----
 
     /** The entries of a directory ("" for the working directory): MLSD, else LIST, else NLST. */
+    @Override
     public List<RemoteEntry> list(String directory) throws IOException {
         String argument = directory.isEmpty() ? "" : " " + directory;
         if (features.has("MLST") && !mlsdRefused) {
@@ -477,6 +547,7 @@ public final class FtpClient implements Closeable {
     // ---- transfers ----
 
     /** RETR from {@code offset} (REST first when it is not 0, RFC 3659 section 5). */
+    @Override
     public long retrieve(String path, long offset, Transfer transfer, DataBody body) throws IOException {
         return runTransfer("RETR " + path, offset, transfer, body);
     }
@@ -485,6 +556,7 @@ public final class FtpClient implements Closeable {
      * STOR, or a resumed upload from {@code offset}: REST + STOR where the server announces
      * "REST STREAM", APPE otherwise (the caller has checked that the remote file has {@code offset} bytes).
      */
+    @Override
     public long store(String path, long offset, Transfer transfer, DataBody body) throws IOException {
         if (offset == 0) {
             return runTransfer("STOR " + path, 0, transfer, body);
@@ -513,8 +585,8 @@ public final class FtpClient implements Closeable {
                 channel = protect(link.open(settings.dataTimeout()));
             } catch (IOException e) {
                 link.close();
-                Reply after = control.readReply();
-                throw new TransferFailedException("no data connection: " + e.getMessage(), e, after, false, 0);
+                control.readReply(); // the refusal (425) that follows: read so that the next command gets its own reply
+                throw new TransferFailedException("no data connection: " + e.getMessage(), e, false, false, 0);
             }
         } catch (IOException | RuntimeException e) {
             link.close();
@@ -523,7 +595,7 @@ public final class FtpClient implements Closeable {
         long moved = 0;
         IOException failure = null;
         current = transfer;
-        transfer.attach(channel, this);
+        transfer.attach(channel, this::sendAbort);
         ScheduledFuture<?> watchdog = StallWatchdog.watch(transfer, settings.dataTimeout());
         try {
             moved = body.run(channel, transfer);
@@ -565,7 +637,7 @@ public final class FtpClient implements Closeable {
                     : failure instanceof FtpException ? failure.getMessage()
                     : "data connection failed: " + describe(failure);
             throw new TransferFailedException(why + " after " + transfer.bytes() + " bytes; server said: " + last,
-                    failure, last, transfer.isCancelled(), transfer.bytes());
+                    failure, transfer.keepsPartial() && last.isCompletion(), transfer.isCancelled(), transfer.bytes());
         }
         if (!last.isCompletion()) {
             throw new FtpException(last);
@@ -614,7 +686,7 @@ public final class FtpClient implements Closeable {
     }
 
     /** ABOR while a transfer runs (sent from another thread; writes are serialized). */
-    void sendAbort() throws IOException {
+    private void sendAbort() throws IOException {
         control.send("ABOR");
     }
 
@@ -639,6 +711,7 @@ public final class FtpClient implements Closeable {
     }
 
     /** QUIT (RFC 959 section 4.1.1), then close; a server that is already gone is fine. */
+    @Override
     public void quit() {
         try {
             if (control.isOpen()) {

@@ -1,8 +1,8 @@
 package dev.jftp.client.glob;
 
-import dev.jftp.client.ftp.ConnectionLostException;
-import dev.jftp.client.ftp.FtpClient;
-import dev.jftp.client.ftp.FtpException;
+import dev.jftp.client.remote.ConnectionLostException;
+import dev.jftp.client.remote.RemoteFiles;
+import dev.jftp.client.remote.RemoteRefusalException;
 import dev.jftp.protocol.listing.RemoteEntry;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -25,7 +25,7 @@ public final class RemoteGlob {
      * The remote paths the pattern names. A pattern without wildcards names itself (whether it
      * exists is for the command to find out), as an entry of unknown kind. Matches come sorted.
      */
-    public static List<RemoteEntry> expand(FtpClient ftp, String pattern) throws IOException {
+    public static List<RemoteEntry> expand(RemoteFiles remote, String pattern) throws IOException {
         if (!Glob.hasMagic(pattern)) {
             return List.of(RemoteEntry.unknown(Glob.unescape(pattern)));
         }
@@ -43,7 +43,7 @@ public final class RemoteGlob {
                     continue;
                 }
                 Glob glob = Glob.compile(segment);
-                for (RemoteEntry entry : listQuietly(ftp, base.name())) {
+                for (RemoteEntry entry : listQuietly(remote, base.name())) {
                     if (!glob.matches(entry.name())) {
                         continue;
                     }
@@ -63,12 +63,12 @@ public final class RemoteGlob {
     }
 
     /** A directory that cannot be listed has no matches (as in a shell). */
-    private static List<RemoteEntry> listQuietly(FtpClient ftp, String dir) throws IOException {
+    private static List<RemoteEntry> listQuietly(RemoteFiles remote, String dir) throws IOException {
         try {
-            return ftp.list(dir);
+            return remote.list(dir);
         } catch (ConnectionLostException e) {
             throw e;
-        } catch (FtpException e) {
+        } catch (RemoteRefusalException e) {
             return List.of();
         }
     }

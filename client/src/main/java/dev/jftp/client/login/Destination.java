@@ -9,7 +9,10 @@ import java.util.regex.Pattern;
 /**
  * Where to connect, from the command line: sftp's {@code [user@]host[:path]} (an IPv6 address in
  * brackets) or a URL {@code ftp://[user[:password]@]host[:port][/path]} (RFC 1738 section 3.2:
- * the path is relative to the login directory; {@code %2F} at its start makes it absolute).
+ * the path is relative to the login directory; {@code %2F} at its start makes it absolute),
+ * {@code ftps://...} or {@code sftp://...} (draft-ietf-secsh-scp-sftp-ssh-uri-04 section 4.1:
+ * the same form, but the path is absolute, and {@code /~/} at its start makes it relative to
+ * the login directory, as curl reads it).
  *
  * @param user     login name, or null for the default
  * @param password password from the URL, or null
@@ -17,13 +20,20 @@ import java.util.regex.Pattern;
  * @param port     port, or -1 for the default
  * @param path     the directory to start in or the file to fetch, or null
  * @param implicitTls true for an {@code ftps://} URL: implicit FTPS (TLS from the first byte, port 990 by default)
+ * @param sftp     true for an {@code sftp://} URL (port 22 by default)
  */
-public record Destination(String user, char[] password, String host, int port, String path, boolean implicitTls) {
+public record Destination(String user, char[] password, String host, int port, String path, boolean implicitTls, boolean sftp) {
     /** The usual port of implicit FTPS. */
     public static final int IMPLICIT_TLS_PORT = 990;
+    /** The usual port of SSH, hence SFTP. */
+    public static final int SSH_PORT = 22;
 
     public Destination(String user, char[] password, String host, int port, String path) {
-        this(user, password, host, port, path, false);
+        this(user, password, host, port, path, false, false);
+    }
+
+    public Destination(String user, char[] password, String host, int port, String path, boolean implicitTls) {
+        this(user, password, host, port, path, implicitTls, false);
     }
 
     public static Destination parse(String text) throws ClientException {
@@ -34,8 +44,14 @@ public record Destination(String user, char[] password, String host, int port, S
             Destination d = parseUrl(text.substring(7));
             return new Destination(d.user, d.password, d.host, d.port, d.path, true);
         }
+        if (text.regionMatches(true, 0, "sftp://", 0, 7)) {
+            Destination d = parseUrl(text.substring(7));
+            String path = d.path == null || d.path.equals("~") || d.path.equals("~/") ? null
+                    : d.path.startsWith("~/") ? d.path.substring(2) : "/" + d.path;
+            return new Destination(d.user, d.password, d.host, d.port, path, false, true);
+        }
         if (text.contains("://")) {
-            throw new ClientException("Only ftp:// and ftps:// URLs are understood, not \"" + text + "\"");
+            throw new ClientException("Only ftp://, ftps:// and sftp:// URLs are understood, not \"" + text + "\"");
         }
         String user = null;
         String rest = text;
@@ -132,13 +148,13 @@ public record Destination(String user, char[] password, String host, int port, S
     }
 
     /**
-     * The password of an ftp:// or ftps:// URL, the user's secret, as a user name and password
+     * The password of an ftp://, ftps:// or sftp:// URL, the user's secret, as a user name and password
      * part "user:password@" that ends at the last '@' of the authority (as {@link #parse} reads it).
      */
-    private static final Pattern URL_PASSWORD = Pattern.compile("(?i)(ftps?://[^\\s/@:'\"]*):[^\\s/'\"]*@");
+    private static final Pattern URL_PASSWORD = Pattern.compile("(?i)(s?ftps?://[^\\s/@:'\"]*):[^\\s/'\"]*@");
 
     /**
-     * The text with the password taken out of every ftp:// or ftps:// URL in it
+     * The text with the password taken out of every ftp://, ftps:// or sftp:// URL in it
      * ({@code open ftp://alice:secret@host/} becomes {@code open ftp://alice@host/}), for what is
      * kept (history) or shown (a batch command's echo).
      */

@@ -2,9 +2,10 @@ package dev.jftp.client.login;
 
 import dev.jftp.client.ClientException;
 import dev.jftp.client.Problems;
-import dev.jftp.client.ftp.ConnectionLostException;
 import dev.jftp.client.ftp.FtpClient;
 import dev.jftp.client.ftp.LoginFailedException;
+import dev.jftp.client.remote.RemoteFiles;
+import dev.jftp.client.remote.ConnectionLostException;
 import dev.jftp.protocol.ReplyCode;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -25,13 +26,13 @@ public final class LoginFlow {
     }
 
     /**
-     * A logged-in connection.
+     * A logged-in connection, FTP or SFTP.
      *
-     * @param ftp      the session
-     * @param password the password that worked (kept for "open" to reconnect)
+     * @param remote   the session
+     * @param password the password that worked (kept for "open" to reconnect), or null (a key did)
      * @param home     the directory the server put us in
      */
-    public record Connected(FtpClient ftp, char[] password, String home) {
+    public record Connected(RemoteFiles remote, char[] password, String home) {
     }
 
     private LoginFlow() {

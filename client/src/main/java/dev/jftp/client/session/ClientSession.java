@@ -4,17 +4,19 @@ import dev.jftp.client.ClientException;
 import dev.jftp.client.CommandInterruptedException;
 import dev.jftp.client.Interruption;
 import dev.jftp.client.Problems;
-import dev.jftp.client.ftp.ConnectionLostException;
 import dev.jftp.client.ftp.FtpClient;
-import dev.jftp.client.ftp.FtpException;
 import dev.jftp.client.ftp.TlsOptions;
-import dev.jftp.client.ftp.Transfer;
-import dev.jftp.client.ftp.TransferListener;
 import dev.jftp.client.glob.Glob;
 import dev.jftp.client.glob.LocalGlob;
 import dev.jftp.client.glob.RemoteGlob;
 import dev.jftp.client.login.LoginFlow;
 import dev.jftp.client.login.PasswordLookup;
+import dev.jftp.client.remote.ConnectionLostException;
+import dev.jftp.client.remote.RemoteFiles;
+import dev.jftp.client.remote.RemoteRefusalException;
+import dev.jftp.client.remote.Transfer;
+import dev.jftp.client.remote.TransferListener;
+import dev.jftp.client.sftp.SftpLogin;
 import dev.jftp.client.tls.CertificateChecker;
 import dev.jftp.client.tls.KnownHosts;
 import dev.jftp.client.transfer.DataCopy;
@@ -40,7 +42,7 @@ public final class ClientSession implements AutoCloseable {
     private final CommandTable commands = CommandTable.standard();
     private final DataCopy copy = new DataCopy();
     private Path localDir;
-    private FtpClient ftp;
+    private RemoteFiles remote;
     private String host;
     private int port;
     private String user;
@@ -119,28 +121,26 @@ public final class ClientSession implements AutoCloseable {
 
     /** Forgets a lost connection, remembering where it was; returns what to tell the user. */
     private String connectionLost(ConnectionLostException e) {
-        String dir = ftp != null ? ftp.knownCwd() : null;
+        String dir = remote != null ? remote.knownCwd() : null;
         disconnect();
         lostDirectory = dir;
         return "Connection to " + host + " lost: " + e.getMessage() + ".";
     }
 
     /**
-     * Whether the connection still works: NOOP, since a server that went away is noticed only by
-     * the next command. A dead one is reported and forgotten, as any command would.
+     * Whether the connection still works (FTP: NOOP), since a server that went away is noticed
+     * only by the next command. A dead one is reported and forgotten, as any command would.
      */
     boolean connectionAlive() throws IOException {
-        if (ftp == null) {
+        if (remote == null) {
             return false;
         }
         try {
-            ftp.noop();
+            remote.keepAlive();
             return true;
         } catch (ConnectionLostException e) {
             io.err().println(connectionLost(e));
             return false;
-        } catch (FtpException e) {
-            return true; // it answered
         }
     }
 
@@ -168,21 +168,25 @@ public final class ClientSession implements AutoCloseable {
         String name = newUser != null ? newUser : passwords.defaultUser(newHost);
         LoginFlow.Connected connected;
         try {
-            connected = LoginFlow.connect(newHost, newPort, name, knownPassword, passwords, io::readPassword, io.canAskPassword(),
-                    io.err(), settings.ftpSettings(this::showDialogue, tlsOptions(newHost, newPort), interruption::connecting));
+            // SFTP's classes (and MINA's) load only here: an FTP session never pays for them.
+            connected = settings.sftp
+                    ? SftpLogin.connect(new SftpLogin.Request(newHost, newPort, name, knownPassword, settings, passwords, io,
+                            interruption::connecting, settings.verbose ? this::showDialogue : null))
+                    : LoginFlow.connect(newHost, newPort, name, knownPassword, passwords, io::readPassword, io.canAskPassword(),
+                            io.err(), settings.ftpSettings(this::showDialogue, tlsOptions(newHost, newPort), interruption::connecting));
         } finally {
             interruption.connected();
         }
         boolean sameServer = newHost.equals(host) && newPort == port && name.equals(user);
         String returnTo = sameServer ? lostDirectory : null;
         lostDirectory = null;
-        ftp = connected.ftp();
+        remote = connected.remote();
         host = newHost;
         port = newPort;
         user = name;
         password = connected.password();
         remoteHome = connected.home();
-        if (!settings.binary) {
+        if (!settings.binary && remote instanceof FtpClient ftp) {
             ftp.setBinary(false);
         }
         if (!settings.quiet) {
@@ -191,8 +195,8 @@ public final class ClientSession implements AutoCloseable {
         }
         if (returnTo != null && !returnTo.equals(remoteHome)) {
             try {
-                ftp.cwd(returnTo);
-            } catch (FtpException e) {
+                remote.cwd(returnTo);
+            } catch (RemoteRefusalException e) {
                 io.err().println("Cannot return to \"" + returnTo + "\": " + Problems.describe(e, returnTo));
             }
         }
@@ -221,31 +225,39 @@ public final class ClientSession implements AutoCloseable {
     }
 
     /** The connected session, or a plain "Not connected." */
-    public FtpClient ftp() throws ClientException {
-        if (ftp == null) {
+    public RemoteFiles remote() throws ClientException {
+        if (remote == null) {
             throw new ClientException("Not connected. Use \"open\" to connect.");
         }
-        return ftp;
+        return remote;
+    }
+
+    /** The connected FTP session, for the commands that only FTP has; over SFTP they say so. */
+    FtpClient ftp(String command) throws ClientException {
+        if (remote() instanceof FtpClient ftp) {
+            return ftp;
+        }
+        throw new ClientException(command + ": an FTP command, not available over " + remote.protocol());
     }
 
     public boolean isConnected() {
-        return ftp != null;
+        return remote != null;
     }
 
     /** Closes the connection without a word to the server (it is gone or going). */
     void disconnect() {
-        if (ftp != null) {
-            ftp.close();
-            ftp = null;
+        if (remote != null) {
+            remote.close();
+            remote = null;
         }
     }
 
     /** QUIT and close. */
     void quit() {
         lostDirectory = null;
-        if (ftp != null) {
-            ftp.quit();
-            ftp = null;
+        if (remote != null) {
+            remote.quit();
+            remote = null;
         }
     }
 
@@ -265,7 +277,7 @@ public final class ClientSession implements AutoCloseable {
         return password;
     }
 
-    void loggedInAs(String name, char[] newPassword) throws IOException {
+    void loggedInAs(FtpClient ftp, String name, char[] newPassword) throws IOException {
         user = name;
         password = newPassword;
         remoteHome = ftp.afterLogin();
@@ -307,7 +319,7 @@ public final class ClientSession implements AutoCloseable {
 
     /** The transfer now running, for Ctrl-C; null when none. */
     public Transfer currentTransfer() {
-        FtpClient c = ftp;
+        RemoteFiles c = remote;
         return c == null ? null : c.currentTransfer();
     }
 
@@ -326,7 +338,7 @@ public final class ClientSession implements AutoCloseable {
         if (settings.progress && !settings.quiet && io.isTerminal()) {
             listener = TransferListener.both(new ProgressMeter(io.out(), io::width), listener);
         }
-        return new TransferContext(ftp(), io.out(), io.err(), listener, copy, settings.umask, settings.quiet, interruption);
+        return new TransferContext(remote(), io.out(), io.err(), listener, copy, settings.umask, settings.quiet, interruption);
     }
 
     /** A local path as typed: escapes removed, ~ expanded, relative to the local directory. */
@@ -336,7 +348,7 @@ public final class ClientSession implements AutoCloseable {
 
     /** The remote paths a pattern names; a pattern with wildcards must match something. */
     List<RemoteEntry> remoteMatches(String pattern) throws IOException, ClientException {
-        List<RemoteEntry> matches = RemoteGlob.expand(ftp(), pattern);
+        List<RemoteEntry> matches = RemoteGlob.expand(remote(), pattern);
         if (matches.isEmpty()) {
             throw new ClientException("File \"" + pattern + "\" not found.");
         }

@@ -23,10 +23,21 @@ public final class ClientSettings {
     public TlsMode tls = TlsMode.OFF;
     /** --insecure: any certificate is taken. */
     public boolean insecure;
-    /** Whether an unknown certificate may be put to the person (not in batch mode, not without a terminal). */
+    /**
+     * Whether an unknown certificate or SSH host key (and an encrypted key's passphrase) may be put
+     * to the person: not in batch mode, not without a terminal.
+     */
     public boolean askAboutCertificates;
     /** Where accepted certificates are kept; null for ~/.jftp/known_hosts. */
     public java.nio.file.Path knownHosts;
+    /** SFTP (sftp:// or --sftp) instead of FTP. */
+    public boolean sftp;
+    /** -i: the private keys for SFTP's public-key login; empty for OpenSSH's defaults (~/.ssh/id_*). */
+    public java.util.List<java.nio.file.Path> identityFiles = java.util.List.of();
+    /** $SSH_AUTH_SOCK: the ssh-agent whose keys SFTP offers first; null for none. */
+    public java.nio.file.Path agentSocket;
+    /** Where SSH host keys are checked and kept; null for ~/.ssh/known_hosts. */
+    public java.nio.file.Path sshKnownHosts;
     /** TLS versions to offer; empty for the JDK's defaults (TLS 1.3 and 1.2). */
     public java.util.List<String> tlsProtocols = java.util.List.of();
     public Duration connectTimeout = Duration.ofSeconds(30);

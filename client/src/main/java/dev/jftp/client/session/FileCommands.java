@@ -3,9 +3,11 @@ package dev.jftp.client.session;
 import dev.jftp.client.ClientException;
 import dev.jftp.client.Problems;
 import dev.jftp.client.ftp.FtpClient;
-import dev.jftp.client.ftp.FtpException;
 import dev.jftp.client.ftp.Reply;
 import dev.jftp.client.glob.Glob;
+import dev.jftp.client.remote.ConnectionLostException;
+import dev.jftp.client.remote.RemoteFiles;
+import dev.jftp.client.remote.RemoteRefusalException;
 import dev.jftp.protocol.ReplyCode;
 import dev.jftp.protocol.listing.RemoteEntry;
 import java.io.IOException;
@@ -14,7 +16,8 @@ import java.util.Locale;
 
 /**
  * Remote files and directories: mkdir, rmdir, rm (delete, mdelete), rename, chmod, ln/symlink,
- * df, size, hash. What the server does not offer is reported as "not supported by this server".
+ * df, size, hash, over FTP or SFTP. What the server does not offer is reported as "not supported
+ * by this server".
  */
 final class FileCommands {
     private FileCommands() {
@@ -27,8 +30,8 @@ final class FileCommands {
         }
         String path = Glob.unescape(f.operands().get(0));
         try {
-            s.ftp().mkdir(path);
-        } catch (FtpException e) {
+            s.remote().mkdir(path);
+        } catch (RemoteRefusalException e) {
             throw new ClientException("Couldn't create directory \"" + path + "\": " + Problems.describe(e, path));
         }
     }
@@ -40,8 +43,8 @@ final class FileCommands {
         }
         String path = s.oneRemote(f.operands().get(0));
         try {
-            s.ftp().rmdir(path);
-        } catch (FtpException e) {
+            s.remote().rmdir(path);
+        } catch (RemoteRefusalException e) {
             throw new ClientException("Couldn't remove directory \"" + path + "\": " + Problems.describe(e, path));
         }
     }
@@ -65,8 +68,8 @@ final class FileCommands {
                     s.io().out().println("Removing " + match.name());
                 }
                 try {
-                    s.ftp().delete(match.name());
-                } catch (FtpException e) {
+                    s.remote().delete(match.name());
+                } catch (RemoteRefusalException e) {
                     s.io().err().println("Couldn't delete file \"" + match.name() + "\": " + Problems.describe(e, match.name()));
                     failures++;
                 }
@@ -85,8 +88,8 @@ final class FileCommands {
         String from = s.oneRemote(f.operands().get(0));
         String to = Glob.unescape(f.operands().get(1));
         try {
-            s.ftp().rename(from, to);
-        } catch (FtpException e) {
+            s.remote().rename(from, to);
+        } catch (RemoteRefusalException e) {
             throw new ClientException("Couldn't rename \"" + from + "\" to \"" + to + "\": " + Problems.describe(e, from));
         }
     }
@@ -106,7 +109,7 @@ final class FileCommands {
         if (mode < 0 || mode > 07777) {
             throw new ClientException("chmod: mode must be between 0 and 7777 (octal)");
         }
-        FtpClient ftp = s.ftp();
+        RemoteFiles remote = s.remote();
         for (String pattern : f.operands().subList(1, f.operands().size())) {
             for (RemoteEntry match : s.remoteMatches(pattern)) {
                 s.interruption().check(); // Ctrl-C stops the rest of the matches, as in sftp
@@ -114,10 +117,10 @@ final class FileCommands {
                     s.io().out().println("Changing mode on " + match.name());
                 }
                 try {
-                    ftp.chmod(mode, match.name());
-                } catch (FtpException e) {
-                    if (e.reply().isNotSupported()) {
-                        throw new ClientException("chmod: not supported by this server (" + e.reply() + ")");
+                    remote.chmod(mode, match.name());
+                } catch (RemoteRefusalException e) {
+                    if (e.isNotSupported()) {
+                        throw new ClientException("chmod: not supported by this server (" + e.getMessage() + ")");
                     }
                     throw new ClientException("Couldn't change mode of \"" + match.name() + "\": " + Problems.describe(e, match.name()));
                 }
@@ -125,7 +128,7 @@ final class FileCommands {
         }
     }
 
-    /** ln [-s] old new. FTP has no link command; some servers offer SITE SYMLINK / SITE LINK. */
+    /** ln [-s] old new. SFTP has links; FTP has no link command, but some servers offer SITE SYMLINK / SITE LINK. */
     static void ln(ClientSession s, List<String> args) throws IOException, ClientException {
         Flags f = Flags.parse("ln", args, "s");
         link(s, "ln", f.operands(), f.has('s'));
@@ -142,41 +145,36 @@ final class FileCommands {
         }
         String from = Glob.unescape(operands.get(0));
         String to = Glob.unescape(operands.get(1));
-        Reply reply = s.ftp().raw("SITE " + (symbolic ? "SYMLINK " : "LINK ") + from + " " + to);
-        if (reply.isNotSupported()) {
-            throw new ClientException(name + ": " + (symbolic ? "symbolic" : "hard") + " links are not supported by this server");
-        }
-        if (!reply.isCompletion()) {
-            throw new ClientException("Couldn't link \"" + to + "\" to \"" + from + "\": " + reply.message() + " (" + reply.code() + ")");
+        try {
+            s.remote().link(from, to, symbolic);
+        } catch (RemoteRefusalException e) {
+            if (e.isNotSupported()) {
+                throw new ClientException(name + ": " + (symbolic ? "symbolic" : "hard") + " links are not supported by this server");
+            }
+            throw new ClientException("Couldn't link \"" + to + "\" to \"" + from + "\": " + Problems.describe(e, to));
         }
     }
 
-    /** df [-hi] [path]: AVBL (draft-peterson-streamlined-ftp-command-extensions) where the server has it. */
+    /** df [-hi] [path]: over FTP AVBL (draft-peterson-streamlined-ftp-command-extensions), over SFTP statvfs@openssh.com, where the server has it. */
     static void df(ClientSession s, List<String> args) throws IOException, ClientException {
         Flags f = Flags.parse("df", args, "hi");
         if (f.operands().size() > 1) {
             throw new ClientException("Usage: df [-hi] [path]");
         }
-        FtpClient ftp = s.ftp();
+        RemoteFiles remote = s.remote();
         if (f.has('i')) {
             throw new ClientException("df -i: inode counts are not supported by this server");
         }
-        if (!ftp.features().has("AVBL")) {
-            throw new ClientException("df: not supported by this server");
-        }
-        String path = f.operands().isEmpty() ? "" : " " + Glob.unescape(f.operands().get(0));
-        Reply reply = ftp.raw("AVBL" + path);
-        if (reply.isNotSupported()) {
-            throw new ClientException("df: not supported by this server");
-        }
-        if (!reply.is(ReplyCode.FILE_STATUS)) {
-            throw new ClientException("df: " + reply.message() + " (" + reply.code() + ")");
-        }
+        String path = f.operands().isEmpty() ? "" : Glob.unescape(f.operands().get(0));
         long available;
         try {
-            available = Long.parseLong(reply.message().strip());
-        } catch (NumberFormatException e) {
-            throw new ClientException("df: the server answered \"" + reply.message() + "\"");
+            available = remote.availableSpace(path);
+        } catch (RemoteRefusalException e) {
+            throw new ClientException(e.isNotSupported() ? "df: not supported by this server" : "df: " + e.reason());
+        } catch (ConnectionLostException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new ClientException("df: " + e.getMessage());
         }
         s.io().out().println("     Avail");
         s.io().out().println(String.format(Locale.ROOT, "%10s", f.has('h') ? ListingCommands.humanSize(available) : Long.toString(available / 1024)));
@@ -191,9 +189,9 @@ final class FileCommands {
             for (RemoteEntry match : s.remoteMatches(pattern)) {
                 s.interruption().check(); // Ctrl-C stops the rest of the matches, as in sftp
                 try {
-                    s.io().out().println(match.name() + "\t" + s.ftp().size(match.name()));
-                } catch (FtpException e) {
-                    if (e.reply().isNotSupported()) {
+                    s.io().out().println(match.name() + "\t" + s.remote().size(match.name()));
+                } catch (RemoteRefusalException e) {
+                    if (e.isNotSupported()) {
                         throw new ClientException("size: not supported by this server");
                     }
                     throw new ClientException("Couldn't get the size of \"" + match.name() + "\": " + Problems.describe(e, match.name()));
@@ -214,9 +212,11 @@ final class FileCommands {
         if (f.operands().isEmpty()) {
             throw new ClientException("Usage: hash [-a algorithm] path...");
         }
-        FtpClient ftp = s.ftp();
+        if (!(s.remote() instanceof FtpClient remote)) {
+            throw new ClientException("hash: not supported over " + s.remote().protocol() + " (HASH is an FTP command)");
+        }
         if (algorithm != null) {
-            Reply reply = ftp.raw("OPTS HASH " + algorithm);
+            Reply reply = remote.raw("OPTS HASH " + algorithm);
             if (reply.isNotSupported()) {
                 throw new ClientException("hash: not supported by this server");
             }
@@ -227,7 +227,7 @@ final class FileCommands {
         for (String pattern : f.operands()) {
             for (RemoteEntry match : s.remoteMatches(pattern)) {
                 s.interruption().check(); // Ctrl-C stops the rest of the matches, as in sftp
-                Reply reply = ftp.raw("HASH " + match.name());
+                Reply reply = remote.raw("HASH " + match.name());
                 if (reply.isNotSupported()) {
                     throw new ClientException("hash: not supported by this server");
                 }

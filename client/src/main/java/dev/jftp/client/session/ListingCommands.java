@@ -2,11 +2,11 @@ package dev.jftp.client.session;
 
 import dev.jftp.client.ClientException;
 import dev.jftp.client.Problems;
-import dev.jftp.client.ftp.FtpClient;
-import dev.jftp.client.ftp.FtpException;
 import dev.jftp.client.glob.Glob;
 import dev.jftp.client.glob.RemoteGlob;
 import dev.jftp.client.glob.RemotePaths;
+import dev.jftp.client.remote.RemoteFiles;
+import dev.jftp.client.remote.RemoteRefusalException;
 import dev.jftp.protocol.listing.RemoteEntry;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -40,26 +40,26 @@ final class ListingCommands {
     /** ls [-1afhlnrSt] [path...]: -1 one per line, -a dot files, -f unsorted, -h human sizes, -l/-n long, -r reverse, -S by size, -t by time. */
     static void ls(ClientSession s, List<String> args) throws IOException, ClientException {
         Flags f = Flags.parse("ls", args, "1afhlnrSt");
-        FtpClient ftp = s.ftp();
+        RemoteFiles remote = s.remote();
         PrintWriter out = s.io().out();
         if (f.operands().isEmpty()) {
-            print(s, f, listDirectory(ftp, "", ""));
+            print(s, f, listDirectory(remote, "", ""));
             return;
         }
         for (String operand : f.operands()) {
             if (Glob.hasMagic(operand)) {
-                List<RemoteEntry> matches = RemoteGlob.expand(ftp, operand);
+                List<RemoteEntry> matches = RemoteGlob.expand(remote, operand);
                 if (matches.isEmpty()) {
                     throw new ClientException("Can't ls: \"" + operand + "\" not found");
                 }
-                print(s, f, withAllFacts(ftp, matches));
+                print(s, f, withAllFacts(remote, matches));
                 continue;
             }
             String path = Glob.unescape(operand);
             RemoteEntry entry;
             try {
-                entry = ftp.stat(path);
-            } catch (FtpException e) {
+                entry = remote.stat(path);
+            } catch (RemoteRefusalException e) {
                 throw new ClientException(Problems.isNotFound(e) ? "Can't ls: \"" + path + "\" not found"
                         : "Can't ls: \"" + path + "\": " + Problems.describe(e, path));
             }
@@ -68,33 +68,33 @@ final class ListingCommands {
                     out.println(path + ":");
                 }
                 String prefix = path.endsWith("/") ? path : path + "/";
-                print(s, f, listDirectory(ftp, path, prefix));
+                print(s, f, listDirectory(remote, path, prefix));
             } else {
                 print(s, f, List.of(entry.withName(path)));
             }
         }
     }
 
-    private static List<RemoteEntry> listDirectory(FtpClient ftp, String dir, String prefix) throws IOException, ClientException {
+    private static List<RemoteEntry> listDirectory(RemoteFiles remote, String dir, String prefix) throws IOException, ClientException {
         try {
             List<RemoteEntry> entries = new ArrayList<>();
-            for (RemoteEntry e : ftp.list(dir)) {
+            for (RemoteEntry e : remote.list(dir)) {
                 entries.add(prefix.isEmpty() ? e : e.withName(prefix + e.name()));
             }
             return entries;
-        } catch (FtpException e) {
+        } catch (RemoteRefusalException e) {
             throw new ClientException("Can't ls: \"" + (dir.isEmpty() ? "." : dir) + "\": " + Problems.describe(e, dir));
         }
     }
 
     /** Entries a glob matched by name only (a literal segment) are looked up, so that -l has something to show. */
-    private static List<RemoteEntry> withAllFacts(FtpClient ftp, List<RemoteEntry> matches) throws IOException {
+    private static List<RemoteEntry> withAllFacts(RemoteFiles remote, List<RemoteEntry> matches) throws IOException {
         List<RemoteEntry> full = new ArrayList<>(matches.size());
         for (RemoteEntry e : matches) {
             if (e.kind() == RemoteEntry.Kind.UNKNOWN) {
                 try {
-                    full.add(ftp.stat(e.name()).withName(e.name()));
-                } catch (FtpException notThere) {
+                    full.add(remote.stat(e.name()).withName(e.name()));
+                } catch (RemoteRefusalException notThere) {
                     continue; // a literal tail that does not exist below a matched directory
                 }
             } else {

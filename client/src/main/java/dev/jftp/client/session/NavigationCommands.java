@@ -2,7 +2,7 @@ package dev.jftp.client.session;
 
 import dev.jftp.client.ClientException;
 import dev.jftp.client.Problems;
-import dev.jftp.client.ftp.FtpException;
+import dev.jftp.client.remote.RemoteRefusalException;
 import dev.jftp.client.transfer.LocalModes;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,8 +21,8 @@ final class NavigationCommands {
         }
         String path = f.operands().isEmpty() ? s.remoteHome() : s.oneRemote(f.operands().get(0));
         try {
-            s.ftp().cwd(path);
-        } catch (FtpException e) {
+            s.remote().cwd(path);
+        } catch (RemoteRefusalException e) {
             throw new ClientException("Can't change directory: \"" + path + "\": " + Problems.describe(e, path));
         }
     }
@@ -42,7 +42,7 @@ final class NavigationCommands {
 
     static void pwd(ClientSession s, List<String> args) throws IOException, ClientException {
         Flags.parse("pwd", args, "");
-        s.io().out().println("Remote working directory: " + s.ftp().pwd());
+        s.io().out().println("Remote working directory: " + s.remote().pwd());
     }
 
     static void lpwd(ClientSession s, List<String> args) throws ClientException {

@@ -17,7 +17,10 @@ final class SessionCommands {
     private SessionCommands() {
     }
 
-    /** open [user@]host[:dir] [port], or open alone to reconnect to the last server. */
+    /**
+     * open [user@]host[:dir] [port], or open alone to reconnect to the last server. An ftp://,
+     * ftps:// or sftp:// URL chooses the protocol; [user@]host keeps the session's.
+     */
     static void open(ClientSession s, List<String> args) throws IOException, ClientException {
         Flags f = Flags.parse("open", args, "");
         if (s.connectionAlive()) {
@@ -34,12 +37,19 @@ final class SessionCommands {
             return;
         }
         Destination d = Destination.parse(f.operands().get(0));
+        if (d.sftp()) {
+            s.settings().sftp = true;
+            s.settings().tls = ClientSettings.TlsMode.OFF;
+        } else if (f.operands().get(0).contains("://")) {
+            s.settings().sftp = false; // ftp:// or ftps://
+        }
         if (d.implicitTls()) {
             s.settings().tls = ClientSettings.TlsMode.IMPLICIT;
         } else if (s.settings().tls == ClientSettings.TlsMode.IMPLICIT) {
             s.settings().tls = ClientSettings.TlsMode.EXPLICIT; // TLS asked for once stays: AUTH TLS on a plain port
         }
-        int port = d.port() > 0 ? d.port() : d.implicitTls() ? Destination.IMPLICIT_TLS_PORT : DEFAULT_PORT;
+        int port = d.port() > 0 ? d.port() : s.settings().sftp ? Destination.SSH_PORT
+                : d.implicitTls() ? Destination.IMPLICIT_TLS_PORT : DEFAULT_PORT;
         if (f.operands().size() == 2) {
             try {
                 port = Integer.parseInt(f.operands().get(1));
@@ -58,7 +68,7 @@ final class SessionCommands {
 
     static void close(ClientSession s, List<String> args) throws ClientException {
         Flags.parse("close", args, "");
-        s.ftp();
+        s.remote();
         s.quit();
     }
 
@@ -68,7 +78,7 @@ final class SessionCommands {
         if (f.operands().isEmpty() || f.operands().size() > 2) {
             throw new ClientException("Usage: user name [password]");
         }
-        FtpClient ftp = s.ftp();
+        FtpClient ftp = s.ftp("user"); // SFTP logs in once per connection: "open user@host" there
         String name = f.operands().get(0);
         char[] password = f.operands().size() == 2 ? f.operands().get(1).toCharArray() : s.passwords().find(s.host(), name);
         if (password == null) {
@@ -83,19 +93,24 @@ final class SessionCommands {
         } catch (LoginFailedException e) {
             throw new ClientException("Login as " + name + " failed: " + e.reply().message() + ". Not logged in now; use \"user\" again.");
         }
-        s.loggedInAs(name, password);
+        s.loggedInAs(ftp, name, password);
     }
 
     static void binary(ClientSession s, List<String> args) throws IOException, ClientException {
         Flags.parse("binary", args, "");
-        s.ftp().setBinary(true);
+        if (s.remote() instanceof FtpClient ftp) { // SFTP transfers are binary anyway
+            ftp.setBinary(true);
+        }
         s.settings().binary = true;
         s.io().out().println("Transfer type: binary");
     }
 
     static void ascii(ClientSession s, List<String> args) throws IOException, ClientException {
         Flags.parse("ascii", args, "");
-        s.ftp().setBinary(false);
+        if (!(s.remote() instanceof FtpClient ftp)) {
+            throw new ClientException("ascii: SFTP has no text mode; files move as they are (as with OpenSSH's sftp)");
+        }
+        ftp.setBinary(false);
         s.settings().binary = false;
         s.io().out().println("Transfer type: ascii (line ends converted; resume is off)");
     }
@@ -113,8 +128,8 @@ final class SessionCommands {
             on = word.equals("on");
         }
         s.settings().passive = on;
-        if (s.isConnected()) {
-            s.ftp().setPassive(on);
+        if (s.isConnected() && s.remote() instanceof FtpClient ftp) {
+            ftp.setPassive(on);
         }
         s.io().out().println("Passive mode: " + (on ? "on (EPSV, else PASV)" : "off (active: EPRT, else PORT)"));
     }
@@ -146,11 +161,9 @@ final class SessionCommands {
     static void version(ClientSession s, List<String> args) throws IOException, ClientException {
         Flags.parse("version", args, "");
         PrintWriter out = s.io().out();
-        out.println("jftp " + ClientSession.VERSION + ", FTP (RFC 959, 2389, 2428, 2640, 3659)");
+        out.println("jftp " + ClientSession.VERSION + ", FTP (RFC 959, 2389, 2428, 2640, 3659), SFTP (version 3)");
         if (s.isConnected()) {
-            FtpClient ftp = s.ftp();
-            out.println("Server: " + ftp.greeting().message() + " (" + ftp.system() + ")");
-            out.println("Server features: " + ftp.features());
+            s.remote().about().forEach(out::println);
         }
     }
 

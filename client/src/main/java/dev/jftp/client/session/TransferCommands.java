@@ -2,10 +2,10 @@ package dev.jftp.client.session;
 
 import dev.jftp.client.ClientException;
 import dev.jftp.client.CommandInterruptedException;
-import dev.jftp.client.ftp.ConnectionLostException;
-import dev.jftp.client.ftp.FtpException;
 import dev.jftp.client.glob.Glob;
 import dev.jftp.client.glob.RemotePaths;
+import dev.jftp.client.remote.ConnectionLostException;
+import dev.jftp.client.remote.RemoteRefusalException;
 import dev.jftp.client.transfer.Downloader;
 import dev.jftp.client.transfer.TransferOptions;
 import dev.jftp.client.transfer.Uploader;
@@ -135,7 +135,7 @@ final class TransferCommands {
         if (sources.size() > 1 && !intoDirectory) {
             throw new ClientException("Multiple source paths, but destination \"" + destination + "\" is not a directory");
         }
-        if (options.fsync()) {
+        if (options.fsync() && s.remote() instanceof dev.jftp.client.ftp.FtpClient) {
             // sftp asks the server to fsync (an OpenSSH extension); FTP has no such command.
             s.io().err().println(name + " -f: FTP cannot ask the server to flush files to disk; the server decides when it does");
         }
@@ -168,10 +168,10 @@ final class TransferCommands {
     private static boolean isRemoteDirectory(ClientSession s, String path) throws IOException, ClientException {
         String bare = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         try {
-            return s.ftp().stat(bare).isDirectory();
+            return s.remote().stat(bare).isDirectory();
         } catch (ConnectionLostException e) {
             throw e;
-        } catch (FtpException e) {
+        } catch (RemoteRefusalException e) {
             return false;
         }
     }

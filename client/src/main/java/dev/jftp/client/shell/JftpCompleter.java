@@ -1,7 +1,7 @@
 package dev.jftp.client.shell;
 
-import dev.jftp.client.ftp.FtpClient;
 import dev.jftp.client.glob.RemotePaths;
+import dev.jftp.client.remote.RemoteFiles;
 import dev.jftp.client.session.ClientSession;
 import dev.jftp.client.session.CommandTable;
 import dev.jftp.protocol.listing.RemoteEntry;
@@ -85,8 +85,8 @@ public final class JftpCompleter implements Completer {
 
     private List<RemoteEntry> listRemote(String dir) {
         try {
-            FtpClient ftp = session.ftp();
-            return ftp.list(dir.isEmpty() ? "" : dir);
+            RemoteFiles remote = session.remote();
+            return remote.list(dir.isEmpty() ? "" : dir);
         } catch (IOException | dev.jftp.client.ClientException e) {
             return List.of(); // completion offers nothing; the next command reports the problem
         }

@@ -1,6 +1,6 @@
 package dev.jftp.client.transfer;
 
-import dev.jftp.client.ftp.Transfer;
+import dev.jftp.client.remote.Transfer;
 import dev.jftp.protocol.ascii.ToLocalLineEnds;
 import dev.jftp.protocol.ascii.ToWireLineEnds;
 import java.io.IOException;

@@ -3,12 +3,12 @@ package dev.jftp.client.transfer;
 import dev.jftp.client.ClientException;
 import dev.jftp.client.CommandInterruptedException;
 import dev.jftp.client.Problems;
-import dev.jftp.client.ftp.ConnectionLostException;
-import dev.jftp.client.ftp.FtpClient;
-import dev.jftp.client.ftp.FtpException;
-import dev.jftp.client.ftp.Transfer;
-import dev.jftp.client.ftp.TransferFailedException;
 import dev.jftp.client.glob.RemotePaths;
+import dev.jftp.client.remote.ConnectionLostException;
+import dev.jftp.client.remote.RemoteFiles;
+import dev.jftp.client.remote.RemoteRefusalException;
+import dev.jftp.client.remote.Transfer;
+import dev.jftp.client.remote.TransferFailedException;
 import dev.jftp.protocol.listing.RemoteEntry;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -76,7 +76,7 @@ public final class Downloader {
      * @param known what a listing already said about the file, or null
      */
     public void download(String remotePath, RemoteEntry known, Path target, TransferOptions options) throws IOException, ClientException {
-        FtpClient ftp = context.ftp();
+        RemoteFiles remote = context.remote();
         RemoteEntry entry = known != null && known.isFile() && known.size() >= 0 ? known : lookUp(remotePath);
         if (entry.isDirectory()) {
             throw new ClientException("Cannot download \"" + remotePath + "\": it is a directory (use get -r)");
@@ -84,8 +84,8 @@ public final class Downloader {
         if (entry.kind() == RemoteEntry.Kind.OTHER) {
             throw new ClientException("Cannot download non-regular file \"" + remotePath + "\"");
         }
-        long remoteSize = ftp.isBinary() ? entry.size() : -1;
-        if (entry.kind() == RemoteEntry.Kind.LINK && ftp.isBinary()) {
+        long remoteSize = remote.isBinary() ? entry.size() : -1;
+        if (entry.kind() == RemoteEntry.Kind.LINK && remote.isBinary()) {
             remoteSize = sizeOfLinkTarget(remotePath); // a listing gives the size of the link itself
         }
         LocalTarget local = LocalTarget.of(target);
@@ -93,7 +93,7 @@ public final class Downloader {
         if (!Files.isDirectory(dir)) {
             throw new ClientException("Cannot write " + target + ": " + (Files.exists(dir) ? dir + " is not a directory" : "directory " + dir + " does not exist"));
         }
-        if (options.resume() && !ftp.isBinary()) {
+        if (options.resume() && !remote.isBinary()) {
             throw new ClientException("Resuming needs binary mode (type \"binary\" first)");
         }
         if (!context.quiet()) {
@@ -144,7 +144,7 @@ public final class Downloader {
             if (offset < remoteSize || remoteSize < 0 || offset == 0) {
                 long start = offset;
                 Transfer transfer = new Transfer(RemotePaths.baseName(remotePath), offset, remoteSize, false, context.listener());
-                ftp.retrieve(remotePath, offset, transfer, (data, t) -> ftp.isBinary()
+                remote.retrieve(remotePath, offset, transfer, (data, t) -> remote.isBinary()
                         ? context.copy().receive(data, channel, start, t)
                         : context.copy().receiveAscii(data, channel, t));
             }
@@ -171,7 +171,7 @@ public final class Downloader {
      * order; its mode and time are not the download's to change.
      */
     private void downloadInPlace(String remotePath, Path file, Path target, long remoteSize) throws IOException, ClientException {
-        FtpClient ftp = context.ftp();
+        RemoteFiles remote = context.remote();
         FileChannel channel;
         try {
             channel = FileChannel.open(file, StandardOpenOption.WRITE);
@@ -180,7 +180,7 @@ public final class Downloader {
         }
         try (channel) {
             Transfer transfer = new Transfer(RemotePaths.baseName(remotePath), 0, remoteSize, false, context.listener());
-            long received = ftp.retrieve(remotePath, 0, transfer, (data, t) -> ftp.isBinary()
+            long received = remote.retrieve(remotePath, 0, transfer, (data, t) -> remote.isBinary()
                     ? context.copy().receiveInOrder(data, channel, t)
                     : context.copy().receiveAscii(data, channel, t));
             if (remoteSize >= 0 && received != remoteSize) {
@@ -200,7 +200,7 @@ public final class Downloader {
             return failed.isCancelled() ? new CommandInterruptedException()
                     : new ClientException("Download of \"" + remotePath + "\" failed: " + e.getMessage(), e);
         }
-        if (e instanceof FtpException refused) {
+        if (e instanceof RemoteRefusalException refused) {
             return new ClientException(refusal(remotePath, refused), e);
         }
         throw e;
@@ -208,10 +208,10 @@ public final class Downloader {
 
     private long sizeOfLinkTarget(String remotePath) throws IOException {
         try {
-            return context.ftp().size(remotePath);
+            return context.remote().size(remotePath);
         } catch (ConnectionLostException e) {
             throw e;
-        } catch (FtpException e) {
+        } catch (RemoteRefusalException e) {
             return -1; // unknown: the transfer is then not checked against a size
         }
     }
@@ -237,8 +237,8 @@ public final class Downloader {
             Instant time = entry.modified();
             if (time == null) {
                 try {
-                    time = context.ftp().modificationTime(remotePath);
-                } catch (FtpException e) {
+                    time = context.remote().modificationTime(remotePath);
+                } catch (RemoteRefusalException e) {
                     context.err().println("Cannot keep the time of \"" + remotePath + "\": " + Problems.describe(e));
                 }
             }
@@ -270,10 +270,10 @@ public final class Downloader {
         }
         List<RemoteEntry> entries;
         try {
-            entries = context.ftp().list(remoteDir);
+            entries = context.remote().list(remoteDir);
         } catch (ConnectionLostException e) {
             throw e;
-        } catch (FtpException e) {
+        } catch (RemoteRefusalException e) {
             throw new ClientException(refusal(remoteDir, e), e);
         }
         int failures = 0;
@@ -301,8 +301,8 @@ public final class Downloader {
         if (options.preserve()) {
             RemoteEntry self = null;
             try {
-                self = context.ftp().stat(remoteDir);
-            } catch (FtpException e) {
+                self = context.remote().stat(remoteDir);
+            } catch (RemoteRefusalException e) {
                 context.err().println("Cannot keep the time of \"" + remoteDir + "\": " + Problems.describe(e));
             }
             if (self != null && self.modified() != null) {
@@ -315,15 +315,15 @@ public final class Downloader {
     /** What the server says about a path; "not found" and the like become a plain message. */
     public RemoteEntry lookUp(String remotePath) throws IOException, ClientException {
         try {
-            return context.ftp().stat(remotePath);
+            return context.remote().stat(remotePath);
         } catch (ConnectionLostException e) {
             throw e;
-        } catch (FtpException e) {
+        } catch (RemoteRefusalException e) {
             throw new ClientException(refusal(remotePath, e), e);
         }
     }
 
-    static String refusal(String path, FtpException e) {
+    static String refusal(String path, RemoteRefusalException e) {
         if (Problems.isNotFound(e)) {
             return "File \"" + path + "\" not found.";
         }

@@ -3,12 +3,12 @@ package dev.jftp.client.transfer;
 import dev.jftp.client.ClientException;
 import dev.jftp.client.CommandInterruptedException;
 import dev.jftp.client.Problems;
-import dev.jftp.client.ftp.ConnectionLostException;
-import dev.jftp.client.ftp.FtpClient;
-import dev.jftp.client.ftp.FtpException;
-import dev.jftp.client.ftp.Transfer;
-import dev.jftp.client.ftp.TransferFailedException;
 import dev.jftp.client.glob.RemotePaths;
+import dev.jftp.client.remote.ConnectionLostException;
+import dev.jftp.client.remote.RemoteFiles;
+import dev.jftp.client.remote.RemoteRefusalException;
+import dev.jftp.client.remote.Transfer;
+import dev.jftp.client.remote.TransferFailedException;
 import dev.jftp.protocol.listing.RemoteEntry;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -39,6 +39,7 @@ public final class Uploader {
 
     private final TransferContext context;
     private boolean warnedNoMfmt;
+    private boolean warnedNoFsync;
 
     public Uploader(TransferContext context) {
         this.context = context;
@@ -46,7 +47,7 @@ public final class Uploader {
 
     /** Uploads one local file to {@code remotePath}. */
     public void upload(Path local, String remotePath, TransferOptions options) throws IOException, ClientException {
-        FtpClient ftp = context.ftp();
+        RemoteFiles remote = context.remote();
         if (!Files.isRegularFile(local)) {
             if (Files.isDirectory(local)) {
                 throw new ClientException("Cannot upload \"" + local + "\": it is a directory (use put -r)");
@@ -62,25 +63,25 @@ public final class Uploader {
         long offset = 0;
         boolean newFile;
         if (options.resume()) {
-            if (!ftp.isBinary()) {
+            if (!remote.isBinary()) {
                 throw new ClientException("Resuming needs binary mode (type \"binary\" first)");
             }
-            long remote = remoteSize(remotePath);
-            if (remote > size) {
-                throw new ClientException("Remote file \"" + remotePath + "\" is larger than local " + local + " (" + remote + " > " + size + " bytes); not resuming");
+            long there = remoteSize(remotePath);
+            if (there > size) {
+                throw new ClientException("Remote file \"" + remotePath + "\" is larger than local " + local + " (" + there + " > " + size + " bytes); not resuming");
             }
-            if (remote == size) {
+            if (there == size) {
                 if (!context.quiet()) {
                     context.out().println("Remote file \"" + remotePath + "\" is already complete");
                 }
                 keepTime(local, remotePath, options);
                 return;
             }
-            offset = Math.max(remote, 0);
+            offset = Math.max(there, 0);
             newFile = true; // what is there is a partial upload already
         } else {
             // Some servers refuse SIZE in ASCII mode; a small file is not worth the round trip.
-            newFile = ftp.isBinary() && size >= PARTIAL_WORTH_KEEPING && isAbsent(remotePath);
+            newFile = remote.isBinary() && size >= PARTIAL_WORTH_KEEPING && isAbsent(remotePath);
         }
         FileChannel file;
         try {
@@ -94,12 +95,12 @@ public final class Uploader {
             transfer.keepPartialOnCancel();
         }
         try (file) {
-            ftp.store(remotePath, offset, transfer, (channel, t) -> ftp.isBinary()
+            remote.store(remotePath, offset, transfer, (channel, t) -> remote.isBinary()
                     ? context.copy().send(file, start, size, channel, t)
                     : context.copy().sendAscii(file, channel, t));
         } catch (TransferFailedException e) {
             if (e.isCancelled()) {
-                if (transfer.keepsPartial() && e.finalReply() != null && e.finalReply().isCompletion()) {
+                if (e.partialKept()) {
                     context.err().println("Partial upload kept in \"" + remotePath + "\" (" + (offset + e.bytes())
                             + " of " + size + " bytes sent); reput resumes it");
                 }
@@ -108,14 +109,18 @@ public final class Uploader {
             throw new ClientException("Upload of " + local + " failed: " + e.getMessage() + "; reput resumes it", e);
         } catch (ConnectionLostException e) {
             throw e;
-        } catch (FtpException e) {
+        } catch (RemoteRefusalException e) {
             throw new ClientException("Cannot upload to \"" + remotePath + "\": " + Problems.describe(e), e);
         }
-        if (ftp.isBinary()) {
-            long remote = remoteSize(remotePath);
-            if (remote >= 0 && remote != size) {
-                throw new ClientException("Upload of " + local + " is incomplete: the server has " + remote + " of " + size + " bytes; reput resumes it");
+        if (remote.isBinary()) {
+            long there = remoteSize(remotePath);
+            if (there >= 0 && there != size) {
+                throw new ClientException("Upload of " + local + " is incomplete: the server has " + there + " of " + size + " bytes; reput resumes it");
             }
+        }
+        if (options.fsync() && !remote.flushToDisk(remotePath) && remote.protocol().equals("SFTP") && !warnedNoFsync) {
+            context.err().println("The server cannot flush files to disk (no fsync@openssh.com); put -f not honoured");
+            warnedNoFsync = true;
         }
         keepTime(local, remotePath, options);
     }
@@ -127,11 +132,11 @@ public final class Uploader {
      */
     private boolean isAbsent(String remotePath) throws IOException {
         try {
-            context.ftp().size(remotePath);
+            context.remote().size(remotePath);
             return false;
         } catch (ConnectionLostException e) {
             throw e;
-        } catch (FtpException e) {
+        } catch (RemoteRefusalException e) {
             return e.isFileUnavailable();
         }
     }
@@ -139,9 +144,9 @@ public final class Uploader {
     /** SIZE; 0 when the file is not there, -1 when the server cannot tell. */
     private long remoteSize(String remotePath) throws IOException {
         try {
-            return context.ftp().size(remotePath);
-        } catch (FtpException e) {
-            if (e.reply().isNotSupported()) {
+            return context.remote().size(remotePath);
+        } catch (RemoteRefusalException e) {
+            if (e.isNotSupported()) {
                 return -1;
             }
             if (e.isFileUnavailable()) {
@@ -155,7 +160,7 @@ public final class Uploader {
         if (!options.preserve()) {
             return;
         }
-        if (!context.ftp().features().has("MFMT")) {
+        if (!context.remote().canSetModificationTime()) {
             if (!warnedNoMfmt) {
                 context.err().println("The server cannot set modification times (no MFMT); times not kept");
                 warnedNoMfmt = true;
@@ -164,8 +169,8 @@ public final class Uploader {
         }
         Instant time = Files.getLastModifiedTime(local).toInstant();
         try {
-            context.ftp().setModificationTime(remotePath, time);
-        } catch (FtpException e) {
+            context.remote().setModificationTime(remotePath, time);
+        } catch (RemoteRefusalException e) {
             context.err().println("Cannot keep the time of \"" + remotePath + "\": " + Problems.describe(e));
         }
     }
@@ -218,14 +223,14 @@ public final class Uploader {
     /** MKD, unless the directory is there already. */
     private void ensureRemoteDirectory(String remoteDir) throws IOException, ClientException {
         try {
-            context.ftp().mkdir(remoteDir);
+            context.remote().mkdir(remoteDir);
         } catch (ConnectionLostException e) {
             throw e;
-        } catch (FtpException refused) {
+        } catch (RemoteRefusalException refused) {
             RemoteEntry existing;
             try {
-                existing = context.ftp().stat(remoteDir);
-            } catch (FtpException e) {
+                existing = context.remote().stat(remoteDir);
+            } catch (RemoteRefusalException e) {
                 throw new ClientException("Cannot create remote directory \"" + remoteDir + "\": " + Problems.describe(refused), refused);
             }
             if (!existing.isDirectory()) {

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jftp.client.ClientException;
-import dev.jftp.client.ftp.Transfer;
-import dev.jftp.client.ftp.TransferListener;
+import dev.jftp.client.remote.Transfer;
+import dev.jftp.client.remote.TransferListener;
 import dev.jftp.client.session.ClientSettings;
 import dev.jftp.client.support.JftpdTest;
 import dev.jftp.client.support.TestClient;

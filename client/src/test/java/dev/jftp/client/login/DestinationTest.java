@@ -15,6 +15,23 @@ import org.junit.jupiter.api.io.TempDir;
 
 class DestinationTest {
     @Test
+    void parsesSftpUrlsWithAbsolutePathsAndTildeForTheHome() throws Exception {
+        Destination d = Destination.parse("sftp://alice:pw@example.org:2222/var/log/x%20y.txt");
+        assertThat(d.sftp()).isTrue();
+        assertThat(d.implicitTls()).isFalse();
+        assertThat(d.user()).isEqualTo("alice");
+        assertThat(new String(d.password())).isEqualTo("pw");
+        assertThat(d.port()).isEqualTo(2222);
+        assertThat(d.path()).isEqualTo("/var/log/x y.txt");
+        assertThat(Destination.parse("sftp://example.org/~/notes/").path()).isEqualTo("notes/");
+        assertThat(Destination.parse("sftp://example.org/~/").path()).isNull();
+        assertThat(Destination.parse("sftp://example.org").path()).isNull();
+        assertThat(Destination.parse("sftp://example.org").port()).isEqualTo(-1);
+        assertThat(Destination.parse("ftp://example.org/a").sftp()).isFalse();
+        assertThat(Destination.withoutPasswords("open sftp://alice:pw@example.org/")).isEqualTo("open sftp://alice@example.org/");
+    }
+
+    @Test
     void parsesTheSftpForm() throws Exception {
         Destination d = Destination.parse("alice@example.org:logs/today");
         assertThat(d.user()).isEqualTo("alice");

@@ -2,8 +2,8 @@ package dev.jftp.client.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jftp.client.ftp.Transfer;
-import dev.jftp.client.ftp.TransferListener;
+import dev.jftp.client.remote.Transfer;
+import dev.jftp.client.remote.TransferListener;
 import dev.jftp.client.support.JftpdTest;
 import dev.jftp.client.support.TestServer;
 import java.nio.file.Files;

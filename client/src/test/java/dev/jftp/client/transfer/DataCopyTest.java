@@ -3,8 +3,8 @@ package dev.jftp.client.transfer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.jftp.client.ftp.Transfer;
-import dev.jftp.client.ftp.TransferListener;
+import dev.jftp.client.remote.Transfer;
+import dev.jftp.client.remote.TransferListener;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,8 +2,8 @@ package dev.jftp.client.transfer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jftp.client.ftp.Transfer;
-import dev.jftp.client.ftp.TransferListener;
+import dev.jftp.client.remote.Transfer;
+import dev.jftp.client.remote.TransferListener;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;

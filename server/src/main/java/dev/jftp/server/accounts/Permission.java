@@ -37,6 +37,7 @@ public enum Permission {
     }
 
     public static String format(Set<Permission> permissions) {
-        return String.join(",", permissions.stream().map(Permission::word).toList());
+        // in declaration order: Set.copyOf (StoredAccount) iterates in an order that changes per JVM
+        return String.join(",", permissions.stream().sorted().map(Permission::word).toList());
     }
 }

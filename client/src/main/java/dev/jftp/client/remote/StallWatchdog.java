@@ -1,4 +1,4 @@
-package dev.jftp.client.ftp;
+package dev.jftp.client.remote;
 
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
  * and writes have no timeout of their own, and the copy loops stay free of per-read bookkeeping
  * beyond a byte counter: this timer looks at that counter a few times per timeout.
  */
-final class StallWatchdog {
+public final class StallWatchdog {
     private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "jftp-stall-watchdog");
         t.setDaemon(true);
@@ -22,7 +22,7 @@ final class StallWatchdog {
     }
 
     /** Starts watching; cancel the returned future when the transfer ends. */
-    static ScheduledFuture<?> watch(Transfer transfer, Duration timeout) {
+    public static ScheduledFuture<?> watch(Transfer transfer, Duration timeout) {
         long period = Math.clamp(timeout.toMillis() / 4, 50, 5000);
         long[] last = {-1, System.nanoTime()};
         return TIMER.scheduleAtFixedRate(() -> {

@@ -1,4 +1,4 @@
-package dev.jftp.client.ftp;
+package dev.jftp.client.remote;
 
 import java.io.IOException;
 import java.nio.channels.ByteChannel;
@@ -6,9 +6,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One file transfer while it runs: what moves (name, offset, expected total), how many bytes
- * have moved so far, and the data connection, so that another thread can stop it: {@link #cancel()}
- * (the user's Ctrl-C: ABOR, RFC 959 section 4.1.3) or {@link #cutDataConnection(String)} (the
- * stall watchdog, or a test simulating a broken network).
+ * have moved so far, and the channel the bytes move on (an FTP data connection, an SFTP file), so
+ * that another thread can stop it: {@link #cancel()} (the user's Ctrl-C; over FTP with ABOR, RFC 959
+ * section 4.1.3) or {@link #cutDataConnection(String)} (the stall watchdog, or a test simulating a
+ * broken network).
  */
 public final class Transfer {
     private final String name;
@@ -19,7 +20,7 @@ public final class Transfer {
     private final AtomicLong bytes = new AtomicLong();
     private final long startedNanos = System.nanoTime();
     private volatile ByteChannel channel;
-    private volatile FtpClient client;
+    private volatile Aborter aborter;
     private volatile boolean cancelled;
     private volatile String cutReason;
     private volatile boolean abortSent;
@@ -74,7 +75,7 @@ public final class Transfer {
         return cutReason;
     }
 
-    boolean abortSent() {
+    public boolean abortSent() {
         return abortSent;
     }
 
@@ -84,8 +85,18 @@ public final class Transfer {
         listener.progressed(this);
     }
 
-    void attach(ByteChannel dataChannel, FtpClient owner) {
-        this.client = owner;
+    /** Tells the server to abort the transfer (FTP's ABOR), from the thread that cancels it. */
+    @FunctionalInterface
+    public interface Aborter {
+        void sendAbort() throws IOException;
+    }
+
+    /**
+     * The transfer's bytes move on {@code dataChannel} from now on; {@code abort} tells the server
+     * to abort it, or is null when closing the channel is all a cancel needs.
+     */
+    public void attach(ByteChannel dataChannel, Aborter abort) {
+        this.aborter = abort;
         this.channel = dataChannel;
         listener.started(this);
         if (keepsPartial()) {
@@ -95,7 +106,7 @@ public final class Transfer {
         }
     }
 
-    void detach(boolean ok) {
+    public void detach(boolean ok) {
         synchronized (this) {
             // Serialized with sendAbort: once detached, no ABOR can go out whose reply nobody reads.
             channel = null;
@@ -155,8 +166,8 @@ public final class Transfer {
         closeChannel();
     }
 
-    synchronized void sendAbort() {
-        FtpClient owner = client;
+    public synchronized void sendAbort() {
+        Aborter owner = aborter;
         if (abortSent || owner == null || channel == null) {
             return;
         }

@@ -1,4 +1,4 @@
-package dev.jftp.client.ftp;
+package dev.jftp.client.remote;
 
 /** Told when a transfer's data connection opens, when bytes move, and when it ends. */
 public interface TransferListener {

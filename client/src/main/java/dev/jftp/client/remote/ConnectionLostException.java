@@ -1,4 +1,4 @@
-package dev.jftp.client.ftp;
+package dev.jftp.client.remote;
 
 import java.io.IOException;
 
