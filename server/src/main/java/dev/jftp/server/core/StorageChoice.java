@@ -34,7 +34,7 @@ public sealed interface StorageChoice {
     StorageChoice LOCAL = new Local();
     StorageChoice MEMORY = new Memory();
 
-    /** From the {@code --storage} value: "local" or "memory". */
+    /** From the {@code --storage} value alone ("local", "memory" or "s3://BUCKET/PREFIX" on AWS). */
     static StorageChoice parse(String text) {
         return parse(text, null);
     }
