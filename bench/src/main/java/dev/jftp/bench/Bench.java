@@ -37,7 +37,10 @@ public final class Bench {
     }
 
     /** Every server the driver knows, in the order of a full run; each has its own port, basePort + its index here. */
-    static final List<String> ALL_SERVERS = List.of("vsftpd", "jftpd", "apache", "pureftpd", "pyftpdlib");
+    static final List<String> ALL_SERVERS = List.of("vsftpd", "jftpd", "apache", "pureftpd", "pyftpdlib", "jftpd-s3");
+
+    /** What the S3 variant (jftpd-s3) is measured on: the transfers, which are what the storage changes. */
+    static final Set<String> S3_FIGURES = Set.of("retr", "stor", "small");
 
     /** Pure-FTPd, unpacked from its Debian package by bench/run; {@code db} is the PureDB file bench/run made with pure-pw. */
     record PureFtpd(Path binary, Path libs, String version, Path db, String hash) {
@@ -101,9 +104,19 @@ public final class Bench {
             return figures.isEmpty() || figures.contains(figure);
         }
 
+        /** Whether {@code server} is measured on {@code figure}: all figures but jftpd-s3's ({@link #S3_FIGURES}). */
+        boolean wants(String server, String figure) {
+            return wants(figure) && (!server.equals("jftpd-s3") || S3_FIGURES.contains(figure));
+        }
+
         /** A server's own port, whichever servers run: the same server is always on the same port. */
         int port(String server) {
             return basePort + ALL_SERVERS.indexOf(server);
+        }
+
+        /** S3Proxy's port, for jftpd-s3. */
+        int s3ProxyPort() {
+            return basePort + 50;
         }
     }
 
@@ -248,7 +261,11 @@ public final class Bench {
         // servers' JIT warm-up, or need it paid again before every figure.
         List<Servers.Running> running = new ArrayList<>();
         Servers.Running ceiling = null;
-        Thread stopper = new Thread(() -> running.forEach(Servers.Running::close), "stop-servers");
+        List<Process> helpers = new ArrayList<>(); // what a server needs running beside it: jftpd-s3's S3Proxy
+        Thread stopper = new Thread(() -> {
+            running.forEach(Servers.Running::close);
+            helpers.forEach(Servers::stop);
+        }, "stop-servers");
         Runtime.getRuntime().addShutdownHook(stopper); // Ctrl-C or kill of the driver must not leave a server running
         try {
             if (o.wants("ceiling")) {
@@ -276,17 +293,28 @@ public final class Bench {
                     continue;
                 }
                 int port = o.port(name);
+                if (name.equals("jftpd-s3")) {
+                    System.out.println("bench: S3Proxy on 127.0.0.1:" + o.s3ProxyPort() + " (store " + Servers.s3Store(o) + ")");
+                    try {
+                        helpers.add(Servers.s3proxy(o, o.s3ProxyPort()));
+                    } catch (IOException e) {
+                        System.out.println("bench: " + name + " failed: " + e);
+                        results.fact("failure_" + name, e.toString());
+                        continue;
+                    }
+                }
                 Servers.Spec spec = switch (name) {
                     case "vsftpd" -> Servers.vsftpd(o, port);
                     case "jftpd" -> Servers.jftpd(o, port);
                     case "apache" -> Servers.apache(o, port);
                     case "pureftpd" -> Servers.pureftpd(o, port);
                     case "pyftpdlib" -> Servers.pyftpdlib(o, port);
+                    case "jftpd-s3" -> Servers.jftpdS3(o, port, o.s3ProxyPort());
                     default -> throw new IllegalArgumentException("unknown server " + name);
                 };
                 results.fact("label_" + name, spec.label());
                 results.fact("hashing_" + name, spec.hashing());
-                resetUploads(o.root().resolve(spec.uploadDir()), spec.systemUser());
+                resetUploads(uploads(o, spec), spec.systemUser());
                 System.out.println("bench: " + spec.label() + " on 127.0.0.1:" + port);
                 try {
                     Servers.Running s = Servers.start(spec, port);
@@ -308,11 +336,12 @@ public final class Bench {
             for (Servers.Running s : running) {
                 s.close();
                 try {
-                    resetUploads(o.root().resolve(s.spec().uploadDir()), null);
+                    resetUploads(uploads(o, s.spec()), null);
                 } catch (IOException e) {
                     System.out.println("bench: could not empty " + s.spec().uploadDir() + ": " + e);
                 }
             }
+            helpers.forEach(Servers::stop);
             Runtime.getRuntime().removeShutdownHook(stopper);
         }
         results.fact("load_end", Machine.loadAverage());
@@ -330,13 +359,13 @@ public final class Bench {
         System.out.println("bench: warming up");
         List<Servers.Running> ready = new ArrayList<>();
         for (Servers.Running s : servers) {
-            Path uploads = o.root().resolve(s.spec().uploadDir());
+            Path uploads = uploads(o, s.spec());
             try {
                 Figures.retr(s, o.bigName(), o.bigSize());
                 Figures.smallFiles(s, smallDown(o), SMALL_SIZE, false, SMALL_CAP_SECONDS);
                 Figures.smallFiles(s, smallUp(o, s), SMALL_SIZE, true, SMALL_CAP_SECONDS);
                 resetUploads(uploads, null);
-                if (o.wants("list")) {
+                if (o.wants(s.spec().name(), "list")) {
                     Figures.list(s, "list100k");
                 }
                 ready.add(s);
@@ -400,8 +429,21 @@ public final class Bench {
         return paths;
     }
 
+    /**
+     * Where a server's uploads land on this machine, to be emptied between runs: below the data
+     * root, or for jftpd-s3 in S3Proxy's filesystem store, which keeps each object as a file.
+     */
+    static Path uploads(Options o, Servers.Spec spec) {
+        return spec.name().equals("jftpd-s3") ? Servers.s3Uploads(o) : o.root().resolve(spec.uploadDir());
+    }
+
+    /** The servers measured on {@code figure}: all but jftpd-s3 outside {@link #S3_FIGURES}. */
+    static List<Servers.Running> measuredOn(Options o, List<Servers.Running> servers, String figure) {
+        return servers.stream().filter(s -> o.wants(s.spec().name(), figure)).toList();
+    }
+
     static Body cleanUploads(Options o, Servers.Running s) {
-        Path uploads = o.root().resolve(s.spec().uploadDir());
+        Path uploads = uploads(o, s.spec());
         return () -> {
             resetUploads(uploads, null);
             return 0;
@@ -476,7 +518,7 @@ public final class Bench {
             System.out.println("bench: logins");
             Map<String, Figures.LoginResult> worst = new HashMap<>();
             List<Rotation.Entry> entries = new ArrayList<>();
-            for (Servers.Running s : servers) {
+            for (Servers.Running s : measuredOn(o, servers, "login")) {
                 entries.add(new Rotation.Entry(s, "login", "logins/s (" + LOGIN_WORKERS + " workers, " + (int) o.loginSeconds() + " s)",
                         "sessions/s", true, () -> {
                             Figures.LoginResult r = Figures.logins(s, LOGIN_WORKERS, o.loginSeconds());
@@ -496,7 +538,7 @@ public final class Bench {
             System.out.println("bench: LIST");
             Map<String, Long> bytes = new HashMap<>();
             List<Rotation.Entry> entries = new ArrayList<>();
-            for (Servers.Running s : servers) {
+            for (Servers.Running s : measuredOn(o, servers, "list")) {
                 entries.add(new Rotation.Entry(s, "list", String.format(Locale.ROOT, "LIST %,d entries", o.listEntries()), "s", false, () -> {
                     Figures.ListResult r = Figures.list(s, "list100k");
                     bytes.put(s.spec().name(), r.bytes());
@@ -522,7 +564,7 @@ public final class Bench {
         // Last, each server alone (the others idle): the largest step leaves the machine busy
         // reaping sessions (vsftpd, Pure-FTPd: 20,000 processes), so the next waits for the load.
         if (o.wants("concurrency")) {
-            for (Servers.Running s : servers) {
+            for (Servers.Running s : measuredOn(o, servers, "concurrency")) {
                 System.out.println("bench: concurrent sessions on " + s.spec().name());
                 concurrency(o, s, results);
                 settle(o, results, "after " + s.spec().name() + "'s concurrency steps");

@@ -216,6 +216,81 @@ final class Servers {
                 USER, o.password(), "up-jftpd", null, cmd, Map.of(), o.work().resolve("jftpd.log"));
     }
 
+    /** The S3 variant's bucket, and the credentials jftpd and S3Proxy share (a local test service: no secret). */
+    static final String S3_BUCKET = "bench";
+    static final String S3_ACCESS_KEY = "jftp-bench";
+    static final String S3_SECRET_KEY = "jftp-bench-secret";
+
+    /**
+     * jftpd with {@code --storage s3://bench/root} on the S3Proxy that {@link #s3proxy} started at
+     * {@code s3Port}; otherwise started as {@link #jftpd}. Its peak RSS is its own, S3Proxy's not
+     * counted (S3Proxy stands in for the object store, which would be elsewhere).
+     */
+    static Spec jftpdS3(Bench.Options o, int port, int s3Port) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(o.java().toString());
+        cmd.addAll(o.jftpdJavaOpts());
+        startJfr(cmd);
+        cmd.addAll(List.of("-jar", o.jftpdJar().toString(), "--bind", "127.0.0.1", "--port", Integer.toString(port),
+                "--root", o.work().resolve("jftpd-s3-root").toString(), "--user", USER + ":" + o.password(),
+                "--max-sessions", "20000", "--max-sessions-per-ip", "20000",
+                "--idle-timeout", Integer.toString(IDLE_TIMEOUT_SECONDS),
+                "--storage", "s3://" + S3_BUCKET + "/root", "--s3-endpoint", "http://127.0.0.1:" + s3Port));
+        return new Spec("jftpd-s3", "jftpd, S3 storage (S3Proxy " + S3ProxyLauncher.version() + ", filesystem store, loopback)",
+                "PBKDF2-HMAC-SHA256, 600,000 iterations (the default), with its cache of verified logins",
+                USER, o.password(), "up-jftpd-s3", null, cmd,
+                Map.of("AWS_ACCESS_KEY_ID", S3_ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", S3_SECRET_KEY, "AWS_REGION", "us-east-1",
+                        "AWS_EC2_METADATA_DISABLED", "true"),
+                o.work().resolve("jftpd-s3.log"));
+    }
+
+    /** Where S3Proxy's filesystem store keeps the benchmark's bucket (kept with the data between runs). */
+    static Path s3Store(Bench.Options o) {
+        return o.data().resolve("s3");
+    }
+
+    /** The directory of the store that holds the uploads' objects (emptied between runs like any upload directory). */
+    static Path s3Uploads(Bench.Options o) {
+        return s3Store(o).resolve(S3_BUCKET).resolve("root").resolve("up-jftpd-s3");
+    }
+
+    /** S3Proxy in its own JVM ({@link S3ProxyLauncher}), ready once its port answers. */
+    static Process s3proxy(Bench.Options o, int port) throws IOException, InterruptedException {
+        List<String> cmd = List.of(o.java().toString(), "-Xmx1g", "-cp", o.benchJar().toString(), S3ProxyLauncher.class.getName(),
+                "--port", Integer.toString(port), "--store", s3Store(o).toString(), "--bucket", S3_BUCKET,
+                "--data-root", o.root().toString(), "--big", o.bigName(), "--uploads", "up-jftpd-s3",
+                "--access-key", S3_ACCESS_KEY, "--secret-key", S3_SECRET_KEY);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(o.work().resolve("s3proxy.log").toFile())).start();
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos(); // the first start copies the big file in
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) {
+                throw new IOException("S3Proxy exited with " + p.exitValue() + " at start; see " + o.work().resolve("s3proxy.log"));
+            }
+            try (java.net.Socket s = new java.net.Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+                return p;
+            } catch (IOException e) {
+                Thread.sleep(200);
+            }
+        }
+        p.destroyForcibly();
+        throw new IOException("S3Proxy did not listen on 127.0.0.1:" + port + " within 10 minutes; see " + o.work().resolve("s3proxy.log"));
+    }
+
+    /** SIGTERM, then SIGKILL if it has not gone after 15 s. */
+    static void stop(Process helper) {
+        helper.destroy();
+        try {
+            if (!helper.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+                helper.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            helper.destroyForcibly();
+        }
+    }
+
     static Spec apache(Bench.Options o, int port) {
         List<String> cmd = List.of(o.java().toString(), "-cp", o.benchJar().toString(), ApacheFtpLauncher.class.getName(),
                 "--port", Integer.toString(port), "--root", o.root().toString(), "--user", USER, "--password", o.password(),
