@@ -37,6 +37,7 @@ public enum Permission {
     }
 
     public static String format(Set<Permission> permissions) {
-        return String.join(",", permissions.stream().map(Permission::word).toList());
+        // In declaration order: StoredAccount keeps an unordered Set.copyOf, whose order varies by run.
+        return String.join(",", permissions.stream().sorted().map(Permission::word).toList());
     }
 }
