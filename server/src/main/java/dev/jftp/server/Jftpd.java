@@ -59,7 +59,8 @@ public final class Jftpd implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "N", description = "Port to listen on; 0 takes a free port (default: ${DEFAULT-VALUE}).")
     int port = FtpListenerConfig.DEFAULT_PORT;
 
-    @Option(names = "--root", paramLabel = "DIR", description = "Directory served (created if missing; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--root", paramLabel = "DIR", description = "Directory served (created if missing; default: ${DEFAULT-VALUE}); "
+            + "with --storage memory or s3:// it serves nothing.")
     Path root = Path.of("ftp-root");
 
     @Option(names = "--user", paramLabel = "NAME:PASSWORD", description = "A read/write user whose home is the root (repeatable).")
@@ -71,9 +72,15 @@ public final class Jftpd implements Callable<Integer> {
                     + " within seconds). The password may come from PGPASSWORD instead of the URL.")
     String usersSource;
 
-    @Option(names = "--storage", paramLabel = "local|memory",
-            description = "Where users' files are kept: local (below --root, the default) or memory (in this process, gone when it stops).")
+    @Option(names = "--storage", paramLabel = "local|memory|s3://BUCKET/PREFIX",
+            description = "Where users' files are kept: local (below --root, the default), memory (in this process, gone when it stops), "
+                    + "or an S3 bucket below PREFIX (credentials and region from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, "
+                    + "AWS_REGION or AWS_PROFILE; the bucket is checked at start).")
     String storage = "local";
+
+    @Option(names = "--s3-endpoint", paramLabel = "URL",
+            description = "The S3 service when it is not AWS (MinIO, Ceph RGW, R2, B2...), e.g. http://127.0.0.1:9000; path-style addressing.")
+    String s3Endpoint;
 
     @Option(names = "--anonymous", description = "Let 'anonymous' and 'ftp' log in with any password, read-only, in the root.")
     boolean anonymous;
@@ -150,7 +157,7 @@ public final class Jftpd implements Callable<Integer> {
         Path rootDir = root.toAbsolutePath().normalize();
         StorageChoice storageChoice;
         try {
-            storageChoice = StorageChoice.parse(storage);
+            storageChoice = StorageChoice.parse(storage, s3Endpoint);
         } catch (IllegalArgumentException e) {
             err.println("jftpd: " + e.getMessage());
             return 2;
@@ -280,7 +287,11 @@ public final class Jftpd implements Callable<Integer> {
             String exampleHost = bound.isAnyLocalAddress() ? "127.0.0.1" : hostForUrl(bound);
             err.println("jftpd: no user configured, so one was made for this run:");
             err.println("jftpd:   user 'jftp', password '" + generatedPassword + "'  (home "
-                    + (storageChoice instanceof StorageChoice.Local ? rootDir : "in memory") + ")");
+                    + switch (storageChoice) {
+                        case StorageChoice.Local local -> rootDir;
+                        case StorageChoice.Memory memory -> "in memory";
+                        case StorageChoice.S3 s3 -> services.storage().describe();
+                    } + ")");
             err.println("jftpd:   e.g.  curl ftp://jftp:" + generatedPassword + "@" + exampleHost + ":" + server.port() + "/");
             err.println("jftpd: use --user NAME:PASSWORD, --users FILE or 'jftpd user add NAME' for lasting accounts.");
         }

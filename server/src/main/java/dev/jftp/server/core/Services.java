@@ -15,6 +15,7 @@ import dev.jftp.server.metrics.MeteredStorage;
 import dev.jftp.server.storage.Storage;
 import dev.jftp.server.storage.local.LocalStorage;
 import dev.jftp.server.storage.memory.MemoryStorage;
+import dev.jftp.server.storage.s3.S3Storage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -85,6 +86,8 @@ public record Services(
                 yield LocalStorage.at(config.root());
             }
             case StorageChoice.Memory memory -> new MemoryStorage();
+            // Checks the bucket and fails with one reason (never a secret) when it cannot be used.
+            case StorageChoice.S3 s3 -> S3Storage.fromUri(s3.uri(), s3.endpoint());
         };
     }
 

@@ -11,7 +11,8 @@ import java.util.List;
  * What the services every protocol shares are made from (see {@link Services}): where files are
  * kept, who may log in, how logins are throttled and how many sessions a node takes.
  *
- * @param root                  the server root: the local storage's files, and a place for local state
+ * @param root                  the server root: the local storage's files; with another storage only
+ *                              local state
  * @param storage               which backend keeps users' files
  * @param usersFile             the users file ({@code --users FILE}), or null for none
  * @param usersDatabase         the accounts database ({@code --users postgresql://...}), or null for none;

@@ -203,7 +203,7 @@ class JftpdCliIT {
 
         ExternalCommand.Result bad = JftpdProcess.run(work, null, "--storage", "tape", "--port", "0", "--user", "a:b");
         assertThat(bad.exit()).isEqualTo(2);
-        assertThat(bad.stderr()).contains("--storage takes local or memory");
+        assertThat(bad.stderr()).contains("--storage takes local, memory or s3://BUCKET/PREFIX");
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -70,6 +71,14 @@ final class JftpdProcess implements AutoCloseable {
 
     /** Starts {@code bin/jftpd ARGS} in {@code workDir}; waits until it listens. */
     static JftpdProcess start(Path workDir, String... args) throws IOException {
+        return start(workDir, Map.of(), args);
+    }
+
+    /**
+     * As {@link #start(Path, String...)}, with {@code env} added to the environment (AWS
+     * credentials, or a {@code JFTPD_JAVA_OPTS} other than the default {@code -Xmx512m}).
+     */
+    static JftpdProcess start(Path workDir, Map<String, String> env, String... args) throws IOException {
         Files.createDirectories(workDir);
         Path jar = jar();
         FileTime jarTime = Files.getLastModifiedTime(jar);
@@ -84,6 +93,7 @@ final class JftpdProcess implements AutoCloseable {
         builder.environment().put("JFTP_NO_BUILD", "1");
         builder.environment().put("LC_ALL", "C.UTF-8");
         builder.environment().put("JFTPD_JAVA_OPTS", "-Xmx512m");
+        builder.environment().putAll(env);
         Process process = builder.start();
         process.getOutputStream().close();
         JftpdProcess jftpd = new JftpdProcess(process, stderrFile);
@@ -94,10 +104,19 @@ final class JftpdProcess implements AutoCloseable {
 
     /** Runs {@code bin/jftpd ARGS} to completion (for sub-commands such as {@code user add}). */
     static ExternalCommand.Result run(Path workDir, String stdin, String... args) throws IOException {
+        return runWithEnvironment(workDir, Map.of(), stdin, args);
+    }
+
+    /** As {@link #run(Path, String, String...)}, with {@code env} added to the environment. */
+    static ExternalCommand.Result runWithEnvironment(Path workDir, Map<String, String> env, String stdin, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(script().toString());
         command.addAll(List.of(args));
-        return ExternalCommand.in(workDir).env("JFTP_NO_BUILD", "1").stdin(stdin).timeout(Duration.ofSeconds(90)).run(command);
+        ExternalCommand external = ExternalCommand.in(workDir).env("JFTP_NO_BUILD", "1");
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            external = external.env(e.getKey(), e.getValue());
+        }
+        return external.stdin(stdin).timeout(Duration.ofSeconds(90)).run(command);
     }
 
     private void readStdout() {

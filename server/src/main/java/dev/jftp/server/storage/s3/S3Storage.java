@@ -137,8 +137,12 @@ public final class S3Storage implements Storage {
         return storage;
     }
 
-    /** An endpoint is http(s)://host[:port]; credentials belong in the AWS sources, not in it. */
-    private static void checkEndpoint(URI endpoint) {
+    /**
+     * An endpoint is http(s)://host[:port]; credentials belong in the AWS sources, not in it.
+     *
+     * @throws IllegalArgumentException otherwise, without repeating the endpoint (it may hold a secret)
+     */
+    public static void checkEndpoint(URI endpoint) {
         String scheme = endpoint.getScheme();
         if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https")) || endpoint.getHost() == null) {
             throw new IllegalArgumentException("the S3 endpoint must be an http:// or https:// URL with a host");
