@@ -15,6 +15,7 @@ import dev.jftp.server.metrics.MeteredStorage;
 import dev.jftp.server.storage.Storage;
 import dev.jftp.server.storage.local.LocalStorage;
 import dev.jftp.server.storage.memory.MemoryStorage;
+import dev.jftp.server.storage.s3.S3Settings;
 import dev.jftp.server.storage.s3.S3Storage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,14 +48,27 @@ public record Services(
 
     /** The services {@code config} describes, with the storage it names, counting into {@code metrics}. */
     public static Services start(ServicesConfig config, JftpdMetrics metrics) throws IOException {
-        Storage storage = openStorage(config);
+        Storage storage = openStorage(config, metrics);
         return start(config, MeteredStorage.wrap(storage, backendOf(config.storage()), metrics), metrics);
     }
+
+    /** An S3 operation name ("GetObject") as the bounded label of {@code jftpd_s3_requests_total}. */
+    private static JftpdMetrics.S3Request s3Request(String operation) {
+        for (JftpdMetrics.S3Request kind : S3_REQUESTS) {
+            if (kind.label().equals(operation)) {
+                return kind;
+            }
+        }
+        return JftpdMetrics.S3Request.OTHER;
+    }
+
+    private static final JftpdMetrics.S3Request[] S3_REQUESTS = JftpdMetrics.S3Request.values();
 
     private static JftpdMetrics.StorageBackend backendOf(StorageChoice choice) {
         return switch (choice) {
             case StorageChoice.Local local -> JftpdMetrics.StorageBackend.LOCAL;
             case StorageChoice.Memory memory -> JftpdMetrics.StorageBackend.MEMORY;
+            case StorageChoice.S3 s3 -> JftpdMetrics.StorageBackend.S3;
         };
     }
 
@@ -79,7 +93,7 @@ public record Services(
         }
     }
 
-    private static Storage openStorage(ServicesConfig config) throws IOException {
+    private static Storage openStorage(ServicesConfig config, JftpdMetrics metrics) throws IOException {
         return switch (config.storage()) {
             case StorageChoice.Local local -> {
                 Files.createDirectories(config.root());
@@ -87,7 +101,8 @@ public record Services(
             }
             case StorageChoice.Memory memory -> new MemoryStorage();
             // Checks the bucket and fails with one reason (never a secret) when it cannot be used.
-            case StorageChoice.S3 s3 -> S3Storage.fromUri(s3.uri(), s3.endpoint());
+            case StorageChoice.S3 s3 -> S3Storage.fromUri(s3.uri(), s3.endpoint(), S3Settings.defaults(),
+                    (operation, ok) -> metrics.s3Request(s3Request(operation), ok));
         };
     }
 
