@@ -39,7 +39,11 @@ final class ClusterClients {
 
     /** Connects, reads the greeting, logs in; the reply code of PASS (230 when it worked), the client left connected. */
     static int login(FTPClient ftp, int port, String user, String password) throws IOException {
-        ftp.connect("127.0.0.1", port);
+        try {
+            ftp.connect("127.0.0.1", port);
+        } catch (org.apache.commons.net.ftp.FTPConnectionClosedException e) {
+            return ftp.getReplyCode(); // 421 at connect: refused and closed
+        }
         ftp.setSoTimeout(30_000);
         if (ftp.getReplyCode() != 220) {
             return ftp.getReplyCode();
@@ -72,10 +76,16 @@ final class ClusterClients {
      * returns how long it took, or null if it never was.
      */
     static Duration awaitLogin(int port, String user, String password, int expected, Duration limit) throws IOException, InterruptedException {
+        return awaitLogin(null, port, user, password, expected, limit);
+    }
+
+    /** As {@link #awaitLogin(int, String, String, int, Duration)}, connecting from {@code from}. */
+    static Duration awaitLogin(InetAddress from, int port, String user, String password, int expected, Duration limit)
+            throws IOException, InterruptedException {
         long start = System.nanoTime();
         long deadline = start + limit.toNanos();
         while (true) {
-            int code = tryLogin(null, port, user, password);
+            int code = tryLogin(from, port, user, password);
             if (code == expected) {
                 return Duration.ofNanos(System.nanoTime() - start);
             }
