@@ -53,7 +53,7 @@ public final class Bench {
                    Path vsftpdBinary, Path vsftpdLibs, String vsftpdUser, String vsftpdPam, String vsftpdHash,
                    String vsftpdVersion, PureFtpd pureftpd, Pyftpdlib pyftpdlib, Map<String, String> skipped,
                    String password, boolean quick, int runs, List<String> servers,
-                   Set<String> figures, Path jftpClient, Path readme, int basePort) {
+                   Set<String> figures, Path jftpClient, Path readme, int basePort, Path postgresBin, Path haproxy) {
         Path root() {
             return data.resolve("root");
         }
@@ -141,7 +141,8 @@ public final class Bench {
                         split(opts.getOrDefault("servers", String.join(",", ALL_SERVERS)).replace(',', ' ')),
                         Set.copyOf(split(opts.getOrDefault("figures", "").replace(',', ' '))),
                         opts.containsKey("jftp") ? Path.of(opts.get("jftp")) : null, readme,
-                        Integer.parseInt(opts.getOrDefault("base-port", "22121")));
+                        Integer.parseInt(opts.getOrDefault("base-port", "22121")),
+                        path(opts, "postgres-bin"), path(opts, "haproxy"));
                 run(o);
             }
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
@@ -391,6 +392,9 @@ public final class Bench {
             Figures.LoginResult r = last[0];
             add(results, s, "login", "logins/s (" + LOGIN_WORKERS + " workers, " + (int) o.loginSeconds() + " s)", sample,
                     "sessions/s", "higher", o.runs(), r.failed() == 0 ? "" : r.failed() + " failed, first: " + r.firstError());
+            if (name.equals("jftpd")) {
+                ClusterLoginFigures.measure(o, results, o.postgresBin(), o.haproxy());
+            }
         }
         if (o.wants("list")) {
             long[] bytes = new long[1];
