@@ -88,7 +88,7 @@ public final class Jftpd implements Callable<Integer> {
     @Option(names = "--passive-ports", paramLabel = "LO-HI", description = "Port range for passive data connections (default: any free port).")
     String passivePorts;
 
-    @Option(names = "--passive-address", paramLabel = "ADDR", description = "IPv4 address announced in PASV replies (for NAT).")
+    @Option(names = "--passive-address", paramLabel = "ADDR", description = "IPv4 address announced in PASV replies (for NAT; behind a load balancer, this node's own address).")
     String passiveAddress;
 
     @Option(names = "--proxy-protocol",
@@ -97,7 +97,7 @@ public final class Jftpd implements Callable<Integer> {
                     + " the data connection checks. Connections from other addresses are taken as direct ones.")
     boolean proxyProtocol;
 
-    @Option(names = "--trusted-proxies", paramLabel = "CIDR,...", split = ",",
+    @Option(names = "--trusted-proxies", paramLabel = "CIDR[,CIDR...]", split = ",", hideParamSyntax = true,
             description = "The load balancers allowed to send a PROXY header (e.g. 10.0.0.0/8,192.0.2.7); required by --proxy-protocol.")
     List<String> trustedProxies;
 

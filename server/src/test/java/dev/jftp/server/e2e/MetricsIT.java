@@ -24,6 +24,16 @@ class MetricsIT {
     Path work;
 
     @Test
+    void helpNamesEveryFlagOfSeveralNodes() throws Exception {
+        dev.jftp.server.testing.ExternalCommand.Result help = JftpdProcess.run(work, "", "--help");
+        assertThat(help.exit()).as(help.describe()).isZero();
+        assertThat(help.stdout()).contains("--users=FILE|postgresql://USER:PASSWORD@HOST:PORT/DB", "--proxy-protocol",
+                "--trusted-proxies=CIDR[,CIDR...]", "--metrics-port=N", "--passive-address=ADDR", "--passive-ports=LO-HI");
+        dev.jftp.server.testing.ExternalCommand.Result user = JftpdProcess.run(work, "", "user", "--help");
+        assertThat(user.stdout()).contains("add", "list", "remove", "passwd");
+    }
+
+    @Test
     void countersMoveAsSessionsLogInAndTransfer() throws Exception {
         try (JftpdProcess node = JftpdProcess.start(work, "--bind", "127.0.0.1", "--port", "0", "--root", work.resolve("root").toString(),
                 "--user", "metric-user:metric-pw", "--metrics-port", "0")) {
