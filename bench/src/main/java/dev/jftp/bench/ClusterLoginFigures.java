@@ -75,7 +75,9 @@ final class ClusterLoginFigures {
             cmd.add(o.java().toString());
             cmd.addAll(o.jftpdJavaOpts());
             cmd.addAll(List.of("-jar", o.jftpdJar().toString(), "--bind", "127.0.0.1", "--port", Integer.toString(port),
-                    "--root", o.root().toString(), "--users", url, "--proxy-protocol", "--trusted-proxies", "127.0.0.1",
+                    // HAProxy connects from 127.0.0.2 (its 'source'), the only address trusted to send a
+                    // PROXY header; the start-up probe, from 127.0.0.1, is then a direct client.
+                    "--root", o.root().toString(), "--users", url, "--proxy-protocol", "--trusted-proxies", "127.0.0.2",
                     "--max-sessions", "20000", "--max-sessions-per-ip", "20000"));
             Servers.Spec spec = new Servers.Spec("jftpd", "jftpd", "PBKDF2-HMAC-SHA256, 600,000 iterations, accounts in PostgreSQL",
                     Servers.USER, password, "up-jftpd", null, cmd, Map.of(), o.work().resolve("jftpd-postgres.log"));
@@ -84,7 +86,8 @@ final class ClusterLoginFigures {
                 Path config = dir.resolve("haproxy.cfg");
                 Files.writeString(config, """
                         global
-                            maxconn 20000
+                            # 50 workers; HAProxy needs two descriptors per connection and refuses to start without them
+                            maxconn 2000
                         defaults
                             mode tcp
                             timeout connect 5s
@@ -94,12 +97,12 @@ final class ClusterLoginFigures {
                             bind 127.0.0.1:%d
                             default_backend jftpd
                         backend jftpd
-                            server node1 127.0.0.1:%d send-proxy-v2
+                            server node1 127.0.0.1:%d send-proxy-v2 source 127.0.0.2
                         """.formatted(frontend, port));
                 Process proxy = new ProcessBuilder(haproxy.toString(), "-db", "-f", config.toString()).redirectErrorStream(true)
                         .redirectOutput(dir.resolve("haproxy.log").toFile()).start();
                 try {
-                    awaitPort(frontend, proxy);
+                    awaitPort(frontend, proxy, dir.resolve("haproxy.log"));
                     // The server is measured (CPU, memory) as for every figure; clients go to HAProxy.
                     Servers.Running viaProxy = new Servers.Running(spec, node.process(), new InetSocketAddress("127.0.0.1", frontend),
                             node.cpu());
@@ -162,7 +165,7 @@ final class ClusterLoginFigures {
         }
     }
 
-    private static void awaitPort(int port, Process process) throws IOException, InterruptedException {
+    private static void awaitPort(int port, Process process, Path log) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
             try (Socket probe = new Socket()) {
@@ -170,7 +173,7 @@ final class ClusterLoginFigures {
                 return;
             } catch (IOException notYet) {
                 if (!process.isAlive() || System.nanoTime() > deadline) {
-                    throw new IOException("HAProxy did not listen on " + port);
+                    throw new IOException("HAProxy did not listen on " + port + ": " + Files.readString(log).strip());
                 }
                 Thread.sleep(50);
             }

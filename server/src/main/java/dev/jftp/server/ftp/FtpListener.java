@@ -7,6 +7,7 @@ import dev.jftp.server.ftp.session.FtpSession;
 import dev.jftp.server.ftp.session.SessionContext;
 import dev.jftp.server.accounts.AccountStore;
 import dev.jftp.server.accounts.AccountStoreUnavailableException;
+import dev.jftp.server.accounts.User;
 import dev.jftp.server.limits.ConnectionLimiter;
 import dev.jftp.server.metrics.JftpdMetrics;
 import dev.jftp.server.net.ConnectionOrigin;
@@ -201,8 +202,8 @@ public final class FtpListener implements AutoCloseable {
     }
 
     private static boolean isLoggedInAs(FtpSession session, String name) {
-        var state = session.state();
-        return state.isLoggedIn() && !state.user().anonymous() && state.user().name().equals(name);
+        User user = session.state().user(); // read once: REIN may clear it meanwhile
+        return user != null && !user.anonymous() && user.name().equals(name);
     }
 
     /**
