@@ -57,9 +57,10 @@ public record ServicesConfig(
         return new ServicesConfig(root, storage, file, file == null ? usersDatabase : null, commandLineAccounts, anonymous, loginFailureDelay, maxSessions, maxSessionsPerAddress);
     }
 
-    /** Accounts in PostgreSQL, shared by every node (in place of a users file). */
+    /** Accounts in PostgreSQL, shared by every node, in place of a users file; null changes nothing. */
     public ServicesConfig withUsersDatabase(PostgresUrl url) {
-        return new ServicesConfig(root, storage, null, url, commandLineAccounts, anonymous, loginFailureDelay, maxSessions, maxSessionsPerAddress);
+        return new ServicesConfig(root, storage, url == null ? usersFile : null, url, commandLineAccounts, anonymous, loginFailureDelay,
+                maxSessions, maxSessionsPerAddress);
     }
 
     public ServicesConfig withAccounts(List<StoredAccount> accounts) {
