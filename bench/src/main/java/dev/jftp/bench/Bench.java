@@ -58,7 +58,8 @@ public final class Bench {
                    Path vsftpdBinary, Path vsftpdLibs, String vsftpdUser, String vsftpdPam, String vsftpdHash,
                    String vsftpdVersion, PureFtpd pureftpd, Pyftpdlib pyftpdlib, Map<String, String> skipped,
                    String password, boolean quick, int runs, List<String> servers,
-                   Set<String> figures, Path jftpClient, Path readme, int basePort, Path ceilingPython, Path ceilingPeer) {
+                   Set<String> figures, Path jftpClient, Path readme, int basePort, Path ceilingPython, Path ceilingPeer,
+                   Path postgresBin, Path haproxy) {
         Path root() {
             return data.resolve("root");
         }
@@ -166,7 +167,8 @@ public final class Bench {
                         Set.copyOf(split(opts.getOrDefault("figures", "").replace(',', ' '))),
                         opts.containsKey("jftp") ? Path.of(opts.get("jftp")) : null, readme,
                         Integer.parseInt(opts.getOrDefault("base-port", "22121")),
-                        path(opts, "ceiling-python"), path(opts, "ceiling-peer"));
+                        path(opts, "ceiling-python"), path(opts, "ceiling-peer"),
+                        path(opts, "postgres-bin"), path(opts, "haproxy"));
                 run(o);
             }
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
@@ -534,6 +536,11 @@ public final class Bench {
                 return r == null || r.failed() == 0 ? "" : r.failed() + " failed (worst run), first: " + r.firstError();
             });
         }
+        if (o.wants("login") && servers.stream().anyMatch(s -> s.spec().name().equals("jftpd"))) {
+            // Figure 8: jftpd's logins through HAProxy with the accounts in PostgreSQL (its own nodes).
+            System.out.println("bench: logins through HAProxy, accounts in PostgreSQL");
+            ClusterLoginFigures.measure(o, results, o.postgresBin(), o.haproxy());
+        }
         if (o.wants("list")) {
             System.out.println("bench: LIST");
             Map<String, Long> bytes = new HashMap<>();
@@ -653,6 +660,21 @@ public final class Bench {
             long cpu1 = s.cpu().nanos();
             return new Sample(value, (cpu1 - cpu0) / 1e9, sampler.peakKb(), startKb, load1);
         }
+    }
+
+    /** The best of {@code runs} runs ({@code between} runs after each, untimed: e.g. removing uploads). */
+    static Sample best(Servers.Running s, int runs, boolean higherIsBetter, Body body, Body between) throws Exception {
+        Sample best = null;
+        for (int i = 0; i < runs; i++) {
+            Sample sample = measure(s, body);
+            if (best == null || (higherIsBetter ? sample.value() > best.value() : sample.value() < best.value())) {
+                best = sample;
+            }
+            if (between != null) {
+                between.run();
+            }
+        }
+        return best;
     }
 
     /** The same transfers with curl, to check that the load generator is not the bottleneck. */

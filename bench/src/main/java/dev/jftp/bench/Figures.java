@@ -98,6 +98,12 @@ final class Figures {
 
     /** {@code workers} virtual threads doing connect + USER + PASS + PWD + QUIT for {@code seconds}. */
     static LoginResult logins(Servers.Running s, int workers, double seconds) throws InterruptedException {
+        return logins(s, workers, seconds, () -> s.spec().ftpUser());
+    }
+
+    /** As {@link #logins(Servers.Running, int, double)}, each login as the user {@code users} gives next (all with the same password). */
+    static LoginResult logins(Servers.Running s, int workers, double seconds, java.util.function.Supplier<String> users)
+            throws InterruptedException {
         AtomicLong ok = new AtomicLong();
         AtomicLong failed = new AtomicLong();
         AtomicReference<String> firstError = new AtomicReference<>();
@@ -108,7 +114,7 @@ final class Figures {
             threads.add(Thread.ofVirtual().start(() -> {
                 while (System.nanoTime() < end) {
                     try (FtpClient c = FtpClient.connect(s.address(), TIMEOUT_MILLIS)) {
-                        c.login(s.spec().ftpUser(), s.spec().password());
+                        c.login(users.get(), s.spec().password());
                         FtpClient.expect(c.command("PWD"), 257, "PWD");
                         FtpClient.expect(c.command("QUIT"), 221, "QUIT");
                         ok.incrementAndGet();

@@ -90,6 +90,8 @@ final class Report {
         md.append(curlTable(rows)).append('\n');
         md.append("## The jftp client against curl (on jftpd, same file, same disk)\n\n");
         md.append(clientTable(rows, facts)).append('\n');
+        md.append("## Logins through HAProxy with the accounts in PostgreSQL (jftpd)\n\n");
+        md.append(postgresLoginTable(rows, facts)).append('\n');
         md.append("## Password hashing\n\n");
         for (String s : SERVERS) {
             if (facts.containsKey("hashing_" + s)) {
@@ -440,6 +442,27 @@ final class Report {
                 + " curl's small-file figure includes starting curl once (one session for all files); curl 7.88 sometimes waits"
                 + " a whole second before it connects a data connection (its poll misses an EPSV reply it has already read), so"
                 + " that figure is bounded in time and only shows that the generator is not the slower of the two.\n");
+        return sb.toString();
+    }
+
+    /** Figure 8 (see ClusterLoginFigures): next to jftpd's "login" row, whose account is given on the command line. */
+    static String postgresLoginTable(List<Results.Row> rows, Map<String, String> facts) {
+        if (Results.find(rows, "jftpd", "login_pg_cached").isEmpty()) {
+            return "Not measured: " + facts.getOrDefault("login_pg_skipped", "the login figure was not run") + ".\n";
+        }
+        StringBuilder sb = new StringBuilder("| logins | sessions/s | server CPU s, peak MiB |\n|---|---:|---:|\n");
+        for (String figure : List.of("login", "login_pg_cached", "login_pg_cold")) {
+            Results.find(rows, "jftpd", figure).ifPresent(r -> sb.append(String.format(Locale.ROOT, "| %s | %s | %.2f, %.0f |%n",
+                    figure.equals("login") ? r.label() + ", account on the command line, direct" : r.label(), format(r.value(), r.unit()),
+                    r.cpuSeconds(), r.rssKb() / 1024.0)));
+        }
+        sb.append("\nCached: the same user again and again, answered by the node's verified-login cache without asking the database."
+                + " Cold: every login a user the node has not seen, so each costs a database lookup and one PBKDF2 check"
+                + " (600,000 iterations), which bounds it. One jftpd node behind HAProxy (Debian's package) in TCP mode with send-proxy-v2,"
+                + " PostgreSQL on the same machine.\n");
+        if (facts.containsKey("login_pg_note")) {
+            sb.append("Note: ").append(facts.get("login_pg_note")).append(".\n");
+        }
         return sb.toString();
     }
 

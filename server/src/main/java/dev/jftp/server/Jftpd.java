@@ -1,11 +1,15 @@
 package dev.jftp.server;
 
 import dev.jftp.server.accounts.AccountAdministration;
+import dev.jftp.server.accounts.AccountStore;
+import dev.jftp.server.accounts.AccountStoreUnavailableException;
 import dev.jftp.server.accounts.PasswordHasher;
 import dev.jftp.server.accounts.Permission;
 import dev.jftp.server.accounts.StoredAccount;
 import dev.jftp.server.accounts.UsersFile;
 import dev.jftp.server.accounts.UsersFileAccounts;
+import dev.jftp.server.accounts.postgres.PostgresAccountStore;
+import dev.jftp.server.accounts.postgres.PostgresUrl;
 import dev.jftp.server.core.Services;
 import dev.jftp.server.core.ServicesConfig;
 import dev.jftp.server.core.StorageChoice;
@@ -13,6 +17,8 @@ import dev.jftp.server.ftp.FtpListener;
 import dev.jftp.server.ftp.FtpListenerConfig;
 import dev.jftp.server.ftp.data.PassivePortRange;
 import dev.jftp.server.limits.ConnectionLimiter;
+import dev.jftp.server.net.ProxyProtocol;
+import dev.jftp.server.net.TrustedProxies;
 import dev.jftp.server.sftp.AuthorizedKeys;
 import dev.jftp.server.sftp.HostKeys;
 import dev.jftp.server.sftp.SftpListener;
@@ -26,6 +32,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +48,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** The jftpd command line: starts the server, or manages the users file ({@code jftpd user add}). */
+/** The jftpd command line: starts the server, or manages the accounts ({@code jftpd user add|list|remove|passwd}). */
 @Command(name = "jftpd", mixinStandardHelpOptions = true, version = "jftpd 0.1.0",
         description = "A concurrent FTP/FTPS server, and SFTP server with --sftp-port, over one set of accounts and files. "
                 + "With no options it serves ./ftp-root over FTP on port 2121.",
@@ -64,8 +71,11 @@ public final class Jftpd implements Callable<Integer> {
     @Option(names = "--user", paramLabel = "NAME:PASSWORD", description = "A read/write user whose home is the root (repeatable).")
     List<String> users = new ArrayList<>();
 
-    @Option(names = "--users", paramLabel = "FILE", description = "Users file (name:hash:home:permissions); default ./jftpd.users when it exists.")
-    Path usersFile;
+    @Option(names = "--users", paramLabel = "FILE|postgresql://USER:PASSWORD@HOST:PORT/DB",
+            description = "Where accounts are kept: a users file (name:hash:home:permissions; default ./jftpd.users when it exists),"
+                    + " or a PostgreSQL database shared by several nodes (tables made when missing; changes reach every node"
+                    + " within seconds). The password may come from PGPASSWORD instead of the URL.")
+    String usersSource;
 
     @Option(names = "--storage", paramLabel = "local|memory|s3://BUCKET/PREFIX",
             description = "Where users' files are kept: local (below --root, the default), memory (in this process, gone when it stops), "
@@ -83,8 +93,22 @@ public final class Jftpd implements Callable<Integer> {
     @Option(names = "--passive-ports", paramLabel = "LO-HI", description = "Port range for passive data connections (default: any free port).")
     String passivePorts;
 
-    @Option(names = "--passive-address", paramLabel = "ADDR", description = "IPv4 address announced in PASV replies (for NAT).")
+    @Option(names = "--passive-address", paramLabel = "ADDR", description = "IPv4 address announced in PASV replies (for NAT; behind a load balancer, this node's own address).")
     String passiveAddress;
+
+    @Option(names = "--proxy-protocol",
+            description = "Connections from --trusted-proxies start with a PROXY protocol header (v1 or v2, HAProxy's"
+                    + " send-proxy[-v2]); the client address it carries is used for logs, limits, the login throttle and"
+                    + " the data connection checks. Connections from other addresses are taken as direct ones.")
+    boolean proxyProtocol;
+
+    @Option(names = "--trusted-proxies", paramLabel = "CIDR[,CIDR...]", split = ",", hideParamSyntax = true,
+            description = "The load balancers allowed to send a PROXY header (e.g. 10.0.0.0/8,192.0.2.7); required by --proxy-protocol.")
+    List<String> trustedProxies;
+
+    @Option(names = "--metrics-port", paramLabel = "N",
+            description = "Serve Prometheus metrics at http://BIND:N/metrics and a health check at /health (200, 503 when stopping).")
+    Integer metricsPort;
 
     @Option(names = "--sftp-port", paramLabel = "N",
             description = "Also serve SFTP (and scp) on this port, for the same accounts and files; 0 takes a free port (default: no SFTP).")
@@ -155,8 +179,41 @@ public final class Jftpd implements Callable<Integer> {
             err.println("jftpd: " + e.getMessage());
             return 2;
         }
-        Path file = usersFile != null ? usersFile : Files.exists(DEFAULT_USERS_FILE) ? DEFAULT_USERS_FILE : null;
-        boolean fileHasAccounts = false;
+        if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
+            err.println("jftpd: --metrics-port must be 0-65535");
+            return 2;
+        }
+        ProxyProtocol proxy = null;
+        if (trustedProxies != null && !proxyProtocol) {
+            err.println("jftpd: --trusted-proxies is for --proxy-protocol; add --proxy-protocol or drop --trusted-proxies");
+            return 2;
+        }
+        if (proxyProtocol) {
+            if (trustedProxies == null || trustedProxies.isEmpty()) {
+                err.println("jftpd: --proxy-protocol needs --trusted-proxies CIDR,... (the balancers' addresses): a PROXY header"
+                        + " from anyone else would let a client choose its own address");
+                return 2;
+            }
+            try {
+                proxy = new ProxyProtocol(TrustedProxies.parse(String.join(",", trustedProxies)), ProxyProtocol.DEFAULT_HEADER_TIMEOUT);
+            } catch (IllegalArgumentException e) {
+                err.println("jftpd: --trusted-proxies: " + e.getMessage());
+                return 2;
+            }
+        }
+        PostgresUrl database = null;
+        Path file = null;
+        if (usersSource != null && PostgresUrl.looksLikeUrl(usersSource)) {
+            try {
+                database = PostgresUrl.parse(usersSource);
+            } catch (IllegalArgumentException e) {
+                err.println("jftpd: --users: " + e.getMessage());
+                return 2;
+            }
+        } else {
+            file = usersSource != null ? Path.of(usersSource) : Files.exists(DEFAULT_USERS_FILE) ? DEFAULT_USERS_FILE : null;
+        }
+        boolean fileHasAccounts = database != null; // a database's accounts may come at any time
         if (file != null) {
             try {
                 fileHasAccounts = !UsersFile.load(file).isEmpty();
@@ -195,6 +252,7 @@ public final class Jftpd implements Callable<Integer> {
             ServicesConfig services = ServicesConfig.defaults(rootDir)
                     .withStorage(storageChoice)
                     .withUsersFile(file)
+                    .withUsersDatabase(database)
                     .withAccounts(commandLine)
                     .withAnonymous(anonymous)
                     .withLimits(maxSessions, maxSessionsPerIp == null ? ConnectionLimiter.NO_LIMIT_PER_ADDRESS : maxSessionsPerIp);
@@ -204,17 +262,19 @@ public final class Jftpd implements Callable<Integer> {
                     .withTimeouts(Duration.ofSeconds(idleTimeout), Duration.ofSeconds(30))
                     .withPassive(passivePorts == null ? PassivePortRange.ANY : PassivePortRange.parse(passivePorts),
                             passiveAddress == null ? null : InetAddress.getByName(passiveAddress))
-                    .withTls(tls);
+                    .withTls(tls)
+                    .withProxyProtocol(proxy);
             SftpListenerConfig sftp = sftpPort == null ? null
                     : new SftpListenerConfig(bind, sftpPort, sshHostKeyDir, Duration.ofSeconds(idleTimeout), SftpListenerConfig.DEFAULT_LOGIN_TIMEOUT);
-            config = new NodeConfig(services, ftp, sftp);
+            config = new NodeConfig(services, ftp, sftp,
+                    metricsPort == null ? null : new InetSocketAddress(InetAddress.getByName(bind), metricsPort));
         } catch (IllegalArgumentException | IOException e) {
             err.println("jftpd: " + e.getMessage());
             return 2;
         }
         Services services;
         try {
-            services = Services.start(config.services());
+            services = Services.start(config.services(), config.newMetrics());
         } catch (IOException | IllegalArgumentException e) {
             err.println("jftpd: cannot start: " + e.getMessage());
             return 1;
@@ -254,6 +314,15 @@ public final class Jftpd implements Callable<Integer> {
                     } + ")");
             err.println("jftpd:   e.g.  curl ftp://jftp:" + generatedPassword + "@" + exampleHost + ":" + server.port() + "/");
             err.println("jftpd: use --user NAME:PASSWORD, --users FILE or 'jftpd user add NAME' for lasting accounts.");
+        }
+        if (database != null) {
+            err.println("jftpd: accounts in " + database.describe());
+        }
+        if (proxy != null) {
+            err.println("jftpd: PROXY protocol from " + proxy.trusted());
+        }
+        if (node.metricsPort() >= 0) {
+            err.println("jftpd: metrics on http://" + hostForUrl(server.address()) + ":" + node.metricsPort() + "/metrics");
         }
         if (server.implicitTlsPort() >= 0) {
             err.println("jftpd: implicit FTPS on " + hostForUrl(server.address()) + ":" + server.implicitTlsPort());
@@ -366,13 +435,62 @@ public final class Jftpd implements Callable<Integer> {
         return sb.toString();
     }
 
-    @Command(name = "user", description = "Manage the users file.", subcommands = {UserAddCommand.class}, mixinStandardHelpOptions = true)
+    @Command(name = "user", description = "Manage accounts: in a users file, or in PostgreSQL (--users postgresql://...).",
+            subcommands = {UserAddCommand.class, UserListCommand.class, UserRemoveCommand.class, UserPasswdCommand.class},
+            mixinStandardHelpOptions = true)
     static final class UserCommand implements Callable<Integer> {
         @Override
         public Integer call() {
-            System.err.println("jftpd user: say 'jftpd user add NAME [--home DIR] [--read-only] [--authorized-key FILE.pub]'");
+            System.err.println("jftpd user: say 'jftpd user add|list|remove|passwd ...' (see 'jftpd user --help')");
             return 2;
         }
+    }
+
+    /** The {@code --users} option of the user commands, and the store it names. */
+    static final class AccountsOption {
+        @Option(names = "--users", paramLabel = "FILE|postgresql://USER:PASSWORD@HOST:PORT/DB",
+                description = "The users file, or the PostgreSQL database (its tables are made when missing; default: ${DEFAULT-VALUE}).")
+        String source = DEFAULT_USERS_FILE.toString();
+
+        /** The store, open for changes; a database that cannot be reached is an AccountStoreUnavailableException later. */
+        Store open() throws IOException {
+            if (PostgresUrl.looksLikeUrl(source)) {
+                PostgresAccountStore store = PostgresAccountStore.open(PostgresUrl.parse(source));
+                return new Store(store, store, store.describe());
+            }
+            Path file = Path.of(source);
+            UsersFileAccounts store = UsersFileAccounts.forWriting(file);
+            return new Store(store, store, file.toAbsolutePath().toString());
+        }
+    }
+
+    /** An account store for a user command, closed when it is done. */
+    record Store(AccountStore accounts, AccountAdministration administration, String where) implements AutoCloseable {
+        @Override
+        public void close() {
+            accounts.close();
+        }
+    }
+
+    /**
+     * Runs one user command on the store {@code option} names; a bad URL or name is exit 2, a store
+     * that cannot be reached or written exit 1, each with one line that names no password.
+     */
+    private static int withStore(AccountsOption option, StoreWork work) {
+        try (Store store = option.open()) {
+            return work.run(store);
+        } catch (IllegalArgumentException e) {
+            System.err.println("jftpd: " + e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            System.err.println("jftpd: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    @FunctionalInterface
+    private interface StoreWork {
+        int run(Store store) throws IOException;
     }
 
     @Command(name = "add", description = "Add a user (or set a new password), asking for the password; stores only a hash. "
@@ -396,8 +514,8 @@ public final class Jftpd implements Callable<Integer> {
                         + "this user may log in with over SFTP, added to the user's keys (repeatable).")
         List<Path> authorizedKeyFiles = new ArrayList<>();
 
-        @Option(names = "--users", paramLabel = "FILE", description = "Users file to write (default: ${DEFAULT-VALUE}).")
-        Path usersFile = DEFAULT_USERS_FILE;
+        @picocli.CommandLine.Mixin
+        AccountsOption accounts = new AccountsOption();
 
         @Override
         public Integer call() throws IOException {
@@ -415,27 +533,27 @@ public final class Jftpd implements Callable<Integer> {
                     return 2;
                 }
             }
-            char[] password = readPassword();
+            if (home.contains(":") || home.contains("\n")) {
+                System.err.println("jftpd: a home directory may not contain ':' or a line break");
+                return 2;
+            }
+            char[] password = PasswordInput.readPassword();
             if (password == null || password.length == 0) {
                 System.err.println("jftpd: no password given; nothing written");
                 return 1;
             }
             String hash = new PasswordHasher().hash(password);
             Arrays.fill(password, '\0');
-            if (home.contains(":") || home.contains("\n")) {
-                System.err.println("jftpd: a home directory may not contain ':' or a line break");
-                return 2;
-            }
-            UsersFileAccounts accounts = UsersFileAccounts.forWriting(usersFile);
-            // The account's keys stay (a new password does not drop them); new ones are added once.
-            java.util.LinkedHashSet<String> keys = new java.util.LinkedHashSet<>();
-            accounts.find(name).ifPresent(old -> keys.addAll(old.authorizedKeys()));
-            keys.addAll(newKeys);
-            AccountAdministration administration = accounts;
-            administration.put(new StoredAccount(name, hash, home, perms, List.copyOf(keys)));
-            System.err.println("jftpd: user '" + name + "' saved in " + usersFile.toAbsolutePath() + " (" + Permission.format(perms)
-                    + (keys.isEmpty() ? "" : ", " + keys.size() + " authorized key(s)") + ")");
-            return 0;
+            return withStore(accounts, store -> {
+                // The account's keys stay (a new password does not drop them); new ones are added once.
+                java.util.LinkedHashSet<String> keys = new java.util.LinkedHashSet<>();
+                store.accounts().find(name).ifPresent(old -> keys.addAll(old.authorizedKeys()));
+                keys.addAll(newKeys);
+                store.administration().put(new StoredAccount(name, hash, home, perms, List.copyOf(keys)));
+                System.err.println("jftpd: user '" + name + "' saved in " + store.where() + " (" + Permission.format(perms)
+                        + (keys.isEmpty() ? "" : ", " + keys.size() + " authorized key(s)") + ")");
+                return 0;
+            });
         }
 
         /** The key lines of an OpenSSH public key file, each checked and written as type, Base64 and comment. */
@@ -451,9 +569,85 @@ public final class Jftpd implements Callable<Integer> {
             }
             return keys;
         }
+    }
+
+    @Command(name = "list", description = "List the users: name, permissions and home (never a password or hash).", mixinStandardHelpOptions = true)
+    static final class UserListCommand implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        AccountsOption accounts = new AccountsOption();
+
+        @Override
+        public Integer call() {
+            return withStore(accounts, store -> {
+                for (StoredAccount account : store.administration().list()) {
+                    System.out.println(account.name() + "\t" + Permission.format(account.permissions()) + "\t"
+                            + (account.home().isEmpty() ? "/" : account.home()));
+                }
+                System.out.flush();
+                return 0;
+            });
+        }
+    }
+
+    @Command(name = "remove", description = "Remove a user; its sessions on every node end within seconds.", mixinStandardHelpOptions = true)
+    static final class UserRemoveCommand implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @picocli.CommandLine.Mixin
+        AccountsOption accounts = new AccountsOption();
+
+        @Override
+        public Integer call() {
+            return withStore(accounts, store -> {
+                if (!store.administration().remove(name)) {
+                    System.err.println("jftpd: no user '" + name + "' in " + store.where());
+                    return 1;
+                }
+                System.err.println("jftpd: user '" + name + "' removed from " + store.where());
+                return 0;
+            });
+        }
+    }
+
+    @Command(name = "passwd", description = "Set a user's password (asked as for 'add'); home and permissions stay.", mixinStandardHelpOptions = true)
+    static final class UserPasswdCommand implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @picocli.CommandLine.Mixin
+        AccountsOption accounts = new AccountsOption();
+
+        @Override
+        public Integer call() {
+            return withStore(accounts, store -> {
+                StoredAccount account = store.accounts().find(name).orElse(null);
+                if (account == null) {
+                    System.err.println("jftpd: no user '" + name + "' in " + store.where() + "; 'jftpd user add' makes one");
+                    return 1;
+                }
+                char[] password = PasswordInput.readPassword();
+                if (password == null || password.length == 0) {
+                    System.err.println("jftpd: no password given; nothing written");
+                    return 1;
+                }
+                String hash = new PasswordHasher().hash(password);
+                Arrays.fill(password, '\0');
+                store.administration().put(new StoredAccount(account.name(), hash, account.home(), account.permissions(),
+                        account.authorizedKeys()));
+                System.err.println("jftpd: new password for '" + name + "' saved in " + store.where());
+                return 0;
+            });
+        }
+    }
+
+    /** A new password from whoever runs a user command. */
+    static final class PasswordInput {
+        private PasswordInput() {
+        }
 
         /** From the terminal without echo (asked twice), else one line of standard input. */
-        private static char[] readPassword() throws IOException {
+        static char[] readPassword() throws IOException {
             Console console = System.console();
             if (console != null && isTerminal(console)) {
                 char[] first = console.readPassword("Password: ");

@@ -1,6 +1,7 @@
 package dev.jftp.server.core;
 
 import dev.jftp.server.accounts.StoredAccount;
+import dev.jftp.server.accounts.postgres.PostgresUrl;
 import dev.jftp.server.limits.ConnectionLimiter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +14,9 @@ import java.util.List;
  * @param root                  the server root: the local storage's files; with another storage only
  *                              local state
  * @param storage               which backend keeps users' files
- * @param usersFile             the users file ({@code --users}), or null for none
+ * @param usersFile             the users file ({@code --users FILE}), or null for none
+ * @param usersDatabase         the accounts database ({@code --users postgresql://...}), or null for none;
+ *                              never together with a users file
  * @param commandLineAccounts   accounts given directly ({@code --user}, hashed), before the file's
  * @param anonymous             whether "anonymous"/"ftp" may log in (read-only, in the storage's root)
  * @param loginFailureDelay     first delay after a wrong password (it doubles with each failure)
@@ -26,6 +29,7 @@ public record ServicesConfig(
         Path root,
         StorageChoice storage,
         Path usersFile,
+        PostgresUrl usersDatabase,
         List<StoredAccount> commandLineAccounts,
         boolean anonymous,
         Duration loginFailureDelay,
@@ -34,35 +38,44 @@ public record ServicesConfig(
 
     public ServicesConfig {
         commandLineAccounts = List.copyOf(commandLineAccounts);
+        if (usersFile != null && usersDatabase != null) {
+            throw new IllegalArgumentException("accounts come from a users file or a database, not both");
+        }
     }
 
     /** The defaults: local storage below {@code root}, no accounts, no anonymous login, 2000 sessions. */
     public static ServicesConfig defaults(Path root) {
-        return new ServicesConfig(root, StorageChoice.LOCAL, null, List.of(), false, Duration.ofMillis(250), 2000,
+        return new ServicesConfig(root, StorageChoice.LOCAL, null, null, List.of(), false, Duration.ofMillis(250), 2000,
                 ConnectionLimiter.NO_LIMIT_PER_ADDRESS);
     }
 
     public ServicesConfig withStorage(StorageChoice choice) {
-        return new ServicesConfig(root, choice, usersFile, commandLineAccounts, anonymous, loginFailureDelay, maxSessions, maxSessionsPerAddress);
+        return new ServicesConfig(root, choice, usersFile, usersDatabase, commandLineAccounts, anonymous, loginFailureDelay, maxSessions, maxSessionsPerAddress);
     }
 
     public ServicesConfig withUsersFile(Path file) {
-        return new ServicesConfig(root, storage, file, commandLineAccounts, anonymous, loginFailureDelay, maxSessions, maxSessionsPerAddress);
+        return new ServicesConfig(root, storage, file, file == null ? usersDatabase : null, commandLineAccounts, anonymous, loginFailureDelay, maxSessions, maxSessionsPerAddress);
+    }
+
+    /** Accounts in PostgreSQL, shared by every node, in place of a users file; null changes nothing. */
+    public ServicesConfig withUsersDatabase(PostgresUrl url) {
+        return new ServicesConfig(root, storage, url == null ? usersFile : null, url, commandLineAccounts, anonymous, loginFailureDelay,
+                maxSessions, maxSessionsPerAddress);
     }
 
     public ServicesConfig withAccounts(List<StoredAccount> accounts) {
-        return new ServicesConfig(root, storage, usersFile, accounts, anonymous, loginFailureDelay, maxSessions, maxSessionsPerAddress);
+        return new ServicesConfig(root, storage, usersFile, usersDatabase, accounts, anonymous, loginFailureDelay, maxSessions, maxSessionsPerAddress);
     }
 
     public ServicesConfig withAnonymous(boolean on) {
-        return new ServicesConfig(root, storage, usersFile, commandLineAccounts, on, loginFailureDelay, maxSessions, maxSessionsPerAddress);
+        return new ServicesConfig(root, storage, usersFile, usersDatabase, commandLineAccounts, on, loginFailureDelay, maxSessions, maxSessionsPerAddress);
     }
 
     public ServicesConfig withLoginFailureDelay(Duration delay) {
-        return new ServicesConfig(root, storage, usersFile, commandLineAccounts, anonymous, delay, maxSessions, maxSessionsPerAddress);
+        return new ServicesConfig(root, storage, usersFile, usersDatabase, commandLineAccounts, anonymous, delay, maxSessions, maxSessionsPerAddress);
     }
 
     public ServicesConfig withLimits(int sessions, int perAddress) {
-        return new ServicesConfig(root, storage, usersFile, commandLineAccounts, anonymous, loginFailureDelay, sessions, perAddress);
+        return new ServicesConfig(root, storage, usersFile, usersDatabase, commandLineAccounts, anonymous, loginFailureDelay, sessions, perAddress);
     }
 }

@@ -5,8 +5,14 @@ import dev.jftp.server.ftp.data.PassiveListeners;
 import dev.jftp.server.ftp.command.CommandTable;
 import dev.jftp.server.ftp.session.FtpSession;
 import dev.jftp.server.ftp.session.SessionContext;
+import dev.jftp.server.accounts.AccountStore;
+import dev.jftp.server.accounts.AccountStoreUnavailableException;
+import dev.jftp.server.accounts.User;
 import dev.jftp.server.limits.ConnectionLimiter;
+import dev.jftp.server.metrics.JftpdMetrics;
 import dev.jftp.server.net.ConnectionOrigin;
+import dev.jftp.server.net.ProxyProtocol;
+import dev.jftp.server.net.ProxyProtocolException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -48,6 +54,8 @@ public final class FtpListener implements AutoCloseable {
     private final FtpListenerConfig config;
     private final SessionContext context;
     private final ConnectionLimiter limiter;
+    private final AccountStore accounts;
+    private final JftpdMetrics metrics;
     private final Set<FtpSession> sessions = ConcurrentHashMap.newKeySet();
     private final ServerSocket listener;
     private final Thread acceptThread;
@@ -65,6 +73,8 @@ public final class FtpListener implements AutoCloseable {
         this.config = config;
         this.context = new SessionContext(config.sessions(), services, CommandTable.standard());
         this.limiter = services.limiter();
+        this.accounts = services.accounts();
+        this.metrics = services.metrics();
         this.listener = listen(config.bindAddress(), config.port());
         this.acceptThread = Thread.ofPlatform().name("ftp-accept").daemon(false).unstarted(() -> acceptLoop(listener, false));
         int implicitPort = config.sessions().tls().implicitPort();
@@ -122,6 +132,7 @@ public final class FtpListener implements AutoCloseable {
     /** Binds and starts accepting; sessions use {@code services}, which the caller closes after this listener. */
     public static FtpListener start(FtpListenerConfig config, Services services) throws IOException {
         FtpListener server = new FtpListener(config, services);
+        services.accounts().onChange(server::accountChanged);
         server.acceptThread.start();
         server.watchdog.start();
         if (server.implicitAcceptThread != null) {
@@ -164,12 +175,47 @@ public final class FtpListener implements AutoCloseable {
     }
 
     /**
+     * An account changed, through this node or another (the store tells within seconds): when it
+     * is gone, the sessions logged in as it end. Asked on a thread of its own, since the store's
+     * listener must be quick; while the store cannot be asked, sessions go on (a database down
+     * does not end anybody's session).
+     */
+    private void accountChanged(String name) {
+        if (sessions.stream().noneMatch(s -> isLoggedInAs(s, name))) {
+            return;
+        }
+        Thread.ofVirtual().name("ftp-account-check").start(() -> {
+            try {
+                if (accounts.find(name).isPresent()) {
+                    return; // changed, not removed: its sessions go on (a new password counts from the next login)
+                }
+            } catch (AccountStoreUnavailableException e) {
+                log.info("account '{}' changed but the account store cannot say how: its sessions go on ({})", name, e.getMessage());
+                return;
+            }
+            for (FtpSession session : sessions) {
+                if (isLoggedInAs(session, name)) {
+                    session.accountRemoved();
+                }
+            }
+        });
+    }
+
+    private static boolean isLoggedInAs(FtpSession session, String name) {
+        User user = session.state().user(); // read once: REIN may clear it meanwhile
+        return user != null && !user.anonymous() && user.name().equals(name);
+    }
+
+    /**
      * One accepted connection, on its own virtual thread: where it comes from is decided here, once
-     * (the one place a PROXY protocol header would be read), then it is admitted under the session
-     * limits by that address, and served.
+     * (with {@code --proxy-protocol}, from the PROXY header a trusted proxy sends first), then it is
+     * admitted under the session limits by that address, and served.
      */
     private void serve(Socket socket, boolean implicitTls) {
-        ConnectionOrigin origin = ConnectionOrigin.direct((InetSocketAddress) socket.getRemoteSocketAddress());
+        ConnectionOrigin origin = originOf(socket);
+        if (origin == null) {
+            return;
+        }
         InetAddress address = origin.client().getAddress();
         ConnectionLimiter.Verdict verdict = limiter.tryAdmit(address);
         if (verdict != ConnectionLimiter.Verdict.ADMITTED) {
@@ -187,15 +233,43 @@ public final class FtpListener implements AutoCloseable {
         }
         Thread.currentThread().setName("ftp-session-" + session.id());
         sessions.add(session);
+        metrics.sessionOpened(JftpdMetrics.Protocol.FTP);
         try {
             if (stopping) {
                 session.shutdown(); // accepted just before the stop: close() may have missed it
             }
             session.run();
         } finally {
+            metrics.sessionClosed(JftpdMetrics.Protocol.FTP);
             sessions.remove(session);
             limiter.release(address);
         }
+    }
+
+    /**
+     * Where the connection comes from: its peer, or with {@code --proxy-protocol} the client a
+     * trusted proxy's header names. Null when a trusted proxy sent no valid header: the connection
+     * is closed, with one log line unless the proxy closed it before sending anything (a plain TCP
+     * check).
+     */
+    private ConnectionOrigin originOf(Socket socket) {
+        ProxyProtocol proxyProtocol = config.proxyProtocol();
+        if (proxyProtocol == null) {
+            return ConnectionOrigin.direct((InetSocketAddress) socket.getRemoteSocketAddress());
+        }
+        try {
+            return proxyProtocol.originOf(socket);
+        } catch (ProxyProtocolException e) {
+            if (e.closedBeforeHeader()) {
+                log.debug("{}", e.getMessage());
+            } else {
+                log.warn("{}", e.getMessage());
+            }
+        } catch (IOException e) {
+            log.debug("reading a PROXY header: {}", e.toString());
+        }
+        closeQuietly(socket);
+        return null;
     }
 
     /**

@@ -73,6 +73,11 @@ public sealed interface JftpdMetrics permits DisabledMetrics, PrometheusMetrics 
         S3Request(String label) {
             this.label = label;
         }
+
+        /** The S3 API's name of the operation, e.g. "GetObject"; "other" for the rest. */
+        public String label() {
+            return label;
+        }
     }
 
     /** The counter of one FTP verb: get it once (say, per command table entry) and call it per reply. */

@@ -69,7 +69,7 @@ final class SftpTestServer implements AutoCloseable {
                 services.apply(ServicesConfig.defaults(work.resolve("root")).withAccounts(accounts)),
                 FtpListenerConfig.defaults().withBindAddress(InetAddress.getLoopbackAddress()).withPort(0)
                         .withShutdownGrace(Duration.ofSeconds(1)),
-                SftpListenerConfig.of("127.0.0.1", 0, work.resolve("host-keys")));
+                SftpListenerConfig.of("127.0.0.1", 0, work.resolve("host-keys")), null);
         JftpdNode node = JftpdNode.start(config, storage);
         SftpTestServer server = new SftpTestServer(work, null, node, node.sftp().orElseThrow(), storage, keys);
         server.writeKnownHosts();

@@ -44,17 +44,32 @@ public final class Haproxy implements AutoCloseable {
      * accepts connections (one of its frontends).
      */
     public static Haproxy start(Path directory, String config, InetSocketAddress ready) throws IOException, InterruptedException {
+        return start(directory, config, java.util.Map.of(), ready);
+    }
+
+    /**
+     * As {@link #start(Path, String, InetSocketAddress)}, with {@code env} in HAProxy's environment:
+     * a configuration may name addresses as {@code "${NAME}"}, which HAProxy expands itself.
+     */
+    public static Haproxy start(Path directory, String config, java.util.Map<String, String> env, InetSocketAddress ready)
+            throws IOException, InterruptedException {
         Path binary = binary();
         Files.createDirectories(directory);
         Path file = directory.resolve("haproxy.cfg");
         Files.writeString(file, config);
         Path log = directory.resolve("haproxy.log");
-        ExternalCommand.Result check = ExternalCommand.in(directory).timeout(START_LIMIT).run(binary.toString(), "-c", "-f", file.toString());
+        ExternalCommand checker = ExternalCommand.in(directory).timeout(START_LIMIT);
+        for (java.util.Map.Entry<String, String> e : env.entrySet()) {
+            checker = checker.env(e.getKey(), e.getValue());
+        }
+        ExternalCommand.Result check = checker.run(binary.toString(), "-c", "-f", file.toString());
         if (check.exit() != 0) {
             throw new AssertionError("haproxy refused the configuration:\n" + check.describe() + "\n--- haproxy.cfg:\n" + config);
         }
-        Process process = new ProcessBuilder(binary.toString(), "-db", "-f", file.toString())
-                .directory(directory.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(binary.toString(), "-db", "-f", file.toString())
+                .directory(directory.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(env);
+        Process process = builder.start();
         Haproxy haproxy = new Haproxy(process, log);
         long deadline = System.nanoTime() + START_LIMIT.toNanos();
         while (true) {

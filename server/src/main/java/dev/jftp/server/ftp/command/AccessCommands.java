@@ -9,6 +9,7 @@ import dev.jftp.server.ftp.control.ControlCharacters;
 import dev.jftp.server.ftp.session.FtpReplyException;
 import dev.jftp.server.ftp.session.FtpSession;
 import dev.jftp.server.ftp.session.SessionState;
+import dev.jftp.server.metrics.JftpdMetrics.LoginMethod;
 import dev.jftp.server.storage.StorageView;
 import java.io.IOException;
 import java.time.Duration;
@@ -61,6 +62,7 @@ final class AccessCommands {
         // failure delay, which only the worker may do: the reader must stay free to see the
         // client leave.
         Optional<User> user = s.context().authenticator().authenticateRemembered(name, password.toCharArray());
+        boolean remembered = user.isPresent();
         if (user.isEmpty()) {
             s.requireWorker();
             state.setPendingUser(null);
@@ -81,7 +83,9 @@ final class AccessCommands {
         }
         s.context().loginThrottle().recordSuccess(s.clientAddress(), u.name()); // this account's failures only
         state.loggedIn(u, files);
-        log.info("session {}: {} logged in{}", s.id(), u.name(), u.anonymous() ? " (anonymous)" : "");
+        s.context().metrics().loginSucceeded(u.anonymous() ? LoginMethod.ANONYMOUS : remembered ? LoginMethod.CACHED : LoginMethod.PASSWORD);
+        // One line naming the user and the client (behind a proxy: "from CLIENT via PROXY").
+        log.info("session {}: {} logged in from {}{}", s.id(), u.name(), s.origin().describe(), u.anonymous() ? " (anonymous)" : "");
         s.reply(ReplyCode.LOGGED_IN, u.anonymous() ? "Anonymous access granted, restrictions apply" : "User " + u.name() + " logged in");
     }
 
@@ -118,6 +122,7 @@ final class AccessCommands {
 
     /** A wrong password: wait (longer after each failure from this address), then 530, or 421 and close. */
     private static void refuse(FtpSession s, String name) throws IOException {
+        s.context().metrics().loginFailed(LoginMethod.PASSWORD);
         String account;
         try {
             account = s.context().authenticator().isAccount(name) ? name : null;
@@ -128,7 +133,7 @@ final class AccessCommands {
         Duration delay = throttle.recordFailure(s.clientAddress(), account);
         int failures = s.state().countFailedLogin();
         log.info("session {}: login failed for '{}' from {} (failure {} from this address)", s.id(), ControlCharacters.escape(name),
-                s.clientAddress().getHostAddress(), throttle.failureCount(s.clientAddress()));
+                s.origin().describe(), throttle.failureCount(s.clientAddress()));
         try {
             s.pause(delay);
         } catch (InterruptedException e) {

@@ -6,6 +6,7 @@ import dev.jftp.server.ftp.control.ControlCharacters;
 import dev.jftp.server.ftp.session.FtpReplyException;
 import dev.jftp.server.ftp.session.FtpSession;
 import dev.jftp.server.ftp.session.SessionState;
+import dev.jftp.server.metrics.JftpdMetrics;
 import dev.jftp.server.storage.FileNameTooLongException;
 import dev.jftp.server.storage.UploadMode;
 import dev.jftp.server.storage.UploadSink;
@@ -186,7 +187,10 @@ final class TransferCommands {
 
     /** {@code bytes} is what the transfer returned: the bytes moved, or -1 when it failed (then what it moved before). */
     static void log(FtpSession s, String verb, VirtualPath path, long bytes, long startedNanos) {
-        long millis = (System.nanoTime() - startedNanos) / 1_000_000;
+        long nanos = System.nanoTime() - startedNanos;
+        s.context().metrics().transferFinished(verb.equals("RETR") ? JftpdMetrics.Direction.DOWNLOAD : JftpdMetrics.Direction.UPLOAD,
+                bytes >= 0 ? bytes : s.transfers().lastTransferBytes(), nanos, bytes >= 0);
+        long millis = nanos / 1_000_000;
         String seconds = millis / 1000 + "." + (millis % 1000 + 1000 + "").substring(1); // "%.3f" without a Formatter per file
         xferlog.info("{} session={} user={} client={} path={} bytes={} seconds={} status={}", verb, s.id(), s.state().userName(),
                 s.clientAddress().getHostAddress(), ControlCharacters.escape(path.toString()), bytes >= 0 ? bytes : s.transfers().lastTransferBytes(), seconds,

@@ -3,6 +3,7 @@ package dev.jftp.server.ftp.session;
 import dev.jftp.protocol.ReplyCode;
 import dev.jftp.server.ftp.control.Command;
 import dev.jftp.server.ftp.control.ControlCharacters;
+import dev.jftp.server.metrics.JftpdMetrics;
 import dev.jftp.server.net.ConnectionOrigin;
 import dev.jftp.server.tls.TlsConfig;
 import dev.jftp.server.tls.TlsSession;
@@ -28,9 +29,15 @@ import org.slf4j.LoggerFactory;
 public final class FtpSession implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(FtpSession.class);
     private static final AtomicLong IDS = new AtomicLong();
+    /**
+     * The counter of the command this thread is running, so that every reply it sends (150 and 226
+     * of a transfer too) is counted under its verb; unset outside {@link #execute}.
+     */
+    private static final ThreadLocal<JftpdMetrics.CommandCounter> COMMAND = new ThreadLocal<>();
 
     private final SessionContext context;
     private final long id = IDS.incrementAndGet();
+    private final ConnectionOrigin origin;
     private final InetAddress clientAddress;
     private final InetAddress localAddress;
     /** Implicit FTPS: TLS from the first byte, before the greeting. */
@@ -57,6 +64,7 @@ public final class FtpSession implements Runnable {
     public FtpSession(SessionContext context, Socket socket, ConnectionOrigin origin, boolean implicitTls) throws IOException {
         this.context = context;
         this.implicitTls = implicitTls;
+        this.origin = origin;
         this.clientAddress = origin.client().getAddress();
         this.localAddress = socket.getLocalAddress(); // a system call each time it is asked (PASV asks every time)
         this.control = new ControlChannel(socket, id, context.config().idleTimeout());
@@ -69,6 +77,11 @@ public final class FtpSession implements Runnable {
 
     public InetAddress clientAddress() {
         return clientAddress;
+    }
+
+    /** Where the connection comes from: the client, and the proxy it came through (PROXY protocol), if any. */
+    public ConnectionOrigin origin() {
+        return origin;
     }
 
     public InetAddress localAddress() {
@@ -123,6 +136,7 @@ public final class FtpSession implements Runnable {
         if (spec == null || !spec.keepsRestartOffset()) {
             state.forgetRestartOffset();
         }
+        COMMAND.set(context.metrics().command(command.verb()));
         try {
             if (spec == null) {
                 throw new FtpReplyException(ReplyCode.SYNTAX_ERROR, "'" + shorten(command.verb()) + "': command not understood");
@@ -151,6 +165,15 @@ public final class FtpSession implements Runnable {
         } catch (RuntimeException e) {
             log.error("session {}: \"{}\" failed", id, shorten(command.forLog()), e);
             reply(ReplyCode.LOCAL_ERROR, "Internal error; the command was not completed");
+        } finally {
+            COMMAND.remove();
+        }
+    }
+
+    private static void countReply(ReplyCode code) {
+        JftpdMetrics.CommandCounter counter = COMMAND.get();
+        if (counter != null) {
+            counter.replied(code.code());
         }
     }
 
@@ -166,11 +189,13 @@ public final class FtpSession implements Runnable {
      */
     public void reply(ReplyCode code, String text) throws IOException {
         control.reply(code, text);
+        countReply(code);
     }
 
     /** A multi-line reply (RFC 959 section 4.2). */
     public void replyLines(ReplyCode code, List<String> lines) throws IOException {
         control.replyLines(code, lines);
+        countReply(code);
     }
 
     /**
@@ -180,6 +205,7 @@ public final class FtpSession implements Runnable {
      */
     public void replyPreparingData(ReplyCode code, String text) throws IOException {
         control.replyPreparingData(code, text, state.protectData());
+        countReply(code);
     }
 
     /** See {@link SessionThreads#requireWorker()}: hands the command to the worker when it runs on the reader. */
@@ -223,9 +249,11 @@ public final class FtpSession implements Runnable {
         TlsConfig config = context.config().tls();
         try {
             TlsSession tls = control.secure(readAhead, config);
+            context.metrics().tlsHandshake(true);
             state.setTls(tls);
             return tls;
         } catch (IOException e) {
+            context.metrics().tlsHandshake(false);
             closing = true;
             log.info("session {}: TLS handshake with {} failed: {}", id, clientAddress.getHostAddress(), e.toString());
             throw e;
@@ -298,6 +326,24 @@ public final class FtpSession implements Runnable {
             stopped.countDown();
             control.close();
         }
+    }
+
+    /**
+     * The logged-in user's account was removed (through any node): 421, and the session ends at
+     * once, a transfer running included. Called by the listener, from a thread of its own.
+     */
+    public void accountRemoved() {
+        log.info("session {}: the account of {} was removed; closing the session", id, state.userName());
+        closing = true;
+        transfers.abortRunning();
+        try {
+            control.reply(ReplyCode.SERVICE_NOT_AVAILABLE, "Your account was removed; closing control connection");
+        } catch (IOException e) {
+            log.debug("session {}: telling the client its account was removed: {}", id, e.toString());
+        }
+        control.close();
+        threads.wakeForShutdown();
+        stopped.countDown();
     }
 
     /** Closes the control connection now (server shutdown). */

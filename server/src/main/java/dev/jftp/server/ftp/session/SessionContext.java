@@ -4,6 +4,7 @@ import dev.jftp.server.auth.Authenticator;
 import dev.jftp.server.auth.LoginThrottle;
 import dev.jftp.server.core.Services;
 import dev.jftp.server.ftp.data.PassiveListeners;
+import dev.jftp.server.metrics.JftpdMetrics;
 import dev.jftp.server.storage.Storage;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,6 +41,11 @@ public final class SessionContext {
 
     public LoginThrottle loginThrottle() {
         return services.loginThrottle();
+    }
+
+    /** What is counted for Prometheus (nothing without --metrics-port). */
+    public JftpdMetrics metrics() {
+        return services.metrics();
     }
 
     /** What a user who has logged in gets their files from. */

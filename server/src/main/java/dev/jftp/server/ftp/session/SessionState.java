@@ -21,7 +21,8 @@ public final class SessionState {
     /** Algorithm names for HASH, as draft-bryan-ftpext-hash gives them; SHA-256 by default. */
     public static final String DEFAULT_HASH_ALGORITHM = "SHA-256";
 
-    private User user;
+    /** Volatile: the listener reads it from another thread to end the sessions of a removed account. */
+    private volatile User user;
     private StorageView files;
     private VirtualPath cwd = VirtualPath.ROOT;
     private String pendingUser;

@@ -107,7 +107,13 @@ public final class TransferRunner {
             session.reply(ReplyCode.OPENING_DATA_CONNECTION, "Opening " + (state.ascii() ? "ASCII" : "BINARY") + " mode"
                     + (state.protectData() ? " TLS" : "") + " data connection for " + description);
             if (state.protectData()) {
-                connection.secure(state.tls(), context.config().tls().handshakeTimeout());
+                boolean secured = false;
+                try {
+                    connection.secure(state.tls(), context.config().tls().handshakeTimeout());
+                    secured = true;
+                } finally {
+                    context.metrics().tlsHandshake(secured);
+                }
             }
             long bytes = body.run(connection, running.progress());
             connection.close();

@@ -1,5 +1,9 @@
 package dev.jftp.server.storage.s3;
 
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import dev.jftp.server.storage.Storage;
 import dev.jftp.server.storage.StorageCapabilities;
 import dev.jftp.server.storage.StorageView;
@@ -88,9 +92,26 @@ public final class S3Storage implements Storage {
      * @throws IOException when the bucket cannot be used, with the reason (never a secret)
      */
     public static S3Storage fromUri(String storageUri, Optional<URI> endpoint, S3Settings settings) throws IOException {
+        return fromUri(storageUri, endpoint, settings, RequestListener.NONE);
+    }
+
+    /** As {@link #fromUri(String, Optional, S3Settings)}, telling {@code requests} about every S3 API call. */
+    public static S3Storage fromUri(String storageUri, Optional<URI> endpoint, S3Settings settings, RequestListener requests) throws IOException {
         S3Location location = S3Location.parse(storageUri);
         endpoint.ifPresent(S3Storage::checkEndpoint);
-        return connect(location, endpoint, DefaultCredentialsProvider.builder().build(), region(location, endpoint), settings);
+        return connect(location, endpoint, DefaultCredentialsProvider.builder().build(), region(location, endpoint), settings, requests);
+    }
+
+    /**
+     * Told about each S3 API call once it ended (after the SDK's retries): its operation name
+     * ("GetObject", "PutObject", ...) and whether it succeeded. For metrics; must be quick.
+     */
+    @FunctionalInterface
+    public interface RequestListener {
+        RequestListener NONE = (operation, ok) -> {
+        };
+
+        void requestEnded(String operation, boolean ok);
     }
 
     /**
@@ -114,6 +135,12 @@ public final class S3Storage implements Storage {
     /** As {@link #fromUri}, with the credentials and region given (tests, embedding). */
     public static S3Storage connect(S3Location location, Optional<URI> endpoint, AwsCredentialsProvider credentials,
                                     Region region, S3Settings settings) throws IOException {
+        return connect(location, endpoint, credentials, region, settings, RequestListener.NONE);
+    }
+
+    /** As {@link #connect(S3Location, Optional, AwsCredentialsProvider, Region, S3Settings)}, telling {@code requests} about every call. */
+    public static S3Storage connect(S3Location location, Optional<URI> endpoint, AwsCredentialsProvider credentials,
+                                    Region region, S3Settings settings, RequestListener requests) throws IOException {
         endpoint.ifPresent(S3Storage::checkEndpoint);
         String where = location + endpoint.map(e -> " at " + e).orElse("");
         try {
@@ -121,7 +148,7 @@ public final class S3Storage implements Storage {
         } catch (SdkException e) {
             throw new IOException("no AWS credentials for " + where + ": set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE");
         }
-        S3Client client = newClient(endpoint, credentials, region, settings);
+        S3Client client = newClient(endpoint, credentials, region, settings, requests);
         S3Storage storage = new S3Storage(client, location, settings, endpoint.map(URI::toString).orElse(null));
         try {
             storage.checkBucket();
@@ -152,7 +179,8 @@ public final class S3Storage implements Storage {
         }
     }
 
-    private static S3Client newClient(Optional<URI> endpoint, AwsCredentialsProvider credentials, Region region, S3Settings settings) {
+    private static S3Client newClient(Optional<URI> endpoint, AwsCredentialsProvider credentials, Region region, S3Settings settings,
+                                      RequestListener requests) {
         S3ClientBuilder builder = S3Client.builder()
                 .credentialsProvider(credentials)
                 .region(region)
@@ -165,7 +193,19 @@ public final class S3Storage implements Storage {
                 // exponential backoff and jitter (100 ms base, 1 s base when throttled, at most 20 s);
                 // what still fails becomes StorageUnavailableException (FTP 451).
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                        .maxAttempts(settings.maxAttempts()).build()));
+                        .maxAttempts(settings.maxAttempts()).build())
+                        .addExecutionInterceptor(new ExecutionInterceptor() {
+                            // once per call, after the retries: afterExecution or onExecutionFailure
+                            @Override
+                            public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+                                requests.requestEnded(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME), true);
+                            }
+
+                            @Override
+                            public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
+                                requests.requestEnded(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME), false);
+                            }
+                        }));
         endpoint.ifPresent(e -> builder.endpointOverride(e).forcePathStyle(true));
         return builder.build();
     }

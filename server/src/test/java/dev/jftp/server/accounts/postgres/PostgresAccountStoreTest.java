@@ -209,7 +209,13 @@ class PostgresAccountStoreTest {
             // by hand in SQL, bypassing jftpd: the trigger still reports it
             postgres.psql(url.database(), "INSERT INTO jftpd_accounts (name, password_hash, home, permissions) VALUES ('gina', '"
                     + HASH + "', 'gina', 'read')");
-            assertThat(seenByB.poll(PROPAGATION_SECONDS, TimeUnit.SECONDS)).isEqualTo("gina");
+            // B also saw its own change of frank: one more "frank", or none when its watcher read both
+            // of frank's last changes in one batch (names are reported once per batch). Skip those.
+            String next = seenByB.poll(PROPAGATION_SECONDS, TimeUnit.SECONDS);
+            for (int skipped = 0; skipped < 3 && "frank".equals(next); skipped++) {
+                next = seenByB.poll(PROPAGATION_SECONDS, TimeUnit.SECONDS);
+            }
+            assertThat(next).isEqualTo("gina");
         }
     }
 
