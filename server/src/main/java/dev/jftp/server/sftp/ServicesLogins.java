@@ -6,6 +6,8 @@ import dev.jftp.server.accounts.User;
 import dev.jftp.server.auth.Authenticator;
 import dev.jftp.server.auth.LoginThrottle;
 import dev.jftp.server.core.Services;
+import dev.jftp.server.metrics.JftpdMetrics;
+import dev.jftp.server.metrics.JftpdMetrics.LoginMethod;
 import dev.jftp.server.limits.ConnectionLimiter;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -53,6 +55,7 @@ public final class ServicesLogins implements SftpLogins {
             Optional<User> remembered = authenticator.authenticateRemembered(name, password);
             if (remembered.isPresent()) {
                 throttle.recordSuccess(client, name);
+                services.metrics().loginSucceeded(LoginMethod.CACHED);
                 return remembered.map(ServicesLogins::sftpUser);
             }
         }
@@ -64,12 +67,14 @@ public final class ServicesLogins implements SftpLogins {
             Optional<User> user = anonymousName ? Optional.empty() : authenticator.authenticate(name, password);
             if (user.isPresent()) {
                 throttle.recordSuccess(client, name); // this account's failures only
+                services.metrics().loginSucceeded(LoginMethod.PASSWORD);
                 return user.map(ServicesLogins::sftpUser);
             }
             // The delay is served holding the turn, so the next guess from this address waits for it,
             // in full even when the client hangs up meanwhile (as over FTP): else hanging up would skip it.
             String account = !anonymousName && authenticator.isAccount(name) ? name : null;
             Duration delay = throttle.recordFailure(client, account);
+            services.metrics().loginFailed(LoginMethod.PASSWORD);
             Thread.sleep(delay);
             return Optional.empty();
         }
@@ -82,6 +87,11 @@ public final class ServicesLogins implements SftpLogins {
         }
         Optional<StoredAccount> account = services.accounts().find(name);
         return account.map(a -> new KeyLogin(new SftpUser(a.name(), a.home(), a.permissions()), a.authorizedKeys()));
+    }
+
+    @Override
+    public JftpdMetrics metrics() {
+        return services.metrics();
     }
 
     /** How many failed logins the throttle holds against {@code client} (for the log line of a refusal). */

@@ -175,7 +175,8 @@ public final class SftpListener implements AutoCloseable {
                 throw new IOException("not logged in");
             }
             try {
-                return new SftpFiles(storage.open(user.home()), user.name(), user.permissions(), SshSessions.client(session), id)
+                return new SftpFiles(storage.open(user.home()), user.name(), user.permissions(), SshSessions.client(session), id,
+                        logins.metrics())
                         .asFileSystem();
             } catch (IOException e) {
                 // The reason only: no server path in a log line.

@@ -1,6 +1,7 @@
 package dev.jftp.server.sftp;
 
 import dev.jftp.server.accounts.AccountStoreUnavailableException;
+import dev.jftp.server.metrics.JftpdMetrics;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
@@ -39,6 +40,11 @@ public interface SftpLogins {
      * the client waits for the answer to a key it offers.
      */
     Optional<KeyLogin> keyLogin(String name) throws AccountStoreUnavailableException;
+
+    /** What SFTP sessions, logins and transfers are counted into (the node's metrics; nothing by default). */
+    default JftpdMetrics metrics() {
+        return JftpdMetrics.disabled();
+    }
 
     /** An account that may log in with a public key. */
     record KeyLogin(SftpUser user, List<String> authorizedKeys) {

@@ -1,5 +1,6 @@
 package dev.jftp.server.sftp;
 
+import dev.jftp.server.metrics.JftpdMetrics;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -47,6 +48,7 @@ final class SshSessions implements SessionListener {
             return;
         }
         session.setAttribute(ADMITTED, Boolean.TRUE);
+        logins.metrics().sessionOpened(JftpdMetrics.Protocol.SFTP);
         log.debug("sftp session {}: connection from {}", id, client.getHostAddress());
     }
 
@@ -65,6 +67,10 @@ final class SshSessions implements SessionListener {
     public void sessionEvent(Session session, Event event) {
         if (event == Event.Authenticated) {
             SftpUser user = user(session);
+            String method = session.getAttribute(LOGIN_METHOD);
+            if (method != null && method.startsWith("key")) {
+                logins.metrics().loginSucceeded(JftpdMetrics.LoginMethod.PUBLICKEY); // passwords are counted where they are checked
+            }
             log.info("sftp session {}: {} logged in from {} ({})", id(session), user == null ? "?" : user.name(),
                     client(session).getHostAddress(), session.getAttribute(LOGIN_METHOD));
         }
@@ -74,6 +80,7 @@ final class SshSessions implements SessionListener {
     public void sessionClosed(Session session) {
         if (session.removeAttribute(ADMITTED) != null) {
             logins.release(client(session));
+            logins.metrics().sessionClosed(JftpdMetrics.Protocol.SFTP);
             SftpUser user = session.getAttribute(USER);
             log.info("sftp session {}: closed{}", id(session), user == null ? " before login" : " (" + user.name() + ")");
         }

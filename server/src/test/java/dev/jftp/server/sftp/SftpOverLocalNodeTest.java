@@ -15,6 +15,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.stream.Stream;
 import org.apache.commons.net.ftp.FTP;
 import org.apache.commons.net.ftp.FTPClient;
@@ -86,6 +92,44 @@ class SftpOverLocalNodeTest extends SftpFilesContract {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("secret.txt");
         }
         assertThat(outside.resolve("secret.txt")).hasContent("outside the jail");
+    }
+
+    /** SFTP sessions, logins and transfers are counted in the node's /metrics as FTP's are, with protocol="sftp". */
+    @Test
+    void sftpSessionsLoginsAndTransfersAreCountedInTheMetrics() throws Exception {
+        String before = metrics();
+        Files.write(local.resolve("counted"), data(70_000, 13));
+        ExternalCommand.Result r = alice("put " + local.resolve("counted") + " counted.bin", "get counted.bin " + local.resolve("counted-back"));
+        assertThat(r.exit()).as(r.describe()).isZero();
+        ExternalCommand.Result p = reader("pwd");
+        assertThat(p.exit()).as(p.describe()).isZero();
+        String after = metrics();
+
+        assertThat(value(after, "jftpd_sessions_total{protocol=\"sftp\"}") - value(before, "jftpd_sessions_total{protocol=\"sftp\"}")).isEqualTo(2);
+        assertThat(value(after, "jftpd_logins_total{method=\"publickey\",result=\"ok\"}")
+                - value(before, "jftpd_logins_total{method=\"publickey\",result=\"ok\"}")).isEqualTo(1);
+        assertThat(value(after, "jftpd_logins_total{method=\"password\",result=\"ok\"}") + value(after, "jftpd_logins_total{method=\"cached\",result=\"ok\"}")
+                - value(before, "jftpd_logins_total{method=\"password\",result=\"ok\"}") - value(before, "jftpd_logins_total{method=\"cached\",result=\"ok\"}"))
+                .isEqualTo(1);
+        assertThat(value(after, "jftpd_transfers_total{direction=\"upload\"}") - value(before, "jftpd_transfers_total{direction=\"upload\"}")).isEqualTo(1);
+        assertThat(value(after, "jftpd_transfers_total{direction=\"download\"}") - value(before, "jftpd_transfers_total{direction=\"download\"}")).isEqualTo(1);
+        assertThat(value(after, "jftpd_transfer_bytes_total{direction=\"upload\"}") - value(before, "jftpd_transfer_bytes_total{direction=\"upload\"}"))
+                .isEqualTo(70_000);
+    }
+
+    private String metrics() throws Exception {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.node().metricsPort() + "/metrics"))
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            return response.body();
+        }
+    }
+
+    /** The value of one sample line ({@code name{labels} value}); 0 when the line is not there yet. */
+    private static double value(String metrics, String sample) {
+        Matcher m = Pattern.compile("^" + Pattern.quote(sample) + " (\\S+)$", Pattern.MULTILINE).matcher(metrics);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
     @Test

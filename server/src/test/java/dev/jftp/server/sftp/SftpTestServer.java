@@ -69,7 +69,8 @@ final class SftpTestServer implements AutoCloseable {
                 services.apply(ServicesConfig.defaults(work.resolve("root")).withAccounts(accounts)),
                 FtpListenerConfig.defaults().withBindAddress(InetAddress.getLoopbackAddress()).withPort(0)
                         .withShutdownGrace(Duration.ofSeconds(1)),
-                SftpListenerConfig.of("127.0.0.1", 0, work.resolve("host-keys")), null);
+                SftpListenerConfig.of("127.0.0.1", 0, work.resolve("host-keys")),
+                new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0)); // counts into /metrics too
         JftpdNode node = JftpdNode.start(config, storage);
         SftpTestServer server = new SftpTestServer(work, null, node, node.sftp().orElseThrow(), storage, keys);
         server.writeKnownHosts();

@@ -3,6 +3,7 @@ package dev.jftp.server.sftp.files;
 import dev.jftp.server.storage.VirtualPath;
 import dev.jftp.server.ftp.control.ControlCharacters;
 import dev.jftp.server.accounts.Permission;
+import dev.jftp.server.metrics.JftpdMetrics;
 import dev.jftp.server.storage.FileEntry;
 import dev.jftp.server.storage.StorageCapabilities;
 import dev.jftp.server.storage.StorageView;
@@ -41,6 +42,7 @@ public final class SftpFiles {
     private static final Logger log = LoggerFactory.getLogger(SftpFiles.class);
     /** One line per transfer, like FTP's (and xferlog's), with {@code proto=sftp}. */
     private static final Logger xferlog = LoggerFactory.getLogger("dev.jftp.xferlog");
+    private final JftpdMetrics metrics;
 
     private final StorageView view;
     private final String user;
@@ -57,8 +59,11 @@ public final class SftpFiles {
      * @param permissions what the user may do
      * @param client      the client's address, for the transfer log
      * @param session     the session's number in the logs
+     * @param metrics     what transfers are counted into
      */
-    public SftpFiles(StorageView view, String user, Set<Permission> permissions, InetAddress client, long session) {
+    public SftpFiles(StorageView view, String user, Set<Permission> permissions, InetAddress client, long session,
+            JftpdMetrics metrics) {
+        this.metrics = metrics;
         this.view = view;
         this.user = user;
         this.permissions = Set.copyOf(permissions);
@@ -268,7 +273,9 @@ public final class SftpFiles {
 
     /** The transfer log line: as FTP's, with {@code proto=sftp}; {@code ok} false for a transfer that did not end cleanly. */
     void logTransfer(String verb, VirtualPath path, long bytes, long startedNanos, boolean ok) {
-        long millis = (System.nanoTime() - startedNanos) / 1_000_000;
+        long nanos = System.nanoTime() - startedNanos;
+        metrics.transferFinished(verb.equals("RETR") ? JftpdMetrics.Direction.DOWNLOAD : JftpdMetrics.Direction.UPLOAD, bytes, nanos, ok);
+        long millis = nanos / 1_000_000;
         String seconds = millis / 1000 + "." + (millis % 1000 + 1000 + "").substring(1);
         xferlog.info("{} proto=sftp session={} user={} client={} path={} bytes={} seconds={} status={}", verb, session, user,
                 client.getHostAddress(), ControlCharacters.escape(path.toString()), bytes, seconds, ok ? "ok" : "failed");
