@@ -1,8 +1,7 @@
 package dev.jftp.server.reliability;
 
-import dev.jftp.server.storage.FileEntry;
 import dev.jftp.server.storage.Storage;
-import dev.jftp.server.storage.StorageCapabilities;
+import dev.jftp.server.testing.ForwardingStorage;
 import dev.jftp.server.storage.StorageView;
 import dev.jftp.server.storage.UploadMode;
 import dev.jftp.server.storage.UploadSink;
@@ -10,12 +9,9 @@ import dev.jftp.server.storage.VirtualPath;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.channels.WritableByteChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
@@ -25,13 +21,12 @@ import java.util.stream.Stream;
  * and fails as the kernel does on a full disk (ENOSPC, "No space left on device"). Used where no
  * small file system can be mounted; a decorator of the storage contract, so no FileChannel is faked.
  */
-final class DiskFullStorage implements Storage {
-    private final Storage storage;
+final class DiskFullStorage extends ForwardingStorage {
     private final long capacity;
     private final LongSupplier used;
 
     DiskFullStorage(Storage storage, long capacity, LongSupplier used) {
-        this.storage = storage;
+        super(storage);
         this.capacity = capacity;
         this.used = used;
     }
@@ -52,23 +47,13 @@ final class DiskFullStorage implements Storage {
     }
 
     @Override
-    public StorageCapabilities capabilities() {
-        return storage.capabilities();
-    }
-
-    @Override
-    public StorageView open(String home) throws IOException {
-        return new FullDiskView(storage.open(home));
+    protected StorageView view(StorageView view) {
+        return new FullDiskView(view);
     }
 
     @Override
     public String describe() {
         return storage.describe() + " with a " + capacity + "-byte disk";
-    }
-
-    @Override
-    public void close() throws IOException {
-        storage.close();
     }
 
     /** Writes stop where the disk is full; everything else goes to the wrapped storage as it is. */
@@ -105,11 +90,9 @@ final class DiskFullStorage implements Storage {
         }
     }
 
-    private final class FullDiskView implements StorageView {
-        private final StorageView view;
-
+    private final class FullDiskView extends ForwardingView {
         FullDiskView(StorageView view) {
-            this.view = view;
+            super(view);
         }
 
         @Override
@@ -132,56 +115,6 @@ final class DiskFullStorage implements Storage {
                     upload.close();
                 }
             };
-        }
-
-        @Override
-        public StorageCapabilities capabilities() {
-            return view.capabilities();
-        }
-
-        @Override
-        public FileEntry stat(VirtualPath path) throws IOException {
-            return view.stat(path);
-        }
-
-        @Override
-        public DirectoryStream<FileEntry> list(VirtualPath directory) throws IOException {
-            return view.list(directory);
-        }
-
-        @Override
-        public SeekableByteChannel openForRead(VirtualPath path) throws IOException {
-            return view.openForRead(path);
-        }
-
-        @Override
-        public void delete(VirtualPath path) throws IOException {
-            view.delete(path);
-        }
-
-        @Override
-        public void makeDirectory(VirtualPath path) throws IOException {
-            view.makeDirectory(path);
-        }
-
-        @Override
-        public void removeDirectory(VirtualPath path) throws IOException {
-            view.removeDirectory(path);
-        }
-
-        @Override
-        public void rename(VirtualPath from, VirtualPath to) throws IOException {
-            view.rename(from, to);
-        }
-
-        @Override
-        public void setModified(VirtualPath path, Instant time) throws IOException {
-            view.setModified(path, time);
-        }
-
-        @Override
-        public void setPermissions(VirtualPath path, int mode) throws IOException {
-            view.setPermissions(path, mode);
         }
     }
 }

@@ -1,9 +1,8 @@
 package dev.jftp.server.sftp;
 
 import dev.jftp.server.storage.VirtualPath;
-import dev.jftp.server.storage.FileEntry;
 import dev.jftp.server.storage.Storage;
-import dev.jftp.server.storage.StorageCapabilities;
+import dev.jftp.server.testing.ForwardingStorage;
 import dev.jftp.server.storage.StorageView;
 import dev.jftp.server.storage.UploadMode;
 import dev.jftp.server.storage.UploadSink;
@@ -11,8 +10,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.channels.WritableByteChannel;
-import java.nio.file.DirectoryStream;
-import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -20,88 +17,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * A storage that passes everything to another and counts what uploads do: bytes received, uploads
  * committed, uploads discarded. Lets a test wait until an upload is under way, or has ended.
  */
-final class WatchedStorage implements Storage {
-    private final Storage storage;
+final class WatchedStorage extends ForwardingStorage {
     final AtomicLong bytesReceived = new AtomicLong();
     final AtomicInteger committed = new AtomicInteger();
     final AtomicInteger discarded = new AtomicInteger();
 
     WatchedStorage(Storage storage) {
-        this.storage = storage;
+        super(storage);
     }
 
     @Override
-    public StorageCapabilities capabilities() {
-        return storage.capabilities();
-    }
-
-    @Override
-    public String describe() {
-        return storage.describe();
-    }
-
-    @Override
-    public void close() throws IOException {
-        storage.close();
-    }
-
-    @Override
-    public StorageView open(String home) throws IOException {
-        StorageView view = storage.open(home);
-        return new StorageView() {
-            @Override
-            public StorageCapabilities capabilities() {
-                return view.capabilities();
-            }
-
-            @Override
-            public FileEntry stat(VirtualPath path) throws IOException {
-                return view.stat(path);
-            }
-
-            @Override
-            public DirectoryStream<FileEntry> list(VirtualPath directory) throws IOException {
-                return view.list(directory);
-            }
-
-            @Override
-            public SeekableByteChannel openForRead(VirtualPath path) throws IOException {
-                return view.openForRead(path);
-            }
-
+    protected StorageView view(StorageView view) {
+        return new ForwardingView(view) {
             @Override
             public UploadSink openForWrite(VirtualPath path, UploadMode mode, long offset) throws IOException {
                 return watched(view.openForWrite(path, mode, offset));
-            }
-
-            @Override
-            public void delete(VirtualPath path) throws IOException {
-                view.delete(path);
-            }
-
-            @Override
-            public void makeDirectory(VirtualPath path) throws IOException {
-                view.makeDirectory(path);
-            }
-
-            @Override
-            public void removeDirectory(VirtualPath path) throws IOException {
-                view.removeDirectory(path);
-            }
-
-            @Override
-            public void rename(VirtualPath from, VirtualPath to) throws IOException {
-                view.rename(from, to);
-            }
-
-            @Override
-            public void setModified(VirtualPath path, Instant time) throws IOException {
-                view.setModified(path, time);
-            }
-
-            @Override
-            public void setPermissions(VirtualPath path, int mode) throws IOException {
-                view.setPermissions(path, mode);
             }
         };
     }
