@@ -30,6 +30,7 @@ import java.util.stream.Stream;
  * <pre>
  * java -jar jftp-bench.jar run --data DIR --work DIR --results DIR --jftpd-jar JAR --vsftpd-bin BIN ... [--quick]
  * java -jar jftp-bench.jar report --results DIR [--readme README.md]
+ * java -jar jftp-bench.jar sftp-sessions --port P --key K --user U --known-hosts F --pid PID [--count N]  (bench/sftp)
  * </pre>
  */
 public final class Bench {
@@ -128,7 +129,7 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: Bench run OPTIONS | Bench report --results DIR [--readme FILE]  (see bench/run)");
+            System.err.println("usage: Bench run OPTIONS | Bench report --results DIR [--readme FILE] | Bench sftp-sessions OPTIONS  (see bench/run, bench/sftp)");
             System.exit(2);
         }
         Map<String, String> opts = new HashMap<>();
@@ -147,6 +148,7 @@ public final class Bench {
         switch (args[0]) {
             case "report" -> Report.write(new Results(results), results, readme);
             case "drive" -> drive(opts);
+            case "sftp-sessions" -> SftpSessionsFigure.run(opts);
             case "run" -> {
                 boolean quick = flags.contains("quick");
                 Options o = new Options(Path.of(opts.get("data")).toAbsolutePath(), Path.of(opts.get("work")).toAbsolutePath(),
