@@ -537,13 +537,10 @@ public final class Jftpd implements Callable<Integer> {
                 System.err.println("jftpd: a home directory may not contain ':' or a line break");
                 return 2;
             }
-            char[] password = PasswordInput.readPassword();
-            if (password == null || password.length == 0) {
-                System.err.println("jftpd: no password given; nothing written");
+            String hash = PasswordInput.readHash();
+            if (hash == null) {
                 return 1;
             }
-            String hash = new PasswordHasher().hash(password);
-            Arrays.fill(password, '\0');
             return withStore(accounts, store -> {
                 // The account's keys stay (a new password does not drop them); new ones are added once.
                 java.util.LinkedHashSet<String> keys = new java.util.LinkedHashSet<>();
@@ -626,13 +623,10 @@ public final class Jftpd implements Callable<Integer> {
                     System.err.println("jftpd: no user '" + name + "' in " + store.where() + "; 'jftpd user add' makes one");
                     return 1;
                 }
-                char[] password = PasswordInput.readPassword();
-                if (password == null || password.length == 0) {
-                    System.err.println("jftpd: no password given; nothing written");
+                String hash = PasswordInput.readHash();
+                if (hash == null) {
                     return 1;
                 }
-                String hash = new PasswordHasher().hash(password);
-                Arrays.fill(password, '\0');
                 store.administration().put(new StoredAccount(account.name(), hash, account.home(), account.permissions(),
                         account.authorizedKeys()));
                 System.err.println("jftpd: new password for '" + name + "' saved in " + store.where());
@@ -644,6 +638,23 @@ public final class Jftpd implements Callable<Integer> {
     /** A new password from whoever runs a user command. */
     static final class PasswordInput {
         private PasswordInput() {
+        }
+
+        /**
+         * The hash of a new password read as {@link #readPassword} reads it (the password itself is
+         * wiped at once); null, after saying so, when none was given.
+         */
+        static String readHash() throws IOException {
+            char[] password = readPassword();
+            if (password == null || password.length == 0) {
+                System.err.println("jftpd: no password given; nothing written");
+                return null;
+            }
+            try {
+                return new PasswordHasher().hash(password);
+            } finally {
+                Arrays.fill(password, '\0');
+            }
         }
 
         /** From the terminal without echo (asked twice), else one line of standard input. */
