@@ -156,6 +156,7 @@ final class ControlChannel {
         ControlInput input = new ControlInput(raw, busy);
         ControlLineReader reader = new ControlLineReader(input);
         input.reader = reader;
+        currentInput = input;
         return reader;
     }
 
@@ -165,9 +166,14 @@ final class ControlChannel {
      * bound a client sending one byte now and then (slowloris) would hold its session for ever, as
      * every byte would restart the socket's read timeout.
      */
+    /** The input of the latest line reader; used by the session's reader thread only. */
+    private ControlInput currentInput;
+
     private final class ControlInput extends FilterInputStream {
         private final BooleanSupplier busy;
         ControlLineReader reader;
+        /** See {@link ControlChannel#limitWaitForNextLine}; 0 when reads wait as long as the idle timeout allows. */
+        long nextLineLimitNanos;
 
         ControlInput(InputStream in, BooleanSupplier busy) {
             super(in);
@@ -193,12 +199,19 @@ final class ControlChannel {
                     throw new SocketTimeoutException("idle");
                 }
             }
+            boolean limited = started == ControlLineReader.NO_LINE && nextLineLimitNanos > 0 && nextLineLimitNanos < wait;
+            if (limited) {
+                wait = nextLineLimitNanos;
+            }
             socket.setSoTimeout(Math.clamp((wait + 999_999) / 1_000_000, 1, Integer.MAX_VALUE));
             try {
                 return in.read(b, off, len);
             } catch (SocketTimeoutException e) {
                 if (started != ControlLineReader.NO_LINE) {
                     throw new LineTimeoutException();
+                }
+                if (limited) {
+                    throw new NoLineYetException();
                 }
                 throw e;
             }
@@ -208,6 +221,25 @@ final class ControlChannel {
         public int read() throws IOException {
             byte[] one = new byte[1];
             return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+        }
+    }
+
+    /**
+     * Makes the reads of the latest {@link #lineReader} wait at most {@code limit} for the next line to begin (0: as
+     * long as the idle timeout allows, the default); then they throw {@link NoLineYetException}, and
+     * the reader may read again. Once a line has begun, its bytes are awaited as always.
+     */
+    void limitWaitForNextLine(Duration limit) {
+        ControlInput input = currentInput;
+        if (input != null) {
+            input.nextLineLimitNanos = limit.toNanos();
+        }
+    }
+
+    /** No line began within the limit set by {@link #limitWaitForNextLine}; nothing was lost. */
+    static final class NoLineYetException extends SocketTimeoutException {
+        NoLineYetException() {
+            super("no command line yet");
         }
     }
 

@@ -33,6 +33,16 @@ import org.slf4j.LoggerFactory;
  * of quick commands only (a login, a check, small downloads) thus runs on one thread, with no
  * wake-up of another per command.
  *
+ * <p>A session in a burst of quick commands (a client fetching many small files: PASV, RETR,
+ * PASV, RETR...) moves its reader to a borrowed platform thread ({@link BurstThreads}): after
+ * {@link #BURST_AFTER} quick commands in a row run on the reader, the read loop goes on on a burst
+ * thread, if one is free, while the session's virtual thread waits. The kernel then wakes the
+ * reader directly when a line arrives, instead of the JDK's poller waking a carrier thread. The
+ * burst thread runs quick commands only and gives the loop back, with the line it read, as soon as
+ * one needs the worker, or when no line begins within {@link #BURST_IDLE}: idle sessions hold no
+ * platform thread, and the worker only ever gets work from the session's own thread (which
+ * {@link #controlConnectionEnded()} relies on).
+ *
  * <p>While the worker runs a transfer, the reader still sees the control connection: ABOR stops the
  * transfer at once and STAT reports its progress (RFC 959 section 4.1.3; see
  * {@link CommandSpec.WhileTransferring}); every other command waits its turn, which is the order RFC
@@ -55,6 +65,12 @@ final class SessionThreads {
     static final int QUEUE_LIMIT = 32;
     /** Largest transfer the reader thread may run itself (see handOverUnlessQuick). */
     static final long QUICK_TRANSFER_LIMIT = 64 * 1024;
+    /** Quick commands in a row after which the reader moves to a burst thread (see BurstThreads). */
+    static final int BURST_AFTER = 3;
+    /** How long a burst thread waits for the next command line before the burst counts as over. */
+    static final Duration BURST_IDLE = Duration.ofMillis(200);
+    /** The platform threads that sessions in a burst of quick commands borrow (see BurstThreads). */
+    private static final BurstThreads BURSTS = new BurstThreads(4 * Runtime.getRuntime().availableProcessors());
     /** How long {@link #controlConnectionEnded()} waits for the reader at most. */
     private static final Duration CONTROL_CHECK_LIMIT = Duration.ofSeconds(1);
 
@@ -72,6 +88,14 @@ final class SessionThreads {
     private boolean onReader;
     /** Set while an AUTH command runs on the worker: the reader waits on it. */
     private ControlHandover pendingHandover;
+    /** The control connection's lines as the reader reads them now (clear, then TLS after AUTH). Reader only. */
+    private ControlLineReader lines;
+    /** Quick commands the reader ran itself since it last queued one (see readLoop). Reader only. */
+    private int quickInARow;
+    /** A line read on a burst thread that the session's own thread must handle (see readLoop). Reader only. */
+    private ControlLine pendingLine;
+    /** A command found not quick on a burst thread: the session's own thread queues it (see dispatch). Reader only. */
+    private Command pendingCommand;
 
     /** What the reader hands to whoever runs the session's commands. */
     private sealed interface Event {
@@ -122,7 +146,19 @@ final class SessionThreads {
         reader = Thread.currentThread();
         runThenEnd(() -> {
             start.run();
-            readLoop();
+            try {
+                lines = control.lineReader(this::isBusy);
+            } catch (IOException e) {
+                offerLast(new Closed());
+                lines = null;
+            }
+            if (lines != null) {
+                while (readLoop(false) == Pause.BURST) {
+                    if (BURSTS.run(() -> readLoop(true)) == Pause.ENDED) {
+                        break;
+                    }
+                }
+            }
             Thread w = worker;
             if (w != null) {
                 w.join(); // it runs what the reader queued last, then ends the session
@@ -210,60 +246,95 @@ final class SessionThreads {
         return pendingHandover;
     }
 
-    /** Reads lines until the connection ends; handles ABOR and STAT at once while a transfer runs. */
-    private void readLoop() {
-        ControlLineReader lines;
-        try {
-            lines = control.lineReader(this::isBusy);
-        } catch (IOException e) {
-            offerLast(new Closed());
-            return;
-        }
+    /** Why {@link #readLoop} returned. */
+    enum Pause {
+        /** The session is over (or its last event is queued). */
+        ENDED,
+        /**
+         * From the session's own virtual thread: the session is in a burst of quick commands and
+         * holds a burst thread; the read loop goes on there. From a burst thread: the burst is
+         * over; the read loop goes on on the session's own thread.
+         */
+        BURST
+    }
+
+    /**
+     * Reads lines until the connection ends; handles ABOR and STAT at once while a transfer runs.
+     * On a burst thread ({@code onBurstThread}) it runs only quick commands, each on the reader,
+     * and returns as soon as a line needs anything else (left in {@link #pendingLine} or
+     * {@link #pendingCommand} for the session's own thread) or none begins within
+     * {@link #BURST_IDLE}: nothing is ever handed to the worker from a burst thread.
+     */
+    private Pause readLoop(boolean onBurstThread) {
         TransferRunner transfers = session.transfers();
+        if (onBurstThread) {
+            control.limitWaitForNextLine(BURST_IDLE);
+        }
         try {
+            if (!onBurstThread && pendingCommand != null) {
+                Command handOver = pendingCommand; // found not quick on the burst thread: straight to the worker
+                pendingCommand = null;
+                if (!offer(new CommandLine(handOver))) {
+                    return Pause.ENDED;
+                }
+            }
             while (!session.isEnding()) {
-                ControlLine line;
-                try {
-                    line = lines.read();
-                } catch (ControlChannel.LineTimeoutException slow) {
-                    session.controlEnded();
-                    transfers.abortRunning(); // the session ends now; nothing may be kept half-done
-                    offerLast(new LineTimeout());
-                    return;
-                } catch (SocketTimeoutException idle) {
-                    if (transfers.isRunning()) {
-                        // Busy, not idle; but a transfer that moved no byte for a whole idle period
-                        // is a client that stopped sending or reading: it must not hold the session.
-                        transfers.abortIfStalled();
-                        continue;
+                ControlLine line = pendingLine;
+                if (line != null) {
+                    pendingLine = null;
+                } else {
+                    try {
+                        line = lines.read();
+                    } catch (ControlChannel.NoLineYetException quiet) {
+                        return Pause.BURST; // (burst thread only) the burst is over
+                    } catch (ControlChannel.LineTimeoutException slow) {
+                        session.controlEnded();
+                        transfers.abortRunning(); // the session ends now; nothing may be kept half-done
+                        offerLast(new LineTimeout());
+                        return Pause.ENDED;
+                    } catch (SocketTimeoutException idle) {
+                        if (transfers.isRunning()) {
+                            // Busy, not idle; but a transfer that moved no byte for a whole idle period
+                            // is a client that stopped sending or reading: it must not hold the session.
+                            transfers.abortIfStalled();
+                            continue;
+                        }
+                        if (isBusy() || !control.idleSinceLastReply()) {
+                            continue; // busy, or the last command ended less than the idle timeout ago: not idle
+                        }
+                        offerLast(new IdleTimeout());
+                        return Pause.ENDED;
                     }
-                    if (isBusy() || !control.idleSinceLastReply()) {
-                        continue; // busy, or the last command ended less than the idle timeout ago: not idle
-                    }
-                    offerLast(new IdleTimeout());
-                    return;
+                }
+                if (onBurstThread && !(line instanceof ControlLine.Text)) {
+                    pendingLine = line; // the end of the stream, a bad line: the session's own thread sees to it
+                    return Pause.BURST;
                 }
                 switch (line) {
                     case ControlLine.EndOfStream end -> {
                         session.controlEnded();
                         transfers.stop(); // the client is gone: an upload must not be kept half-done
                         offerLast(new EndOfStream());
-                        return;
+                        return Pause.ENDED;
                     }
                     case ControlLine.Text text -> {
                         Command command = Command.parse(text.text());
                         CommandSpec spec = session.context().commands().get(command.verb());
+                        if (onBurstThread && !runsOnReaderNow(spec)) {
+                            pendingLine = line;
+                            return Pause.BURST;
+                        }
                         if (spec != null && spec.runs() == CommandSpec.Runs.ON_WORKER_HOLDING_READER) {
                             ControlHandover handover = new ControlHandover(lines.bufferedBytes());
                             if (!offer(new Auth(command, handover))) {
-                                return;
+                                return Pause.ENDED;
                             }
                             switch (handover.await()) {
                                 case ControlHandover.Unchanged u -> {
                                 }
                                 case ControlHandover.Secured(InputStream tlsInput) -> lines = control.lineReader(tlsInput, this::isBusy);
                                 case ControlHandover.Ended e -> {
-                                    return;
+                                    return Pause.ENDED;
                                 }
                             }
                             continue;
@@ -278,13 +349,24 @@ final class SessionThreads {
                                 continue;
                             }
                         }
-                        if (!dispatch(command, spec)) {
-                            return; // refused (see offer): the session is ending
+                        switch (dispatch(command, spec, onBurstThread)) {
+                            case REFUSED -> {
+                                return Pause.ENDED; // refused (see offer): the session is ending
+                            }
+                            case HANDED_BACK -> {
+                                return Pause.BURST;
+                            }
+                            case RAN_ON_READER -> {
+                                if (!onBurstThread && ++quickInARow >= BURST_AFTER && !session.isEnding() && BURSTS.tryEnter()) {
+                                    return Pause.BURST;
+                                }
+                            }
+                            case QUEUED -> quickInARow = 0;
                         }
                     }
                     default -> {
                         if (!offer(new BadLine(line))) {
-                            return;
+                            return Pause.ENDED;
                         }
                     }
                 }
@@ -303,7 +385,20 @@ final class SessionThreads {
             }
             transfers.stop();
             offerLast(new Closed());
+        } finally {
+            if (onBurstThread) {
+                control.limitWaitForNextLine(Duration.ZERO);
+            }
         }
+        return Pause.ENDED;
+    }
+
+    /** Whether a command would run on the reader now: quick, with nothing of the session's running elsewhere. */
+    private boolean runsOnReaderNow(CommandSpec spec) {
+        // A verb the server does not know is only answered 500: no reason to queue it, and a client
+        // sending a stream of them must not reach the queue's limit.
+        boolean quick = spec == null || spec.runs() == CommandSpec.Runs.ON_READER || spec.runs() == CommandSpec.Runs.ON_READER_UNTIL_IT_WAITS;
+        return quick && !session.transfers().isRunning() && queued.get() == 0;
     }
 
     /** A transfer is running, or the worker has commands to run: the session is not idle. */
@@ -311,28 +406,34 @@ final class SessionThreads {
         return session.transfers().isRunning() || queued.get() > 0;
     }
 
+    /** What {@link #dispatch} did with a command. */
+    private enum Dispatched { RAN_ON_READER, QUEUED, HANDED_BACK, REFUSED }
+
     /**
      * Runs a command on the reader thread itself when the table lets it and the worker has nothing
      * queued or running, else queues it. Handing each command from the reader to the worker cost a
-     * wake-up of another virtual thread per command, and often of a second carrier thread. False
-     * when the command was refused and the session is ending (see offer).
+     * wake-up of another virtual thread per command, and often of a second carrier thread. On a
+     * burst thread a command that turns out not to be quick is not queued but left in
+     * {@link #pendingCommand} for the session's own thread (HANDED_BACK). REFUSED when the command
+     * was refused and the session is ending (see offer).
      */
-    private boolean dispatch(Command command, CommandSpec spec) throws IOException {
-        // A verb the server does not know is only answered 500: no reason to queue it, and a client
-        // sending a stream of them must not reach the queue's limit.
-        boolean quick = spec == null || spec.runs() == CommandSpec.Runs.ON_READER || spec.runs() == CommandSpec.Runs.ON_READER_UNTIL_IT_WAITS;
-        if (quick && !session.transfers().isRunning() && queued.get() == 0) {
+    private Dispatched dispatch(Command command, CommandSpec spec, boolean onBurstThread) throws IOException {
+        if (runsOnReaderNow(spec)) {
             onReader = true;
             try {
                 session.execute(command);
-                return true;
+                return Dispatched.RAN_ON_READER;
             } catch (NotQuick handOver) {
                 // the handler changed nothing yet: the worker runs the command from the start
+                if (onBurstThread) {
+                    pendingCommand = command;
+                    return Dispatched.HANDED_BACK;
+                }
             } finally {
                 onReader = false;
             }
         }
-        return offer(new CommandLine(command));
+        return offer(new CommandLine(command)) ? Dispatched.QUEUED : Dispatched.REFUSED;
     }
 
     /**
