@@ -6,6 +6,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
@@ -21,6 +22,7 @@ import java.util.function.Supplier;
 final class BurstThreads {
     private final Semaphore free;
     private final ThreadPoolExecutor threads;
+    private final LongAdder started = new LongAdder();
 
     BurstThreads(int count) {
         this.free = new Semaphore(count);
@@ -29,6 +31,11 @@ final class BurstThreads {
         this.threads = new ThreadPoolExecutor(count, count, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 Thread.ofPlatform().name("ftp-burst-", 0).daemon(true).factory());
         this.threads.allowCoreThreadTimeOut(true); // none kept once no session has had a burst for a while
+    }
+
+    /** Bursts run since the start (for tests and profiling). */
+    long started() {
+        return started.sum();
     }
 
     /** Takes a burst thread if one is free; the caller then must {@link #run} exactly one burst. */
@@ -42,6 +49,7 @@ final class BurstThreads {
      * future orders their writes). Returns what the burst returned.
      */
     <T> T run(Supplier<T> burst) {
+        started.increment();
         Future<T> done;
         try {
             done = threads.submit(() -> {

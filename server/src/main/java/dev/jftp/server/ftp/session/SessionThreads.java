@@ -71,6 +71,11 @@ final class SessionThreads {
     static final Duration BURST_IDLE = Duration.ofMillis(200);
     /** The platform threads that sessions in a burst of quick commands borrow (see BurstThreads). */
     private static final BurstThreads BURSTS = new BurstThreads(4 * Runtime.getRuntime().availableProcessors());
+    /** Bursts run on burst threads since the start, by every session of this process (for tests). */
+    static long burstsStarted() {
+        return BURSTS.started();
+    }
+
     /** How long {@link #controlConnectionEnded()} waits for the reader at most. */
     private static final Duration CONTROL_CHECK_LIMIT = Duration.ofSeconds(1);
 
