@@ -58,9 +58,14 @@ class JftpdMetricsTest {
         };
         calls.run(); // first use makes the lazy data points; then let the JIT settle
         calls.run();
-        long bytes = allocatedBytes(calls);
-        // 900,000 calls: well under a byte each (a few stray objects from the JIT or the VM are allowed)
-        assertThat(bytes).as("bytes allocated by 900,000 metric calls").isLessThan(256 * 1024);
+        // 900,000 calls: well under a byte each. The fewest of five rounds counts: a round may catch
+        // stray objects of the JIT or the VM (one CI run measured 348,456 bytes once), while an
+        // allocation on the hot path (16 bytes a call at least) would show in every round, 14 MB each.
+        long bytes = Long.MAX_VALUE;
+        for (int round = 0; round < 5 && bytes >= 256 * 1024; round++) {
+            bytes = Math.min(bytes, allocatedBytes(calls));
+        }
+        assertThat(bytes).as("bytes allocated by 900,000 metric calls, fewest of up to five rounds").isLessThan(256 * 1024);
     }
 
     @Test

@@ -17,10 +17,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Sessions in a burst of quick commands read on a borrowed platform thread (see SessionThreads):
@@ -29,19 +28,14 @@ import org.junit.jupiter.api.io.TempDir;
 class BurstThreadsTest {
     private static final Duration IDLE = Duration.ofMillis(1_500);
 
-    @TempDir
+    @RegisterExtension
+    final RunningServer server = RunningServer.perTest(config -> config.withTimeouts(IDLE, IDLE));
     Path root;
-    RunningServer server;
 
     @BeforeEach
-    void start() throws IOException {
-        server = RunningServer.start(root, config -> config.withTimeouts(IDLE, IDLE));
+    void files() throws IOException {
+        root = server.root();
         Files.writeString(root.resolve("small.txt"), "small file");
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
     }
 
     /** Enough quick commands in a row that the session moves to a burst thread. */
