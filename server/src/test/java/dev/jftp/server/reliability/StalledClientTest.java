@@ -137,6 +137,13 @@ class StalledClientTest {
                 }
             });
             long deadline = started + BOUND.toNanos();
+            // The server counts the session a moment after the connection is made (its own thread
+            // takes it): wait for that first, or a count of 0 would pass for "disconnected" (CI once
+            // measured 0 ms so).
+            while (server.sessionCount() == 0 && System.nanoTime() < deadline) {
+                ResourceBaseline.pause(5);
+            }
+            assertThat(server.sessionCount()).as("the session, once the server has taken the connection").isPositive();
             while (server.sessionCount() > 0 && System.nanoTime() < deadline) {
                 ResourceBaseline.pause(50);
             }
