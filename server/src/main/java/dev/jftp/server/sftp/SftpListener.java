@@ -75,6 +75,11 @@ public final class SftpListener implements AutoCloseable {
         return listener;
     }
 
+    /** MINA's server while started, else null; for tests of its settings. */
+    synchronized SshServer sshServer() {
+        return server;
+    }
+
     /** Loads or makes the host keys and starts listening. */
     public synchronized void start() throws IOException {
         if (server != null) {
@@ -117,6 +122,10 @@ public final class SftpListener implements AutoCloseable {
         sshd.addSessionListener(new SshSessions(logins));
 
         CoreModuleProperties.SERVER_IDENTIFICATION.set(sshd, "jftpd");
+        // As OpenSSH's sshd does: SFTP is request and reply, and with Nagle's algorithm (MINA's
+        // default) a small reply could wait for the client's acknowledgement of the one before.
+        // 1000 x 4 KiB put with OpenSSH's sftp: 3.8-4.1 s -> 1.3-1.6 s.
+        CoreModuleProperties.TCP_NODELAY.set(sshd, true);
         CoreModuleProperties.IDLE_TIMEOUT.set(sshd, config.idleTimeout());
         CoreModuleProperties.AUTH_TIMEOUT.set(sshd, config.loginTimeout());
         CoreModuleProperties.MAX_AUTH_REQUESTS.set(sshd, 10);
