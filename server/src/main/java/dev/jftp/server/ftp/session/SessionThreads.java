@@ -474,16 +474,23 @@ final class SessionThreads {
      */
     private void refusePipelining() {
         log.info("session {}: more than {} commands waiting; closing", session.id(), QUEUE_LIMIT);
-        session.close();
+        session.close(); // the worker runs nothing queued after what it runs now
+        // The 421 and the end of output go out before the running transfer is stopped: once stopped,
+        // the worker ends the session and closes the connection, and a 421 written after that was
+        // lost (CI saw only the transfer's 426).
+        try {
+            session.reply(ReplyCode.SERVICE_NOT_AVAILABLE, "Too many commands waiting (more than " + QUEUE_LIMIT + "): closing control connection");
+            control.shutdownOutput();
+        } catch (IOException e) {
+            log.debug("session {}: refusing pipelined commands: {}", session.id(), e.toString());
+        }
         session.controlEnded();
         session.transfers().stop();
         session.releaseWaits(); // ends a failed login's delay on the worker too
         try {
-            session.reply(ReplyCode.SERVICE_NOT_AVAILABLE, "Too many commands waiting (more than " + QUEUE_LIMIT + "): closing control connection");
-            control.shutdownOutput();
             control.discardInput(Duration.ofSeconds(1), 1 << 20);
         } catch (IOException e) {
-            log.debug("session {}: refusing pipelined commands: {}", session.id(), e.toString());
+            log.debug("session {}: discarding pipelined commands: {}", session.id(), e.toString());
         }
         inbox.offer(new Closed()); // fits in the place kept; wakes a worker waiting for work
     }
