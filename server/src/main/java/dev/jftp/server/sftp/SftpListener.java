@@ -61,6 +61,16 @@ public final class SftpListener implements AutoCloseable {
     }
 
     /**
+     * The largest READ answered in full, and offered to clients in limits@openssh.com: OpenSSH's
+     * sftp-server's own limit (its largest message, 256 KiB, less 1024). OpenSSH's sftp reads in
+     * blocks of the size offered; with MINA's default (63 KiB) it sent four times as many requests,
+     * and a 1 GiB get cost the client 3.2-4.4 s of CPU instead of 2.1-3.1 (2 cores, loopback, with
+     * jftpd's own CPU unchanged). A session's replies waiting to be sent stay bounded by MINA's
+     * buffered-io-output-max-pending-write-size (256 KiB, or one reply).
+     */
+    static final int MAX_READ_LENGTH = 256 * 1024 - 1024;
+
+    /**
      * Starts listening on the node's shared {@code services} (accounts, authenticator, throttle,
      * limits, storage), which the caller closes after this listener.
      */
@@ -87,6 +97,7 @@ public final class SftpListener implements AutoCloseable {
         }
         hostKeys = HostKeys.loadOrCreate(config.hostKeyDirectory());
         SshServer sshd = SshServer.setUpDefaultServer();
+        sshd.setIoServiceFactoryFactory(new DirectWriteTransport());
         sshd.setHost(config.bindAddress());
         sshd.setPort(config.port());
         SshAlgorithms.apply(sshd);
@@ -130,6 +141,7 @@ public final class SftpListener implements AutoCloseable {
         CoreModuleProperties.AUTH_TIMEOUT.set(sshd, config.loginTimeout());
         CoreModuleProperties.MAX_AUTH_REQUESTS.set(sshd, 10);
         SftpModuleProperties.SFTP_VERSION.set(sshd, SftpConstants.SFTP_V3);
+        SftpModuleProperties.MAX_READDATA_PACKET_LENGTH.set(sshd, MAX_READ_LENGTH);
         SftpModuleProperties.CLIENT_EXTENSIONS.set(sshd, "");
         SftpModuleProperties.OPENSSH_EXTENSIONS.set(sshd, OPENSSH_EXTENSIONS);
 

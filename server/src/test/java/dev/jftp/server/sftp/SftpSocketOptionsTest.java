@@ -43,6 +43,7 @@ class SftpSocketOptionsTest {
             IoSession io = sessions.getFirst().getIoSession();
             assertThat(io).isInstanceOf(Nio2Session.class);
             assertThat(((Nio2Session) io).getSocket().getOption(StandardSocketOptions.TCP_NODELAY)).isTrue();
+            assertThat(io).as("replies written from the SFTP thread complete there").isInstanceOf(DirectWriteTransport.DirectWriteSession.class);
         }
     }
 }
