@@ -21,7 +21,9 @@ import org.apache.sshd.server.auth.keyboard.DefaultKeyboardInteractiveAuthentica
 import org.apache.sshd.server.auth.keyboard.UserAuthKeyboardInteractiveFactory;
 import org.apache.sshd.server.auth.password.UserAuthPasswordFactory;
 import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
+import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.channel.ChannelSessionFactory;
+import org.apache.sshd.server.command.Command;
 import org.apache.sshd.sftp.SftpModuleProperties;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
@@ -121,12 +123,19 @@ public final class SftpListener implements AutoCloseable {
         sshd.setChannelFactories(List.of(ChannelSessionFactory.INSTANCE));
 
         StorageSftpAccessor accessor = new StorageSftpAccessor();
-        SftpSubsystemFactory sftp = new SftpSubsystemFactory.Builder()
-                .withFileSystemAccessor(accessor)
-                .withSftpErrorStatusDataHandler(new SftpErrorReplies())
-                .withUnsupportedAttributePolicy(UnsupportedAttributePolicy.ThrowException)
-                .withExecutorServiceProvider(() -> new NoCloseExecutor(virtualThreads))
-                .build();
+        boolean localCalls = storage.capabilities().localCalls();
+        SftpSubsystemFactory sftp = new SftpSubsystemFactory() {
+            @Override
+            public Command createSubsystem(ChannelSession channel) {
+                QuickRequestsSftpSubsystem subsystem = new QuickRequestsSftpSubsystem(channel, this, localCalls);
+                getRegisteredListeners().forEach(subsystem::addSftpEventListener);
+                return subsystem;
+            }
+        };
+        sftp.setFileSystemAccessor(accessor);
+        sftp.setErrorStatusDataHandler(new SftpErrorReplies());
+        sftp.setUnsupportedAttributePolicy(UnsupportedAttributePolicy.ThrowException);
+        sftp.setExecutorServiceProvider(() -> new NoCloseExecutor(virtualThreads));
         sftp.addSftpEventListener(accessor);
         sshd.setSubsystemFactories(List.of(sftp));
         sshd.setFileSystemFactory(new SessionFiles());

@@ -10,6 +10,9 @@ package dev.jftp.server.storage;
  * @param symbolicLinks     the tree may hold symbolic links (followed only inside the jail)
  * @param renameDirectories a non-empty directory can be renamed
  * @param atomicRename      a rename is one atomic step (on S3 it is a copy, then a delete)
+ * @param localCalls        every operation is a system call on this machine or work in memory, never a
+ *                          wait on the network: a protocol may run a quick one on a network thread
+ *                          that serves other sessions too (SFTP does, see QuickRequestsSftpSubsystem)
  */
 public record StorageCapabilities(
         boolean resumeInPlace,
@@ -17,5 +20,6 @@ public record StorageCapabilities(
         boolean setModifiedTime,
         boolean symbolicLinks,
         boolean renameDirectories,
-        boolean atomicRename) {
+        boolean atomicRename,
+        boolean localCalls) {
 }

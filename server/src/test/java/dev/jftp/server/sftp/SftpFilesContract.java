@@ -120,6 +120,36 @@ abstract class SftpFilesContract {
         }
     }
 
+    /**
+     * Small files put one after the other: over a storage that answers from this machine, their
+     * uploads are opened on the server's network thread (see QuickRequestsSftpSubsystem), and every
+     * file arrives whole; over one that waits on the network (S3), never there, so that a slow bucket
+     * cannot hold a thread that serves other sessions.
+     */
+    @Test
+    void quickRequestsAreAnsweredOnTheNetworkThreadOnlyOverALocalStorage() throws Exception {
+        Path small = Files.createDirectories(local.resolve("quick"));
+        for (int i = 0; i < 20; i++) {
+            Files.write(small.resolve("q" + i), data(4096, 100 + i));
+        }
+        int onNetwork = storage.opensOnNetworkThreads.get();
+        int onSession = storage.opensOnSessionThreads.get();
+        ExternalCommand.Result r = alice("put -r " + small + " quick", "get -r quick " + local.resolve("quick-back"));
+        assertThat(r.exit()).as(r.describe()).isZero();
+        for (int i = 0; i < 20; i++) {
+            assertThat(stored("/quick/q" + i)).as("stored q" + i).isEqualTo(data(4096, 100 + i));
+            assertThat(local.resolve("quick-back/q" + i)).hasBinaryContent(data(4096, 100 + i));
+        }
+        int networkOpens = storage.opensOnNetworkThreads.get() - onNetwork;
+        int sessionOpens = storage.opensOnSessionThreads.get() - onSession;
+        assertThat(networkOpens + sessionOpens).as("uploads opened").isEqualTo(20);
+        if (storage.capabilities().localCalls()) {
+            assertThat(networkOpens).as("uploads opened on the network thread").isPositive();
+        } else {
+            assertThat(networkOpens).as("uploads opened on the network thread").isZero();
+        }
+    }
+
     @Test
     void scpCopiesBothWays() throws Exception {
         byte[] content = data(1_000_003, 7);

@@ -15,12 +15,16 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A storage that passes everything to another and counts what uploads do: bytes received, uploads
- * committed, uploads discarded. Lets a test wait until an upload is under way, or has ended.
+ * committed, uploads discarded, and on which kind of thread uploads were opened. Lets a test wait
+ * until an upload is under way, or has ended.
  */
 final class WatchedStorage extends ForwardingStorage {
     final AtomicLong bytesReceived = new AtomicLong();
     final AtomicInteger committed = new AtomicInteger();
     final AtomicInteger discarded = new AtomicInteger();
+    /** Uploads opened on one of the server's network threads (platform threads), and on a session's own (virtual) thread. */
+    final AtomicInteger opensOnNetworkThreads = new AtomicInteger();
+    final AtomicInteger opensOnSessionThreads = new AtomicInteger();
 
     WatchedStorage(Storage storage) {
         super(storage);
@@ -31,6 +35,7 @@ final class WatchedStorage extends ForwardingStorage {
         return new ForwardingView(view) {
             @Override
             public UploadSink openForWrite(VirtualPath path, UploadMode mode, long offset) throws IOException {
+                (Thread.currentThread().isVirtual() ? opensOnSessionThreads : opensOnNetworkThreads).incrementAndGet();
                 return watched(view.openForWrite(path, mode, offset));
             }
         };

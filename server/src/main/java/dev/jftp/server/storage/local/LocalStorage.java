@@ -37,7 +37,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class LocalStorage implements Storage {
     /** Everything: the local disk appends, resumes, changes modes and times, and renames atomically. */
-    static final StorageCapabilities CAPABILITIES = new StorageCapabilities(true, true, true, true, true, true);
+    static final StorageCapabilities CAPABILITIES = new StorageCapabilities(true, true, true, true, true, true, true);
 
     private final Path root;
     private final DirectoryHandle rootHandle;

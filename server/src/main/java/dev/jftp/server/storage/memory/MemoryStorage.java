@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class MemoryStorage implements Storage {
     /** Everything but symbolic links, which this tree does not have. */
-    public static final StorageCapabilities ALL = new StorageCapabilities(true, true, true, false, true, true);
+    public static final StorageCapabilities ALL = new StorageCapabilities(true, true, true, false, true, true, true);
 
     private final StorageCapabilities capabilities;
     private final Directory root;

@@ -47,7 +47,7 @@ import software.amazon.awssdk.services.s3.model.MultipartUpload;
  */
 public final class S3Storage implements Storage {
     /** No append or resume in place, no modes, no settable times, no links; renames copy, so not atomic. */
-    public static final StorageCapabilities CAPABILITIES = new StorageCapabilities(false, false, false, false, true, false);
+    public static final StorageCapabilities CAPABILITIES = new StorageCapabilities(false, false, false, false, true, false, false);
     private static final Logger log = LoggerFactory.getLogger(S3Storage.class);
     private static final Duration SWEEP_EVERY = Duration.ofHours(1);
 

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * with a reason), FEAT and SITE HELP do not offer them, and the files stay as they were.
  */
 class StorageCapabilitiesTest {
-    private static final StorageCapabilities LIKE_S3 = new StorageCapabilities(false, false, false, false, true, false);
+    private static final StorageCapabilities LIKE_S3 = new StorageCapabilities(false, false, false, false, true, false, false);
 
     @TempDir
     Path root;

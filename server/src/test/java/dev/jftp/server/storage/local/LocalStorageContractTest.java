@@ -21,7 +21,7 @@ class LocalStorageContractTest extends StorageContractTest {
 
     @Override
     protected StorageCapabilities expectedCapabilities() {
-        return new StorageCapabilities(true, true, true, true, true, true);
+        return new StorageCapabilities(true, true, true, true, true, true, true);
     }
 
     /** Straight onto the disk: the quickest way to fill a directory. */

@@ -11,7 +11,7 @@ import java.util.Comparator;
  * as they were. Protocol tests use such a storage to check their answers for a backend that lacks something.
  */
 class LimitedMemoryStorageContractTest extends StorageContractTest {
-    static final StorageCapabilities LIKE_S3 = new StorageCapabilities(false, false, false, false, true, false);
+    static final StorageCapabilities LIKE_S3 = new StorageCapabilities(false, false, false, false, true, false, false);
 
     @Override
     protected Storage newStorage() {

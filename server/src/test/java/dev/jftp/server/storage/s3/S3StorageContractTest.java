@@ -39,7 +39,7 @@ class S3StorageContractTest extends StorageContractTest {
 
     @Override
     protected StorageCapabilities expectedCapabilities() {
-        return new StorageCapabilities(false, false, false, false, true, false);
+        return new StorageCapabilities(false, false, false, false, true, false, false);
     }
 
     @Override
