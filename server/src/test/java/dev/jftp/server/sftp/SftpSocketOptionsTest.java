@@ -9,11 +9,8 @@ import java.net.Socket;
 import java.net.StandardSocketOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.apache.sshd.common.io.IoSession;
 import org.apache.sshd.common.io.nio2.Nio2Session;
-import org.apache.sshd.common.session.helpers.AbstractSession;
-import org.apache.sshd.server.SshServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,16 +28,7 @@ class SftpSocketOptionsTest {
     void repliesAreSentWithoutNaglesDelay() throws Exception {
         try (SftpTestServer server = SftpTestServer.start(LocalStorage.at(Files.createDirectories(work.resolve("root"))), work);
                 Socket client = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
-            SshServer sshd = server.listener().sshServer();
-            List<AbstractSession> sessions = List.of();
-            for (int i = 0; i < 200 && sessions.isEmpty(); i++) { // the server takes the connection on a thread of its own
-                sessions = sshd.getActiveSessions().stream().map(AbstractSession.class::cast).toList();
-                if (sessions.isEmpty()) {
-                    Thread.sleep(25);
-                }
-            }
-            assertThat(sessions).as("the server's session for the connection").hasSize(1);
-            IoSession io = sessions.getFirst().getIoSession();
+            IoSession io = server.onlyConnection();
             assertThat(io).isInstanceOf(Nio2Session.class);
             assertThat(((Nio2Session) io).getSocket().getOption(StandardSocketOptions.TCP_NODELAY)).isTrue();
             assertThat(io).as("replies written from the SFTP thread complete there").isInstanceOf(DirectWriteTransport.DirectWriteSession.class);

@@ -9,12 +9,10 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.sshd.common.io.IoSession;
 import org.apache.sshd.common.io.IoWriteFuture;
-import org.apache.sshd.common.session.helpers.AbstractSession;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
@@ -46,7 +44,7 @@ class SftpStalledClientTest {
             try (Socket client = new Socket()) {
                 client.setReceiveBufferSize(4096);
                 client.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()), 10_000);
-                IoSession io = serverSide(sshd);
+                IoSession io = server.onlyConnection();
                 assertThat(io).isInstanceOf(DirectWriteTransport.DirectWriteSession.class);
 
                 AtomicReference<String> outcome = new AtomicReference<>();
@@ -88,17 +86,5 @@ class SftpStalledClientTest {
             }
         }
         return "the client took all " + MAX_CHUNKS + " chunks without reading";
-    }
-
-    private static IoSession serverSide(SshServer sshd) throws InterruptedException {
-        List<AbstractSession> sessions = List.of();
-        for (int i = 0; i < 400 && sessions.isEmpty(); i++) { // the server takes the connection on a thread of its own
-            sessions = sshd.getActiveSessions().stream().map(AbstractSession.class::cast).toList();
-            if (sessions.isEmpty()) {
-                Thread.sleep(25);
-            }
-        }
-        assertThat(sessions).as("the server's session for the connection").hasSize(1);
-        return sessions.getFirst().getIoSession();
     }
 }

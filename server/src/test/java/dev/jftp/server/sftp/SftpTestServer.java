@@ -1,5 +1,7 @@
 package dev.jftp.server.sftp;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.jftp.server.JftpdNode;
 import dev.jftp.server.NodeConfig;
 import dev.jftp.server.accounts.PasswordHasher;
@@ -16,6 +18,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import org.apache.sshd.common.io.IoSession;
+import org.apache.sshd.common.session.helpers.AbstractSession;
 
 /**
  * jftpd's SFTP listener in this JVM on a free loopback port, over a given storage, with the
@@ -136,6 +140,22 @@ final class SftpTestServer implements AutoCloseable {
 
     Path knownHosts() {
         return work.resolve("known_hosts");
+    }
+
+    /**
+     * The transport of the one connection the server holds, once the server has taken it (on a
+     * thread of its own), waiting up to 10 s.
+     */
+    IoSession onlyConnection() throws InterruptedException {
+        List<AbstractSession> sessions = List.of();
+        for (int i = 0; i < 400 && sessions.isEmpty(); i++) {
+            sessions = listener.sshServer().getActiveSessions().stream().map(AbstractSession.class::cast).toList();
+            if (sessions.isEmpty()) {
+                Thread.sleep(25);
+            }
+        }
+        assertThat(sessions).as("the server's session for the connection").hasSize(1);
+        return sessions.getFirst().getIoSession();
     }
 
     /** An OpenSSH client for this server, working in {@code work/client}. */
