@@ -125,9 +125,12 @@ final class QuickRequestsSftpSubsystem extends SftpSubsystem {
             // WRITE: type, id, handle, offset (8), data (4 + n); READ: type, id, handle, offset, length (4)
             case SftpConstants.SSH_FXP_WRITE -> length - 9 <= MAX_QUICK_DATA + 256;
             case SftpConstants.SSH_FXP_READ -> {
+                if (length < 13) {
+                    yield false;
+                }
                 int handleLength = readInt(data, at + 9);
-                int lengthAt = at + 13 + handleLength + 8;
-                yield handleLength >= 0 && lengthAt + 4 <= at + length && readInt(data, lengthAt) <= MAX_QUICK_DATA;
+                long lengthAt = (long) at + 13 + handleLength + 8; // a client's handle length may be anything
+                yield handleLength >= 0 && lengthAt + 4 <= at + length && readInt(data, (int) lengthAt) <= MAX_QUICK_DATA;
             }
             default -> false;
         };
