@@ -162,9 +162,17 @@ final class QuickRequestsSftpSubsystem extends SftpSubsystem {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (Throwable t) {
-            if (!closed.get()) {
-                log.debug("sftp subsystem ended: {}", t.toString());
+        } catch (IOException e) {
+            if (!closed.get()) { // the connection broke while a reply was written: routine
+                log.debug("sftp subsystem ended: {}", e.toString());
+                exitCode = -1;
+            }
+        } catch (RuntimeException | Error e) {
+            if (closed.get()) {
+                log.debug("sftp subsystem ended while closing: {}", e.toString());
+            } else {
+                // Not a client's doing: a defect, logged whole (MINA's own loop logs it as an error too).
+                log.error("sftp subsystem failed", e);
                 exitCode = -1;
             }
         } finally {
