@@ -19,6 +19,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -117,8 +118,13 @@ public final class FtpListener implements AutoCloseable {
         }
     }
 
+    /**
+     * A listener whose connections are channels (their sockets are the channels' adaptors): a
+     * session's reader can then look at its control connection without waiting (see
+     * ControlChannel.lookWithoutWaiting), which a plain socket cannot do.
+     */
     private static ServerSocket listen(InetAddress address, int port) throws IOException {
-        ServerSocket socket = new ServerSocket();
+        ServerSocket socket = ServerSocketChannel.open().socket();
         try {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(address, port), BACKLOG);

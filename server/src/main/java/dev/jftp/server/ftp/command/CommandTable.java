@@ -96,7 +96,7 @@ public final class CommandTable {
                 row("STRU", DataConnectionCommands::stru, "STRU F", ON_READER, ARGUMENT),
                 // service commands
                 row("RETR", TransferCommands::retr, "RETR path", ON_READER_UNTIL_IT_WAITS, LOGIN, ARGUMENT, DATA_CONNECTION, KEEPS_REST),
-                row("STOR", TransferCommands::stor, "STOR path", ON_WORKER, LOGIN, ARGUMENT, DATA_CONNECTION, KEEPS_REST),
+                row("STOR", TransferCommands::stor, "STOR path", ON_READER_UNTIL_IT_WAITS, LOGIN, ARGUMENT, DATA_CONNECTION, KEEPS_REST),
                 row("STOU", TransferCommands::stou, "STOU [name]", ON_WORKER, LOGIN, DATA_CONNECTION),
                 row("APPE", TransferCommands::appe, "APPE path", ON_WORKER, LOGIN, ARGUMENT, DATA_CONNECTION),
                 row("ALLO", TransferCommands::allo, "ALLO bytes", ON_READER, LOGIN),

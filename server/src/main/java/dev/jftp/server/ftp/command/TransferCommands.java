@@ -5,6 +5,8 @@ import dev.jftp.server.accounts.Permission;
 import dev.jftp.server.ftp.control.ControlCharacters;
 import dev.jftp.server.ftp.session.FtpReplyException;
 import dev.jftp.server.ftp.session.FtpSession;
+import dev.jftp.server.ftp.session.MovedToWorker;
+import dev.jftp.server.ftp.session.TransferRunner;
 import dev.jftp.server.ftp.session.SessionState;
 import dev.jftp.server.metrics.JftpdMetrics;
 import dev.jftp.server.storage.FileNameTooLongException;
@@ -72,6 +74,7 @@ final class TransferCommands {
     }
 
     static void stor(FtpSession s, String argument) throws FtpReplyException, IOException {
+        s.handOverUnlessQuickUpload(); // before anything is taken or opened
         long offset = s.state().takeRestartOffset();
         VirtualPath path = s.state().resolve(argument);
         if (offset > 0) {
@@ -136,29 +139,48 @@ final class TransferCommands {
         } catch (IOException e) {
             throw uploadRefused(e, argument);
         }
-        try (upload) {
-            long started = System.nanoTime();
-            String description = verb.equals("STOU") ? "FILE: " + argument : argument;
-            boolean ascii = s.state().ascii();
-            long bytes = s.transfers().transfer(description, (connection, progress) -> {
-                try {
-                    long n = connection.receiveFile(upload.channel(), ascii, progress);
-                    if (s.controlConnectionEnded() || s.transfers().isAborted()) {
-                        // The control connection ended before the data (a client that died: nobody can
-                        // be told the upload succeeded), or ABOR ended it: either way not a finished
-                        // upload, which must not replace the old file.
-                        throw new java.nio.channels.AsynchronousCloseException();
-                    }
-                    upload.commit();
-                    return n;
-                } catch (IOException | RuntimeException e) {
-                    // Discard the partial data before the failure is answered, so that a client
-                    // retrying after a 452 finds the space free again.
-                    upload.close();
-                    throw e;
+        long started = System.nanoTime();
+        String description = verb.equals("STOU") ? "FILE: " + argument : argument;
+        boolean ascii = s.state().ascii();
+        // Begun on the reader thread, the body may stop with MovedToWorker and run again on the
+        // worker (see TransferRunner.upload): it goes on where it stopped, since the file channel
+        // and the data connection keep their positions, and only binary uploads begin there.
+        TransferRunner.TransferBody body = (connection, progress) -> {
+            try {
+                long deadline = s.quickTransferDeadline(); // (0 on the worker, where uploads wait as long as the data takes)
+                long n;
+                if (deadline == 0) {
+                    n = connection.receiveFile(upload.channel(), ascii, progress);
+                } else if (connection.receiveFileBefore(upload.channel(), progress, deadline)) {
+                    n = progress.bytes();
+                } else {
+                    throw MovedToWorker.INSTANCE;
                 }
+                if (s.controlConnectionEnded() || s.transfers().isAborted()) {
+                    // The control connection ended before the data (a client that died: nobody can
+                    // be told the upload succeeded), or ABOR ended it: either way not a finished
+                    // upload, which must not replace the old file.
+                    throw new java.nio.channels.AsynchronousCloseException();
+                }
+                upload.commit();
+                return ascii ? n : progress.bytes();
+            } catch (MovedToWorker moved) {
+                throw moved; // not a failure: the rest runs on the worker
+            } catch (IOException | RuntimeException e) {
+                // Discard the partial data before the failure is answered, so that a client
+                // retrying after a 452 finds the space free again.
+                upload.close();
+                throw e;
+            }
+        };
+        try {
+            s.transfers().upload(description, body, bytes -> {
+                upload.close();
+                log(s, verb, path, bytes, started);
             });
-            log(s, verb, path, bytes, started);
+        } catch (FtpReplyException | IOException | RuntimeException e) {
+            upload.close(); // no data connection (else the transfer's end closed it already: closing twice does nothing)
+            throw e;
         }
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
@@ -92,6 +93,36 @@ public final class ControlLineReader {
      */
     public byte[] bufferedBytes() {
         return java.util.Arrays.copyOfRange(buffer, bufferPos, bufferEnd);
+    }
+
+    /** What {@link #readAvailable} found. */
+    public enum Available {
+        /** Bytes of a next line are waiting (read now, or before), or what is there cannot be told without waiting. */
+        INPUT,
+        /** Nothing has arrived, and the stream goes on. */
+        NOTHING,
+        /** The stream has ended. */
+        ENDED
+    }
+
+    /**
+     * Takes what {@code nonBlocking} (the channel under this reader's stream, in non-blocking mode)
+     * has now, without waiting; bytes read are kept for {@link #read()}.
+     */
+    public Available readAvailable(ReadableByteChannel nonBlocking) throws IOException {
+        if (bufferPos < bufferEnd || length > 0 || telnet != Telnet.DATA) {
+            return Available.INPUT;
+        }
+        int n = nonBlocking.read(ByteBuffer.wrap(buffer));
+        if (n < 0) {
+            return Available.ENDED;
+        }
+        if (n == 0) {
+            return Available.NOTHING;
+        }
+        bufferPos = 0;
+        bufferEnd = n;
+        return Available.INPUT;
     }
 
     /**

@@ -6,9 +6,12 @@ import dev.jftp.server.tls.TlsSession;
 import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.ClosedChannelException;
@@ -323,6 +326,44 @@ public final class DataConnection implements Closeable {
             if (local != null) {
                 BufferPool.give(local);
             }
+        }
+    }
+
+    /** The piece {@link #receiveFileBefore} reads at a time: small uploads, for which it is made, fit. */
+    private static final int BEFORE_DEADLINE_CHUNK = 16 * 1024;
+
+    /**
+     * As {@link #receiveFile} in binary, for a thread that must not wait past {@code deadlineNanos}
+     * ({@link System#nanoTime()}): false when the deadline came before the end of the data. What
+     * came is written either way, so a later {@link #receiveFile} goes on from there. On a
+     * connection in the clear only (TLS would have to be read whole records at a time).
+     */
+    public boolean receiveFileBefore(WritableByteChannel file, TransferProgress progress, long deadlineNanos) throws IOException {
+        if (tls != null) {
+            throw new IllegalStateException("a timed receive on a TLS data connection");
+        }
+        Socket socket = channel.socket();
+        InputStream in = socket.getInputStream(); // reads that can time out, unlike the channel's own
+        byte[] chunk = new byte[BEFORE_DEADLINE_CHUNK];
+        while (true) {
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            socket.setSoTimeout((int) Math.max(1, left / 1_000_000));
+            int n;
+            try {
+                n = in.read(chunk);
+            } catch (SocketTimeoutException e) {
+                return false; // nothing lost: the connection stays as it was
+            } catch (IOException e) {
+                throw new DataConnectionLostException(e);
+            }
+            if (n < 0) {
+                return true;
+            }
+            writeAll(file, ByteBuffer.wrap(chunk, 0, n));
+            progress.add(n);
         }
     }
 

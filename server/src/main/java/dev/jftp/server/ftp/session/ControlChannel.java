@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -247,6 +248,38 @@ final class ControlChannel {
     static final class LineTimeoutException extends SocketTimeoutException {
         LineTimeoutException() {
             super("command line not completed in time");
+        }
+    }
+
+    /**
+     * Whether {@link #lookWithoutWaiting} can tell: a connection in the clear, accepted as a
+     * channel (the listener's are), whose reads can be made not to wait. (Through TLS the bytes
+     * read would be records the TLS layer must see.)
+     */
+    boolean canLookWithoutWaiting() {
+        return tls == null && socket.getChannel() != null;
+    }
+
+    /**
+     * What the client has sent on the control connection since the last line, without waiting:
+     * its end, nothing, or input (kept in {@code lines} for the reader). For the reader thread,
+     * which alone reads the connection. Where it cannot tell (see {@link #canLookWithoutWaiting}),
+     * INPUT: the caller must then look the way that waits.
+     */
+    ControlLineReader.Available lookWithoutWaiting(ControlLineReader lines) throws IOException {
+        SocketChannel channel = socket.getChannel();
+        if (lines == null || !canLookWithoutWaiting()) {
+            return ControlLineReader.Available.INPUT;
+        }
+        // Under the write lock: a reply written meanwhile (from another thread: the server stopping)
+        // needs the channel in blocking mode.
+        synchronized (writeLock) {
+            channel.configureBlocking(false);
+            try {
+                return lines.readAvailable(channel);
+            } finally {
+                channel.configureBlocking(true);
+            }
         }
     }
 

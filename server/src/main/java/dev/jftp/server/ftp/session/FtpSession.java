@@ -218,8 +218,31 @@ public final class FtpSession implements Runnable {
         threads.handOverUnlessQuick(bytes, restartOffsetTaken);
     }
 
+    /** See {@link SessionThreads#handOverUnlessQuickUpload()}: an upload begins here only where its rest can move to the worker. */
+    public void handOverUnlessQuickUpload() throws IOException {
+        threads.handOverUnlessQuickUpload();
+    }
+
+    /** See {@link SessionThreads#quickTransferDeadline()}: 0 on the worker, else when a transfer begun on the reader must move. */
+    public long quickTransferDeadline() {
+        return threads.quickTransferDeadline();
+    }
+
+    /** See {@link SessionThreads#continueOnWorker}; the replies there still count under the command's verb. */
+    void continueOnWorker(SessionThreads.SessionWork rest) {
+        JftpdMetrics.CommandCounter counter = COMMAND.get();
+        threads.continueOnWorker(() -> {
+            COMMAND.set(counter);
+            try {
+                rest.run();
+            } finally {
+                COMMAND.remove();
+            }
+        });
+    }
+
     /** See {@link SessionThreads#controlConnectionEnded()}: asked by an upload before it keeps the file. */
-    public boolean controlConnectionEnded() {
+    public boolean controlConnectionEnded() throws IOException {
         return threads.controlConnectionEnded();
     }
 

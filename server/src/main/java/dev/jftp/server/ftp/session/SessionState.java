@@ -139,6 +139,11 @@ public final class SessionState {
         restartOffset = offset;
     }
 
+    /** The REST offset the next transfer will take; 0 when none. */
+    long restartOffset() {
+        return restartOffset;
+    }
+
     /** Takes the REST offset; it applies to the next transfer only. */
     public long takeRestartOffset() {
         long offset = restartOffset;

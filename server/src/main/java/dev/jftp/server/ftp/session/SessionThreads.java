@@ -33,6 +33,15 @@ import org.slf4j.LoggerFactory;
  * of quick commands only (a login, a check, small downloads) thus runs on one thread, with no
  * wake-up of another per command.
  *
+ * <p>A binary upload over a passive connection already made (STOR) begins on the reader too
+ * ({@link #handOverUnlessQuickUpload}) and waits there for its data at most
+ * {@link #QUICK_UPLOAD_WAIT}; a small file is then received, checked and kept with no other
+ * thread woken. One whose data is still coming then, or that finds input on the control connection
+ * when it looks for the client's end, moves: its body throws {@link MovedToWorker}, and its rest
+ * (the same body again, which goes on where it stopped, the reply, the end) is the worker's next
+ * event ({@link #continueOnWorker}); meanwhile the reader reads the control connection as for any
+ * transfer.
+ *
  * <p>A session in a burst of quick commands (a client fetching many small files: PASV, RETR,
  * PASV, RETR...) moves its reader to a borrowed platform thread ({@link BurstThreads}): after
  * {@link #BURST_AFTER} quick commands in a row run on the reader, the read loop goes on on a burst
@@ -65,6 +74,12 @@ final class SessionThreads {
     static final int QUEUE_LIMIT = 32;
     /** Largest transfer the reader thread may run itself (see handOverUnlessQuick). */
     static final long QUICK_TRANSFER_LIMIT = 64 * 1024;
+    /**
+     * How long an upload that began on the reader may wait there for its data before the rest of it
+     * goes to the worker (see receivesOnReader): meanwhile no one reads the control connection, so
+     * this is how much later than usual an ABOR may be seen.
+     */
+    static final Duration QUICK_UPLOAD_WAIT = Duration.ofMillis(20);
     /** Quick commands in a row after which the reader moves to a burst thread (see BurstThreads). */
     static final int BURST_AFTER = 3;
     /** How long a burst thread waits for the next command line before the burst counts as over. */
@@ -101,6 +116,8 @@ final class SessionThreads {
     private ControlLine pendingLine;
     /** A command found not quick on a burst thread: the session's own thread queues it (see dispatch). Reader only. */
     private Command pendingCommand;
+    /** The rest of an upload that began on the reader, for the worker (see continueOnWorker). Reader only. */
+    private SessionWork pendingContinuation;
 
     /** What the reader hands to whoever runs the session's commands. */
     private sealed interface Event {
@@ -108,6 +125,10 @@ final class SessionThreads {
 
     /** A command line, parsed once. */
     private record CommandLine(Command command) implements Event {
+    }
+
+    /** The rest of a transfer that began on the reader (see continueOnWorker). */
+    private record Continuation(SessionWork rest) implements Event {
     }
 
     /** AUTH: the reader waits on the handover until it has run. */
@@ -211,6 +232,7 @@ final class SessionThreads {
     private void runEvent(Event event) throws IOException {
         switch (event) {
             case CommandLine(Command command) -> session.execute(command);
+            case Continuation(SessionWork rest) -> runContinuation(rest);
             case Auth(Command command, ControlHandover handover) -> {
                 pendingHandover = handover;
                 try {
@@ -244,6 +266,14 @@ final class SessionThreads {
             }
         }
         queued.updateAndGet(n -> Math.max(0, n - 1)); // (shutdown's Closed was never counted)
+    }
+
+    private void runContinuation(SessionWork rest) throws IOException {
+        try {
+            rest.run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The AUTH command now running on the worker, whose handover the reader waits on; null when none. */
@@ -282,6 +312,9 @@ final class SessionThreads {
                 if (!offer(new CommandLine(handOver))) {
                     return Pause.ENDED;
                 }
+            }
+            if (!onBurstThread && pendingContinuation != null) {
+                handContinuationToWorker(); // an upload begun on the burst thread: the worker finishes it
             }
             while (!session.isEnding()) {
                 ControlLine line = pendingLine;
@@ -419,15 +452,17 @@ final class SessionThreads {
      * queued or running, else queues it. Handing each command from the reader to the worker cost a
      * wake-up of another virtual thread per command, and often of a second carrier thread. On a
      * burst thread a command that turns out not to be quick is not queued but left in
-     * {@link #pendingCommand} for the session's own thread (HANDED_BACK). REFUSED when the command
-     * was refused and the session is ending (see offer).
+     * {@link #pendingCommand} for the session's own thread (HANDED_BACK), and the rest of an upload
+     * that moved (see continueOnWorker) is queued by the session's own thread too. REFUSED when the
+     * command was refused and the session is ending (see offer).
      */
     private Dispatched dispatch(Command command, CommandSpec spec, boolean onBurstThread) throws IOException {
         if (runsOnReaderNow(spec)) {
+            boolean ran = false;
             onReader = true;
             try {
                 session.execute(command);
-                return Dispatched.RAN_ON_READER;
+                ran = true;
             } catch (NotQuick handOver) {
                 // the handler changed nothing yet: the worker runs the command from the start
                 if (onBurstThread) {
@@ -437,8 +472,35 @@ final class SessionThreads {
             } finally {
                 onReader = false;
             }
+            if (ran && pendingContinuation == null) {
+                return Dispatched.RAN_ON_READER;
+            }
+            if (ran) {
+                // An upload that began here goes on on the worker (only now that onReader is false,
+                // which the worker reads too).
+                if (onBurstThread) {
+                    return Dispatched.HANDED_BACK; // the session's own thread hands it over (see readLoop)
+                }
+                handContinuationToWorker();
+                return Dispatched.QUEUED;
+            }
         }
         return offer(new CommandLine(command)) ? Dispatched.QUEUED : Dispatched.REFUSED;
+    }
+
+    /**
+     * Queues {@link #pendingContinuation} for the worker: the first event since the worker had
+     * nothing (the reader ran the command), so it always fits. A session that began to end
+     * meanwhile (a stop, the account removed) may have a worker that runs nothing more: then the
+     * rest runs here, to its end (the end aborted its data connection), unless the worker took it.
+     */
+    private void handContinuationToWorker() {
+        SessionWork rest = pendingContinuation;
+        pendingContinuation = null;
+        offer(new Continuation(rest));
+        if (session.isEnding()) {
+            releaseHandovers();
+        }
     }
 
     /**
@@ -512,11 +574,22 @@ final class SessionThreads {
         inbox.offer(new Closed()); // the reader's end-of-stream also wakes the session
     }
 
-    /** The session ended: an AUTH that will never run now would leave the reader waiting for its handover for ever. */
+    /**
+     * The session ended: an AUTH that will never run now would leave the reader waiting for its
+     * handover for ever, and the rest of an upload that will never run would hold its data
+     * connection and its unfinished file: it runs here, to its end (the session's end aborted its
+     * data connection, so it fails at once and the old file stays).
+     */
     void releaseHandovers() {
         for (Event left; (left = inbox.poll()) != null; ) {
             if (left instanceof Auth auth) {
                 auth.handover().ended();
+            } else if (left instanceof Continuation(SessionWork rest)) {
+                try {
+                    runContinuation(rest);
+                } catch (IOException | RuntimeException e) {
+                    log.debug("session {}: ending a transfer the session's end stopped: {}", session.id(), e.toString());
+                }
             }
         }
     }
@@ -557,6 +630,48 @@ final class SessionThreads {
         throw NotQuick.INSTANCE;
     }
 
+    /**
+     * Called by an upload before it opens anything. On the worker it returns at once. On the reader
+     * thread the upload goes on only where it can hand its rest to the worker later (see
+     * {@link #continueOnWorker}) and check the control connection without waiting (see
+     * {@link #controlConnectionEnded()}): binary, in the clear on both connections, over a passive
+     * data connection the client has already made, to a storage on this machine, from the start of
+     * the file. Otherwise the command goes, unchanged, to the worker. A small upload then costs no
+     * wake-up of a second thread.
+     */
+    void handOverUnlessQuickUpload() throws IOException {
+        if (!onReader) {
+            return;
+        }
+        SessionState state = session.state();
+        if (state.mayBeQuickDownload() && control.tls() == null && state.restartOffset() == 0
+                && state.files().capabilities().localCalls() && control.canLookWithoutWaiting()
+                && state.dataChannel() instanceof PassiveDataChannel passive && passive.acceptIfWaiting() != null) {
+            return;
+        }
+        throw NotQuick.INSTANCE;
+    }
+
+    /**
+     * The deadline ({@link System#nanoTime()}) for a transfer's data on the reader thread, after
+     * which it throws {@link MovedToWorker}; 0 on the worker, which waits as long as the data takes.
+     */
+    long quickTransferDeadline() {
+        return onReader ? System.nanoTime() + QUICK_UPLOAD_WAIT.toNanos() : 0;
+    }
+
+    /**
+     * The rest of a transfer that began on the reader thread and ran out of its time there (see
+     * {@link MovedToWorker}): the worker runs it next, before any later command; meanwhile the
+     * reader sees the transfer running (ABOR, STAT) as for any transfer on the worker.
+     */
+    void continueOnWorker(SessionWork rest) {
+        if (!onReader || pendingContinuation != null) {
+            throw new IllegalStateException("session " + session.id() + ": a transfer's rest can move to the worker only from the reader, once");
+        }
+        pendingContinuation = rest;
+    }
+
     /** Thrown by handOverUnlessQuick and requireWorker: the command must run on the worker. */
     static final class NotQuick extends RuntimeException {
         static final NotQuick INSTANCE = new NotQuick();
@@ -577,9 +692,21 @@ final class SessionThreads {
      * retry at once (a spurious wake-up, which every JDK wait tolerates), and a read that starts
      * after the data connection's end sees the control connection's end if that came first. This
      * waits until the reader has seen that end or is parked again (about a read system call), or
-     * at most {@link #CONTROL_CHECK_LIMIT} for a reader the scheduler does not run.
+     * at most {@link #CONTROL_CHECK_LIMIT} for a reader the scheduler does not run. On the reader
+     * itself (an upload that began there) it reads what has arrived without waiting; input found
+     * there (an ABOR, perhaps) must be read first, so the upload moves to the worker
+     * ({@link MovedToWorker}), which asks again.
      */
-    boolean controlConnectionEnded() {
+    boolean controlConnectionEnded() throws IOException {
+        if (onReader) {
+            // This thread is the control connection's reader: it looks itself, without waiting.
+            return switch (control.lookWithoutWaiting(lines)) {
+                case ENDED -> true;
+                case NOTHING -> session.isClosing();
+                // a command line arrived (an ABOR, perhaps): the worker decides once the reader has read it
+                case INPUT -> throw MovedToWorker.INSTANCE;
+            };
+        }
         Thread r = reader;
         if (session.isClosing() || r == null || r == Thread.currentThread() || !r.isVirtual()) {
             return session.isClosing(); // (a platform thread blocked in a read would not retry on unpark)

@@ -64,11 +64,51 @@ public final class TransferRunner {
         this.session = session;
     }
 
+    /** What an upload does once it is over: {@code bytes} as {@link #transfer} returns them. */
+    @FunctionalInterface
+    public interface TransferEnd {
+        void ended(long bytes) throws IOException;
+    }
+
     /**
      * Opens the data connection, announces it with 150, runs the body and answers 226, or 425/426/451/452
      * when it fails. Returns the bytes moved, or -1 when the transfer did not complete.
      */
     public long transfer(String description, TransferBody body) throws IOException, FtpReplyException {
+        return finish(open(description), true, body);
+    }
+
+    /**
+     * An upload, which may begin on the reader thread (see SessionThreads.handOverUnlessQuickUpload):
+     * as {@link #transfer}, then {@code end}. When the body cannot finish on the reader without
+     * waiting (it throws {@link MovedToWorker}), its rest goes to the worker: the same
+     * body again, which goes on where it stopped, then the reply and {@code end}, there. Either way
+     * {@code end} runs once, unless this throws (the data connection could not be opened).
+     */
+    public void upload(String description, TransferBody body, TransferEnd end) throws IOException, FtpReplyException {
+        RunningTransfer running = open(description);
+        long bytes = -1;
+        try {
+            bytes = finish(running, true, body);
+        } catch (MovedToWorker moved) {
+            session.continueOnWorker(() -> {
+                long rest = -1;
+                try {
+                    rest = finish(running, false, body);
+                } finally {
+                    end.ended(rest);
+                }
+            });
+            return;
+        } catch (IOException | RuntimeException | Error e) {
+            end.ended(-1);
+            throw e;
+        }
+        end.ended(bytes);
+    }
+
+    /** Opens the transfer's data connection; from here on it is the running transfer (ABOR, STAT). */
+    private RunningTransfer open(String description) throws IOException, FtpReplyException {
         SessionState state = session.state();
         SessionContext context = session.context();
         DataChannel channel = state.takeDataChannel();
@@ -103,23 +143,41 @@ public final class TransferRunner {
             running.abort();
         }
         context.transferStarted();
+        return running;
+    }
+
+    /**
+     * Announces the transfer (unless it was, on the reader), runs the body and answers; the one end
+     * of every transfer that was opened, except one whose rest moved to the worker, which ends there.
+     */
+    private long finish(RunningTransfer running, boolean announce, TransferBody body) throws IOException {
+        SessionState state = session.state();
+        SessionContext context = session.context();
+        DataConnection connection = running.connection();
+        boolean moved = false;
         try {
-            session.reply(ReplyCode.OPENING_DATA_CONNECTION, "Opening " + (state.ascii() ? "ASCII" : "BINARY") + " mode"
-                    + (state.protectData() ? " TLS" : "") + " data connection for " + description);
-            if (state.protectData()) {
-                boolean secured = false;
-                try {
-                    connection.secure(state.tls(), context.config().tls().handshakeTimeout());
-                    secured = true;
-                } finally {
-                    context.metrics().tlsHandshake(secured);
+            if (announce) {
+                session.reply(ReplyCode.OPENING_DATA_CONNECTION, "Opening " + (state.ascii() ? "ASCII" : "BINARY") + " mode"
+                        + (state.protectData() ? " TLS" : "") + " data connection for " + running.description());
+                if (state.protectData()) {
+                    boolean secured = false;
+                    try {
+                        connection.secure(state.tls(), context.config().tls().handshakeTimeout());
+                        secured = true;
+                    } finally {
+                        context.metrics().tlsHandshake(secured);
+                    }
                 }
             }
             long bytes = body.run(connection, running.progress());
             connection.close();
             session.reply(ReplyCode.CLOSING_DATA, "Transfer complete");
             return bytes;
+        } catch (MovedToWorker e) {
+            moved = true; // the rest, this end included, runs on the worker (see upload)
+            throw e;
         } catch (IOException e) {
+            String description = running.description();
             log.debug("session {}: transfer of {} ended by {}", session.id(), description, e.toString());
             if (session.isShuttingDown()) {
                 // RFC 959 section 4.2: 421 tells the client the service, not just this transfer, is going away.
@@ -141,13 +199,15 @@ public final class TransferRunner {
             }
             return -1;
         } finally {
-            lastTransferBytes = running.progress().bytes();
-            transfer = null;
-            context.transferEnded();
-            try {
-                connection.close();
-            } catch (IOException e) {
-                log.debug("closing data connection: {}", e.toString());
+            if (!moved) {
+                lastTransferBytes = running.progress().bytes();
+                transfer = null;
+                context.transferEnded();
+                try {
+                    connection.close();
+                } catch (IOException e) {
+                    log.debug("closing data connection: {}", e.toString());
+                }
             }
         }
     }
