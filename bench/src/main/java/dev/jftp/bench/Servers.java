@@ -62,14 +62,17 @@ final class Servers {
         @Override
         public void close() {
             dumpFlightRecording();
+            // vsftpd's session processes are its children: none may outlive the run. They are
+            // listed before the server stops, since a dead parent's children are no longer its
+            // own (they passed to init), which left vsftpd's sessions running after a stopped run.
+            List<Long> tree = ProcStats.tree(process.pid());
             process.destroy(); // SIGTERM: each server stops cleanly on it
             try {
                 if (!process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
                     process.destroyForcibly();
                     process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
                 }
-                // vsftpd's session processes are its children: make sure none outlives the run
-                for (long pid : ProcStats.tree(process.pid())) {
+                for (long pid : tree) {
                     ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
                 }
             } catch (InterruptedException e) {
