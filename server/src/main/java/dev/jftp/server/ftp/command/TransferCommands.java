@@ -151,7 +151,7 @@ final class TransferCommands {
                 long n;
                 if (deadline == 0) {
                     n = connection.receiveFile(upload.channel(), ascii, progress);
-                } else if (connection.receiveFileBefore(upload.channel(), progress, deadline)) {
+                } else if (connection.receiveFileBefore(upload.channel(), progress, deadline, FtpSession.QUICK_UPLOAD_LIMIT)) {
                     n = progress.bytes();
                 } else {
                     throw MovedToWorker.INSTANCE;

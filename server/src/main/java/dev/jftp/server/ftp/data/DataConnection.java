@@ -334,18 +334,20 @@ public final class DataConnection implements Closeable {
 
     /**
      * As {@link #receiveFile} in binary, for a thread that must not wait past {@code deadlineNanos}
-     * ({@link System#nanoTime()}): false when the deadline came before the end of the data. What
-     * came is written either way, so a later {@link #receiveFile} goes on from there. On a
-     * connection in the clear only (TLS would have to be read whole records at a time).
+     * ({@link System#nanoTime()}) nor take more than {@code limit} bytes: false when the deadline or
+     * the limit came before the end of the data. What came is written either way, so a later
+     * {@link #receiveFile} goes on from there. On a connection in the clear only (TLS would have to
+     * be read whole records at a time).
      */
-    public boolean receiveFileBefore(WritableByteChannel file, TransferProgress progress, long deadlineNanos) throws IOException {
+    public boolean receiveFileBefore(WritableByteChannel file, TransferProgress progress, long deadlineNanos, long limit)
+            throws IOException {
         if (tls != null) {
             throw new IllegalStateException("a timed receive on a TLS data connection");
         }
         Socket socket = channel.socket();
         InputStream in = socket.getInputStream(); // reads that can time out, unlike the channel's own
         byte[] chunk = new byte[BEFORE_DEADLINE_CHUNK];
-        while (true) {
+        for (long received = 0; received <= limit; ) {
             long left = deadlineNanos - System.nanoTime();
             if (left <= 0) {
                 return false;
@@ -364,7 +366,9 @@ public final class DataConnection implements Closeable {
             }
             writeAll(file, ByteBuffer.wrap(chunk, 0, n));
             progress.add(n);
+            received += n;
         }
+        return false; // a big upload: the buffers and waits of receiveFile suit it better
     }
 
     private static long writeAll(WritableByteChannel file, ByteBuffer buffer) throws IOException {

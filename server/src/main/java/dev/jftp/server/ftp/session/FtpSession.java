@@ -223,6 +223,9 @@ public final class FtpSession implements Runnable {
         threads.handOverUnlessQuickUpload();
     }
 
+    /** The most an upload takes on the reader thread before its rest moves to the worker (see SessionThreads). */
+    public static final long QUICK_UPLOAD_LIMIT = SessionThreads.QUICK_TRANSFER_LIMIT;
+
     /** See {@link SessionThreads#quickTransferDeadline()}: 0 on the worker, else when a transfer begun on the reader must move. */
     public long quickTransferDeadline() {
         return threads.quickTransferDeadline();

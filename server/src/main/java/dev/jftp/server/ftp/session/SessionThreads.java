@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * <p>A binary upload over a passive connection already made (STOR) begins on the reader too
  * ({@link #handOverUnlessQuickUpload}) and waits there for its data at most
  * {@link #QUICK_UPLOAD_WAIT}; a small file is then received, checked and kept with no other
- * thread woken. One whose data is still coming then, or that finds input on the control connection
- * when it looks for the client's end, moves: its body throws {@link MovedToWorker}, and its rest
+ * thread woken. One whose data is still coming then or is over {@link #QUICK_TRANSFER_LIMIT}, or
+ * that finds input on the control connection when it looks for the client's end, moves: its body throws {@link MovedToWorker}, and its rest
  * (the same body again, which goes on where it stopped, the reply, the end) is the worker's next
  * event ({@link #continueOnWorker}); meanwhile the reader reads the control connection as for any
  * transfer.

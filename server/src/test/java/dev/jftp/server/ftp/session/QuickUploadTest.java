@@ -152,6 +152,19 @@ class QuickUploadTest {
     }
 
     @Test
+    void anUploadOverTheReadersLimitFinishesWholeOnTheWorker() throws IOException {
+        EndingThreads files = new EndingThreads(new MemoryStorage());
+        byte[] big = content((int) (4 * SessionThreads.QUICK_TRANSFER_LIMIT) + 12_345, 5);
+        try (RunningServer server = RunningServer.start(root, s -> s.withStorage(files));
+             ControlConnection c = server.connectAsAlice()) {
+            c.command("TYPE I", 200);
+            assertThat(upload(c, "big.bin", big).code()).isEqualTo(226);
+            assertThat(c.download("RETR big.bin")).isEqualTo(big);
+        }
+        assertThat(files.commits).hasSize(1).allMatch(QuickUploadTest::onWorker);
+    }
+
+    @Test
     void aborOfAnUploadThatMovedToTheWorkerKeepsTheOldFile() throws Exception {
         EndingThreads files = new EndingThreads(new MemoryStorage());
         try (RunningServer server = RunningServer.start(root, s -> s.withStorage(files));
