@@ -37,10 +37,10 @@ import org.slf4j.LoggerFactory;
  * ({@link #handOverUnlessQuickUpload}) and waits there for its data at most
  * {@link #QUICK_UPLOAD_WAIT}; a small file is then received, checked and kept with no other
  * thread woken. One whose data is still coming then or is over {@link #QUICK_TRANSFER_LIMIT}, or
- * that finds input on the control connection when it looks for the client's end, moves: its body throws {@link MovedToWorker}, and its rest
- * (the same body again, which goes on where it stopped, the reply, the end) is the worker's next
- * event ({@link #continueOnWorker}); meanwhile the reader reads the control connection as for any
- * transfer.
+ * that finds input on the control connection when it looks for the client's end, moves: its body
+ * throws {@link MovedToWorker}, and its rest (the same body again, which goes on where it stopped,
+ * the reply, the end) is the worker's next event ({@link #continueOnWorker}); meanwhile the reader
+ * reads the control connection as for any transfer.
  *
  * <p>A session in a burst of quick commands (a client fetching many small files: PASV, RETR,
  * PASV, RETR...) moves its reader to a borrowed platform thread ({@link BurstThreads}): after
