@@ -10,23 +10,28 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.channels.WritableByteChannel;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A storage that passes everything to another and counts what uploads do: bytes received, uploads
- * committed, uploads discarded, and on which kind of thread uploads were opened. Lets a test wait
- * until an upload is under way, or has ended.
+ * committed, uploads discarded (and the threads they ended on), and on which kind of thread uploads
+ * were opened. Lets a test wait until an upload is under way, or has ended.
  */
-final class WatchedStorage extends ForwardingStorage {
-    final AtomicLong bytesReceived = new AtomicLong();
-    final AtomicInteger committed = new AtomicInteger();
-    final AtomicInteger discarded = new AtomicInteger();
+public final class WatchedStorage extends ForwardingStorage {
+    public final AtomicLong bytesReceived = new AtomicLong();
+    public final AtomicInteger committed = new AtomicInteger();
+    public final AtomicInteger discarded = new AtomicInteger();
+    /** The names of the threads uploads were committed on, and discarded on, in that order. */
+    public final List<String> commitThreads = new CopyOnWriteArrayList<>();
+    public final List<String> discardThreads = new CopyOnWriteArrayList<>();
     /** Uploads opened on one of the server's network threads (platform threads), and on a session's own (virtual) thread. */
-    final AtomicInteger opensOnNetworkThreads = new AtomicInteger();
-    final AtomicInteger opensOnSessionThreads = new AtomicInteger();
+    public final AtomicInteger opensOnNetworkThreads = new AtomicInteger();
+    public final AtomicInteger opensOnSessionThreads = new AtomicInteger();
 
-    WatchedStorage(Storage storage) {
+    public WatchedStorage(Storage storage) {
         super(storage);
     }
 
@@ -114,6 +119,7 @@ final class WatchedStorage extends ForwardingStorage {
                 sink.commit();
                 done = true;
                 committed.incrementAndGet();
+                commitThreads.add(Thread.currentThread().getName());
             }
 
             @Override
@@ -122,6 +128,7 @@ final class WatchedStorage extends ForwardingStorage {
                 if (!done) {
                     done = true;
                     discarded.incrementAndGet();
+                    discardThreads.add(Thread.currentThread().getName());
                 }
             }
         };

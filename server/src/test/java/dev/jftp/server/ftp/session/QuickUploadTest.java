@@ -2,26 +2,19 @@ package dev.jftp.server.ftp.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jftp.server.storage.Storage;
+import dev.jftp.server.sftp.WatchedStorage;
 import dev.jftp.server.storage.StorageCapabilities;
-import dev.jftp.server.storage.StorageView;
-import dev.jftp.server.storage.UploadMode;
-import dev.jftp.server.storage.UploadSink;
-import dev.jftp.server.storage.VirtualPath;
 import dev.jftp.server.storage.memory.MemoryStorage;
 import dev.jftp.server.testing.ControlConnection;
-import dev.jftp.server.testing.ForwardingStorage;
 import dev.jftp.server.testing.Reply;
 import dev.jftp.server.testing.RunningServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,48 +29,17 @@ class QuickUploadTest {
     @TempDir
     Path root;
 
-    /** Passes everything to another storage and notes the thread each upload ends on. */
-    private static final class EndingThreads extends ForwardingStorage {
-        final List<String> commits = new CopyOnWriteArrayList<>();
-        final List<String> discards = new CopyOnWriteArrayList<>();
+    /** What a test does in a session logged in as alice, TYPE I, on a server over {@code files}. */
+    @FunctionalInterface
+    private interface InSession {
+        void run(ControlConnection c) throws Exception;
+    }
 
-        EndingThreads(Storage storage) {
-            super(storage);
-        }
-
-        @Override
-        protected StorageView view(StorageView view) {
-            return new ForwardingView(view) {
-                @Override
-                public UploadSink openForWrite(VirtualPath path, UploadMode mode, long offset) throws IOException {
-                    UploadSink sink = view.openForWrite(path, mode, offset);
-                    return new UploadSink() {
-                        private boolean committed;
-                        private boolean closed;
-
-                        @Override
-                        public WritableByteChannel channel() {
-                            return sink.channel();
-                        }
-
-                        @Override
-                        public void commit() throws IOException {
-                            sink.commit();
-                            committed = true;
-                            commits.add(Thread.currentThread().getName());
-                        }
-
-                        @Override
-                        public void close() {
-                            if (!committed && !closed) {
-                                discards.add(Thread.currentThread().getName());
-                            }
-                            closed = true;
-                            sink.close();
-                        }
-                    };
-                }
-            };
+    private void binarySession(WatchedStorage files, InSession body) throws Exception {
+        try (RunningServer server = RunningServer.start(root, s -> s.withStorage(files));
+             ControlConnection c = server.connectAsAlice()) {
+            c.command("TYPE I", 200);
+            body.run(c);
         }
     }
 
@@ -104,31 +66,27 @@ class QuickUploadTest {
     }
 
     @Test
-    void smallBinaryUploadsEndOnTheReaderAndOnBurstThreadsNeverOnTheWorker() throws IOException {
-        EndingThreads files = new EndingThreads(new MemoryStorage());
-        try (RunningServer server = RunningServer.start(root, s -> s.withStorage(files));
-             ControlConnection c = server.connectAsAlice()) {
-            c.command("TYPE I", 200);
+    void smallBinaryUploadsEndOnTheReaderAndOnBurstThreadsNeverOnTheWorker() throws Exception {
+        WatchedStorage files = new WatchedStorage(new MemoryStorage());
+        binarySession(files, c -> {
             for (int i = 0; i < 12; i++) {
                 assertThat(upload(c, "f" + i + ".bin", content(4096, i)).code()).isEqualTo(226);
             }
             for (int i = 0; i < 12; i++) {
                 assertThat(c.download("RETR f" + i + ".bin")).isEqualTo(content(4096, i));
             }
-        }
-        assertThat(files.commits).hasSize(12).noneMatch(QuickUploadTest::onWorker);
-        assertThat(files.commits).as("uploads in a burst run on a burst thread").anyMatch(t -> t.startsWith("ftp-burst-"));
-        assertThat(files.discards).isEmpty();
+        });
+        assertThat(files.commitThreads).hasSize(12).noneMatch(QuickUploadTest::onWorker);
+        assertThat(files.commitThreads).as("uploads in a burst run on a burst thread").anyMatch(t -> t.startsWith("ftp-burst-"));
+        assertThat(files.discardThreads).isEmpty();
     }
 
     @Test
     void anUploadWhoseDataOutlastsTheReadersWaitFinishesWholeOnTheWorker() throws Exception {
-        EndingThreads files = new EndingThreads(new MemoryStorage());
+        WatchedStorage files = new WatchedStorage(new MemoryStorage());
         byte[] first = content(30_000, 1);
         byte[] second = content(50_000, 2);
-        try (RunningServer server = RunningServer.start(root, s -> s.withStorage(files));
-             ControlConnection c = server.connectAsAlice()) {
-            c.command("TYPE I", 200);
+        binarySession(files, c -> {
             try (Socket data = c.openPassive()) {
                 assertThat(c.command("STOR slow.bin").code()).isEqualTo(150);
                 OutputStream out = data.getOutputStream();
@@ -147,29 +105,25 @@ class QuickUploadTest {
             System.arraycopy(second, 0, whole, first.length, second.length);
             assertThat(c.download("RETR slow.bin")).isEqualTo(whole);
             assertThat(c.command("NOOP").code()).isEqualTo(200);
-        }
-        assertThat(files.commits).hasSize(1).allMatch(QuickUploadTest::onWorker);
+        });
+        assertThat(files.commitThreads).hasSize(1).allMatch(QuickUploadTest::onWorker);
     }
 
     @Test
-    void anUploadOverTheReadersLimitFinishesWholeOnTheWorker() throws IOException {
-        EndingThreads files = new EndingThreads(new MemoryStorage());
+    void anUploadOverTheReadersLimitFinishesWholeOnTheWorker() throws Exception {
+        WatchedStorage files = new WatchedStorage(new MemoryStorage());
         byte[] big = content((int) (4 * SessionThreads.QUICK_TRANSFER_LIMIT) + 12_345, 5);
-        try (RunningServer server = RunningServer.start(root, s -> s.withStorage(files));
-             ControlConnection c = server.connectAsAlice()) {
-            c.command("TYPE I", 200);
+        binarySession(files, c -> {
             assertThat(upload(c, "big.bin", big).code()).isEqualTo(226);
             assertThat(c.download("RETR big.bin")).isEqualTo(big);
-        }
-        assertThat(files.commits).hasSize(1).allMatch(QuickUploadTest::onWorker);
+        });
+        assertThat(files.commitThreads).hasSize(1).allMatch(QuickUploadTest::onWorker);
     }
 
     @Test
     void aborOfAnUploadThatMovedToTheWorkerKeepsTheOldFile() throws Exception {
-        EndingThreads files = new EndingThreads(new MemoryStorage());
-        try (RunningServer server = RunningServer.start(root, s -> s.withStorage(files));
-             ControlConnection c = server.connectAsAlice()) {
-            c.command("TYPE I", 200);
+        WatchedStorage files = new WatchedStorage(new MemoryStorage());
+        binarySession(files, c -> {
             assertThat(upload(c, "keep.bin", content(1000, 7)).code()).isEqualTo(226);
             try (Socket data = c.openPassive()) {
                 assertThat(c.command("STOR keep.bin").code()).isEqualTo(150);
@@ -181,16 +135,14 @@ class QuickUploadTest {
                 assertThat(c.reply().code()).isEqualTo(226);
             }
             assertThat(c.download("RETR keep.bin")).isEqualTo(content(1000, 7));
-        }
-        assertThat(files.discards).hasSize(1).allMatch(QuickUploadTest::onWorker);
+        });
+        assertThat(files.discardThreads).hasSize(1).allMatch(QuickUploadTest::onWorker);
     }
 
     @Test
-    void aCommandSentBehindTheDataIsAnsweredAfterTheUploadWhichIsKept() throws IOException {
-        EndingThreads files = new EndingThreads(new MemoryStorage());
-        try (RunningServer server = RunningServer.start(root, s -> s.withStorage(files));
-             ControlConnection c = server.connectAsAlice()) {
-            c.command("TYPE I", 200);
+    void aCommandSentBehindTheDataIsAnsweredAfterTheUploadWhichIsKept() throws Exception {
+        WatchedStorage files = new WatchedStorage(new MemoryStorage());
+        binarySession(files, c -> {
             try (Socket data = c.openPassive()) {
                 assertThat(c.command("STOR piped.bin").code()).isEqualTo(150);
                 c.send("NOOP"); // before the data ends: the reader finds it when it looks at the control connection
@@ -201,13 +153,13 @@ class QuickUploadTest {
                 assertThat(c.reply().code()).isEqualTo(200);
             }
             assertThat(c.download("RETR piped.bin")).isEqualTo(content(4096, 3));
-        }
-        assertThat(files.commits).hasSize(1);
+        });
+        assertThat(files.commitThreads).hasSize(1);
     }
 
     @Test
     void aClientGoneBeforeItsDataEndedKeepsTheOldFileEveryTime() throws Exception {
-        EndingThreads files = new EndingThreads(new MemoryStorage());
+        WatchedStorage files = new WatchedStorage(new MemoryStorage());
         try (RunningServer server = RunningServer.start(root, s -> s.withStorage(files))) {
             try (ControlConnection c = server.connectAsAlice()) {
                 c.command("TYPE I", 200);
@@ -229,23 +181,23 @@ class QuickUploadTest {
                 assertThat(c.download("RETR old.bin")).isEqualTo(content(5000, 9));
             }
         }
-        assertThat(files.commits).hasSize(1);
-        assertThat(files.discards).hasSize(20);
+        assertThat(files.commitThreads).hasSize(1);
+        assertThat(files.discardThreads).hasSize(20);
     }
 
     @Test
     void asciiUploadsAndUploadsToAStorageElsewhereStillGoToTheWorker() throws IOException {
         StorageCapabilities remote = new StorageCapabilities(true, true, true, false, true, true, false);
-        EndingThreads local = new EndingThreads(new MemoryStorage());
-        EndingThreads elsewhere = new EndingThreads(new MemoryStorage(remote));
-        for (EndingThreads files : List.of(local, elsewhere)) {
+        WatchedStorage local = new WatchedStorage(new MemoryStorage());
+        WatchedStorage elsewhere = new WatchedStorage(new MemoryStorage(remote));
+        for (WatchedStorage files : List.of(local, elsewhere)) {
             try (RunningServer server = RunningServer.start(root.resolve(files == local ? "a" : "b"), s -> s.withStorage(files));
                  ControlConnection c = server.connectAsAlice()) {
                 c.command(files == local ? "TYPE A" : "TYPE I", 200);
                 assertThat(upload(c, "t.txt", "one\r\ntwo\r\n".getBytes(StandardCharsets.US_ASCII)).code()).isEqualTo(226);
             }
         }
-        assertThat(local.commits).hasSize(1).allMatch(QuickUploadTest::onWorker);
-        assertThat(elsewhere.commits).hasSize(1).allMatch(QuickUploadTest::onWorker);
+        assertThat(local.commitThreads).hasSize(1).allMatch(QuickUploadTest::onWorker);
+        assertThat(elsewhere.commitThreads).hasSize(1).allMatch(QuickUploadTest::onWorker);
     }
 }
