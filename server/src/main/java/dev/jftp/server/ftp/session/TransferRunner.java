@@ -83,7 +83,8 @@ public final class TransferRunner {
      * as {@link #transfer}, then {@code end}. When the body cannot finish on the reader without
      * waiting (it throws {@link MovedToWorker}), its rest goes to the worker: the same
      * body again, which goes on where it stopped, then the reply and {@code end}, there. Either way
-     * {@code end} runs once, unless this throws (the data connection could not be opened).
+     * {@code end} runs once, also when the transfer fails, unless the data connection could not be
+     * opened (then this throws and {@code end} never runs).
      */
     public void upload(String description, TransferBody body, TransferEnd end) throws IOException, FtpReplyException {
         RunningTransfer running = open(description);
