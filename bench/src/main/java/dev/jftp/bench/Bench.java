@@ -38,7 +38,7 @@ public final class Bench {
     }
 
     /** Every server the driver knows, in the order of a full run; each has its own port, basePort + its index here. */
-    static final List<String> ALL_SERVERS = List.of("vsftpd", "jftpd", "apache", "pureftpd", "pyftpdlib", "jftpd-s3");
+    static final List<String> ALL_SERVERS = List.of("vsftpd", "jftpd", "apache", "pureftpd", "pyftpdlib", "jftpd-s3", "jftpd-alt");
 
     /** What the S3 variant (jftpd-s3) is measured on: the transfers, which are what the storage changes. */
     static final Set<String> S3_FIGURES = Set.of("retr", "stor", "small");
@@ -229,7 +229,7 @@ public final class Bench {
         return result;
     }
 
-    private static List<String> split(String s) {
+    static List<String> split(String s) {
         return s.isBlank() ? List.of() : Arrays.asList(s.trim().split("\\s+"));
     }
 
@@ -314,6 +314,7 @@ public final class Bench {
                     case "pureftpd" -> Servers.pureftpd(o, port);
                     case "pyftpdlib" -> Servers.pyftpdlib(o, port);
                     case "jftpd-s3" -> Servers.jftpdS3(o, port, o.s3ProxyPort());
+                    case "jftpd-alt" -> Servers.jftpdAlt(o, port);
                     default -> throw new IllegalArgumentException("unknown server " + name);
                 };
                 results.fact("label_" + name, spec.label());
@@ -462,8 +463,27 @@ public final class Bench {
         Path uploads = uploads(o, s.spec());
         return () -> {
             resetUploads(uploads, null);
+            writeBack();
             return 0;
         };
+    }
+
+    /**
+     * Writes every dirty page of the machine to disk ({@code sync}) before a STOR run, so that no
+     * run pays for the write-back of an earlier run's gigabyte (runs of every server spread 30-50%
+     * without it: the kernel started writing a gigabyte out in the middle of whichever run came next).
+     */
+    static void writeBack() throws IOException {
+        try {
+            Process sync = new ProcessBuilder("sync").inheritIO().start();
+            if (!sync.waitFor(120, TimeUnit.SECONDS)) {
+                sync.destroyForcibly();
+                throw new IOException("sync took more than 120 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for sync", e);
+        }
     }
 
     /** Every figure, each interleaved over the servers (and the ceiling peer for RETR and STOR). */
@@ -498,6 +518,7 @@ public final class Bench {
                             cleanUploads(o, ceiling)));
                 }
             }
+            writeBack(); // the warm-up's uploads too
             List<Results.Row> rows = write(results, Rotation.run(entries, o.transferRuns(), results), (e, best) -> switch (e.figure()) {
                 case "stor_splice" -> "splice(2) socket → pipe → file in the ceiling peer's own process: one copy, into the page cache";
                 case "stor_copy" -> "read(2) into 1 MiB + write(2) in the ceiling peer's own process: two copies";

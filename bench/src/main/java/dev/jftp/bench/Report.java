@@ -27,12 +27,12 @@ final class Report {
     static final String README_BEGIN = "<!-- bench:begin (bench/run writes this part) -->";
     static final String README_END = "<!-- bench:end -->";
 
-    private static final List<String> SERVERS = List.of("ceiling", "vsftpd", "jftpd", "jftpd-s3", "pureftpd", "pyftpdlib", "apache");
+    private static final List<String> SERVERS = List.of("ceiling", "vsftpd", "jftpd", "jftpd-alt", "jftpd-s3", "pureftpd", "pyftpdlib", "apache");
     /** The servers jftpd is measured against: "the best peer" of issue 5 is the best of these in the same run. */
     private static final List<String> PEERS = List.of("vsftpd", "pureftpd", "pyftpdlib", "apache");
     /** Names for servers the run has no label for (skipped before they were started). */
     private static final Map<String, String> NAMES = Map.of("ceiling", "kernel ceiling (own process)", "vsftpd", "vsftpd",
-            "jftpd", "jftpd", "jftpd-s3", "jftpd on S3", "pureftpd", "Pure-FTPd", "pyftpdlib", "pyftpdlib", "apache", "Apache FtpServer");
+            "jftpd", "jftpd", "jftpd-alt", "jftpd, alternative", "jftpd-s3", "jftpd on S3", "pureftpd", "Pure-FTPd", "pyftpdlib", "pyftpdlib", "apache", "Apache FtpServer");
     private static final List<String> MAIN_FIGURES = List.of("retr", "stor", "small_down", "small_up", "login", "list");
     /** The figures that have a ceiling: the load generator's RETR and STOR, against the ceiling peer's, same sink and source. */
     private static final List<String> CEILING_FIGURES = List.of("retr", "stor");

@@ -219,6 +219,27 @@ final class Servers {
                 USER, o.password(), "up-jftpd", null, cmd, Map.of(), o.work().resolve("jftpd.log"));
     }
 
+    /**
+     * A second jftpd beside the first, to measure a design against the current one in the same run
+     * (never part of the full run): the jar {@code JFTPD_ALT_JAR} (default: the same jar) with the
+     * Java options {@code JFTPD_ALT_JAVA_OPTS}, on the same files, uploading to its own folder.
+     */
+    static Spec jftpdAlt(Bench.Options o, int port) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(o.java().toString());
+        cmd.addAll(o.jftpdJavaOpts());
+        cmd.addAll(Bench.split(System.getenv().getOrDefault("JFTPD_ALT_JAVA_OPTS", "")));
+        String jar = System.getenv().getOrDefault("JFTPD_ALT_JAR", o.jftpdJar().toString());
+        cmd.addAll(List.of("-jar", jar, "--bind", "127.0.0.1", "--port", Integer.toString(port),
+                "--root", o.root().toString(), "--user", USER + ":" + o.password(),
+                "--max-sessions", "20000", "--max-sessions-per-ip", "20000",
+                "--idle-timeout", Integer.toString(IDLE_TIMEOUT_SECONDS)));
+        String label = "jftpd, alternative (" + (jar.equals(o.jftpdJar().toString()) ? "same jar" : jar) + ", options: "
+                + System.getenv().getOrDefault("JFTPD_ALT_JAVA_OPTS", "none") + ")";
+        return new Spec("jftpd-alt", label, "as jftpd", USER, o.password(), "up-jftpd-alt", null, cmd, Map.of(),
+                o.work().resolve("jftpd-alt.log"));
+    }
+
     /** The S3 variant's bucket, and the credentials jftpd and S3Proxy share (a local test service: no secret). */
     static final String S3_BUCKET = "bench";
     static final String S3_ACCESS_KEY = "jftp-bench";
