@@ -48,17 +48,43 @@ public final class DataConnection implements Closeable {
     private volatile SSLSocket tls;
     /** The thread that runs the transfer; only it may close TLS gracefully (see {@link #close()}). */
     private volatile Thread tlsOwner;
+    /** The thread that ran the last transfer over this connection, null before the first one (see {@link #close()}). */
+    private volatile Thread transferThread;
 
-    DataConnection(SocketChannel channel) throws IOException {
+    /**
+     * Without TCP_NODELAY: data goes one way and each transfer ends with a close, which sends
+     * whatever Nagle's algorithm held back at once; only TLS's handshake, which writes and then
+     * waits for an answer, needs it (see {@link #secure}). One system call less per transfer.
+     */
+    DataConnection(SocketChannel channel) {
         this.channel = channel;
         this.sink = channel;
         this.source = channel;
-        channel.socket().setTcpNoDelay(true);
     }
 
-    /** The socket's send buffer (SO_SNDBUF) in bytes, as the kernel sizes it now. */
-    public int sendBufferSize() throws IOException {
-        return channel.socket().getSendBufferSize();
+    /**
+     * Whether the kernel takes {@code bytes} into this connection's send buffer in one write, on a
+     * connection over which nothing was sent yet: at most half the buffer (the rest is the kernel's
+     * own overhead per packet). A new TCP socket's buffer is the machine's default
+     * ({@code net.ipv4.tcp_wmem}, second value: the kernel sets it so and only grows it once the
+     * connection is made), which spares asking the socket (getsockopt) for most small files.
+     */
+    public boolean takesInOneWrite(long bytes) throws IOException {
+        return bytes <= NewSocketSendBuffer.BYTES / 2 || bytes <= channel.socket().getSendBufferSize() / 2;
+    }
+
+    /** The send buffer the kernel gives every new TCP socket; 0 where that cannot be read. */
+    private static final class NewSocketSendBuffer {
+        static final int BYTES = read();
+
+        private static int read() {
+            try {
+                String[] values = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/tcp_wmem")).trim().split("\\s+");
+                return values.length == 3 ? Math.max(0, Integer.parseInt(values[1])) : 0;
+            } catch (IOException | RuntimeException e) {
+                return 0; // not Linux: ask each socket
+            }
+        }
     }
 
     /**
@@ -68,6 +94,7 @@ public final class DataConnection implements Closeable {
      * @throws dev.jftp.server.tls.DataTlsException when not; the connection is closed then
      */
     public void secure(TlsSession session, Duration handshakeTimeout) throws IOException {
+        channel.socket().setTcpNoDelay(true);
         SSLSocket socket = session.secureData(channel.socket(), handshakeTimeout);
         tlsOwner = Thread.currentThread();
         tls = socket;
@@ -118,6 +145,7 @@ public final class DataConnection implements Closeable {
      * sendfile, any other channel through a buffer.
      */
     public long send(SeekableByteChannel file, long offset, long size, boolean ascii, TransferProgress progress) throws IOException {
+        transferThread = Thread.currentThread();
         if (file instanceof FileChannel local) {
             return sendFile(local, offset, size, ascii, progress);
         }
@@ -140,6 +168,7 @@ public final class DataConnection implements Closeable {
 
     /** As {@link #sendFile(FileChannel, long, boolean, TransferProgress)}, for a file whose size the caller just read. */
     public long sendFile(FileChannel file, long offset, long size, boolean ascii, TransferProgress progress) throws IOException {
+        transferThread = Thread.currentThread();
         if (ascii) {
             return sendAscii(file, offset, progress);
         }
@@ -284,6 +313,7 @@ public final class DataConnection implements Closeable {
 
     /** Receives until the client closes the connection; returns the bytes written to the upload's channel. */
     public long receiveFile(WritableByteChannel file, boolean ascii, TransferProgress progress) throws IOException {
+        transferThread = Thread.currentThread();
         ByteBuffer buffer = BufferPool.take();
         ByteBuffer local = ascii ? BufferPool.take() : null;
         try {
@@ -344,6 +374,7 @@ public final class DataConnection implements Closeable {
         if (tls != null) {
             throw new IllegalStateException("a timed receive on a TLS data connection");
         }
+        transferThread = Thread.currentThread();
         Socket socket = channel.socket();
         InputStream in = socket.getInputStream(); // reads that can time out, unlike the channel's own
         byte[] chunk = new byte[BEFORE_DEADLINE_CHUNK];
@@ -385,6 +416,7 @@ public final class DataConnection implements Closeable {
      * encoder's own buffer: a thousand writes for a listing of 100,000 files.
      */
     public LineOutput lineOutput() {
+        transferThread = Thread.currentThread();
         return new LineOutput();
     }
 
@@ -434,6 +466,7 @@ public final class DataConnection implements Closeable {
      * server stop) cuts the connection: it must never wait for TLS locks that a blocked transfer may
      * hold, and a thread blocked in sendfile (transferTo to a client that stopped reading) is not
      * woken by close() alone, so the output is shut down first, which makes that send fail at once.
+     * The transfer's own thread, which blocks in nothing, closes at once (close sends the FIN).
      */
     @Override
     public void close() throws IOException {
@@ -444,7 +477,7 @@ public final class DataConnection implements Closeable {
                 // first under TLS 1.3, which GnuTLS clients (lftp) take for a fatal error.
                 socket.shutdownOutput();
                 socket.close();
-            } else if (channel.isOpen()) {
+            } else if (channel.isOpen() && transferThread != null && transferThread != Thread.currentThread()) {
                 channel.shutdownOutput();
             }
         } catch (IOException e) {

@@ -2,8 +2,10 @@ package dev.jftp.server.ftp.data;
 
 import java.io.IOException;
 import java.net.BindException;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
 import java.nio.channels.ServerSocketChannel;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -92,8 +94,13 @@ public record PassivePortRange(int low, int high) {
         }
     }
 
+    /**
+     * An IPv4 address gets an IPv4 socket: the JDK's default, a dual-stack IPv6 socket, costs a
+     * setsockopt (IPV6_V6ONLY off) on every PASV.
+     */
     private static ServerSocketChannel open(InetAddress address, int port) throws IOException {
-        ServerSocketChannel channel = ServerSocketChannel.open();
+        ServerSocketChannel channel = ServerSocketChannel.open(
+                address instanceof Inet4Address ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
         try {
             channel.bind(new InetSocketAddress(address, port), BACKLOG);
             return channel;

@@ -622,7 +622,7 @@ final class SessionThreads {
         }
         if (bytes <= QUICK_TRANSFER_LIMIT && session.state().dataChannel() instanceof PassiveDataChannel passive) {
             DataConnection connection = passive.acceptIfWaiting();
-            if (connection != null && bytes <= connection.sendBufferSize() / 2) {
+            if (connection != null && connection.takesInOneWrite(bytes)) {
                 return;
             }
         }

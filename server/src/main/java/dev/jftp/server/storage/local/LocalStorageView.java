@@ -367,6 +367,26 @@ public final class LocalStorageView implements StorageView, AutoCloseable {
         }
     }
 
+    /**
+     * The permission bits openat(2) gives a file it creates with mode 0666 under this process's
+     * umask, -1 where the umask cannot be read: a replaced file that has them already needs no
+     * fchmod(2) (the usual case: one system call less per upload over an existing file).
+     */
+    private static final int NEW_FILE_PERMISSIONS = newFilePermissions();
+
+    private static int newFilePermissions() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("Umask:")) {
+                    return 0666 & ~Integer.parseInt(line.substring("Umask:".length()).trim(), 8);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no umask to be had: every replaced file gets its fchmod
+        }
+        return -1;
+    }
+
     /** A new file next to the target, under a temporary name; renamed over the target on commit. */
     private UploadSink replacing(int homeFd, VirtualPath path, List<byte[]> names) throws IOException {
         byte[] name = names.getLast();
@@ -388,7 +408,7 @@ public final class LocalStorageView implements StorageView, AutoCloseable {
             FileChannel channel;
             try {
                 channel = reopen(fd, WRITE, path);
-                if (old != null && old.isRegularFile()) {
+                if (old != null && old.isRegularFile() && old.permissions() != NEW_FILE_PERMISSIONS) {
                     // A replaced file keeps its permission bits, as it would if written in place; not
                     // set-user-ID, set-group-ID or sticky: new content must not inherit privileges.
                     try {
