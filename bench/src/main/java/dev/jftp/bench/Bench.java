@@ -518,7 +518,12 @@ public final class Bench {
                             cleanUploads(o, ceiling)));
                 }
             }
-            writeBack(); // the warm-up's uploads too
+            // Every server starts from the same state: no file of that name (the warm-up's upload
+            // would otherwise be replaced, which costs an atomic upload far more than a write in
+            // place), nothing left to write out.
+            for (Rotation.Entry e : entries) {
+                e.between().run();
+            }
             List<Results.Row> rows = write(results, Rotation.run(entries, o.transferRuns(), results), (e, best) -> switch (e.figure()) {
                 case "stor_splice" -> "splice(2) socket → pipe → file in the ceiling peer's own process: one copy, into the page cache";
                 case "stor_copy" -> "read(2) into 1 MiB + write(2) in the ceiling peer's own process: two copies";
