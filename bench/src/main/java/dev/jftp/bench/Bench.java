@@ -486,6 +486,19 @@ public final class Bench {
         }
     }
 
+    /**
+     * Runs uploads the way {@link Rotation#run} does, after running every entry's clean-up once
+     * first: each server's first run, too, then starts with no file of the names it uploads (the
+     * warm-up's uploads would otherwise be replaced, which costs an atomic upload, a new file
+     * renamed over the old one, more than a write in place) and nothing left to write out.
+     */
+    static Map<Rotation.Entry, List<Sample>> runFromClean(List<Rotation.Entry> entries, int rounds, Results results) throws Exception {
+        for (Rotation.Entry e : entries) {
+            e.between().run();
+        }
+        return Rotation.run(entries, rounds, results);
+    }
+
     /** Every figure, each interleaved over the servers (and the ceiling peer for RETR and STOR). */
     static void measureFigures(Options o, List<Servers.Running> servers, Servers.Running ceiling, Results results) throws Exception {
         ByteBuffer source = randomBuffer(Figures.SINK_BYTES);
@@ -518,13 +531,7 @@ public final class Bench {
                             cleanUploads(o, ceiling)));
                 }
             }
-            // Every server starts from the same state: no file of that name (the warm-up's upload
-            // would otherwise be replaced, which costs an atomic upload far more than a write in
-            // place), nothing left to write out.
-            for (Rotation.Entry e : entries) {
-                e.between().run();
-            }
-            List<Results.Row> rows = write(results, Rotation.run(entries, o.transferRuns(), results), (e, best) -> switch (e.figure()) {
+            List<Results.Row> rows = write(results, runFromClean(entries, o.transferRuns(), results), (e, best) -> switch (e.figure()) {
                 case "stor_splice" -> "splice(2) socket → pipe → file in the ceiling peer's own process: one copy, into the page cache";
                 case "stor_copy" -> "read(2) into 1 MiB + write(2) in the ceiling peer's own process: two copies";
                 default -> "";
@@ -554,7 +561,7 @@ public final class Bench {
                         () -> Figures.smallFiles(s, u, SMALL_SIZE, true, SMALL_CAP_SECONDS), cleanUploads(o, s)));
             }
             write(results, Rotation.run(down, o.runs(), results), (e, best) -> "");
-            write(results, Rotation.run(up, o.runs(), results), (e, best) -> "");
+            write(results, runFromClean(up, o.runs(), results), (e, best) -> "");
         }
         if (o.wants("login")) {
             System.out.println("bench: logins");
