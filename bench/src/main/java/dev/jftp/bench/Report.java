@@ -85,7 +85,7 @@ final class Report {
         md.append("RSS and PSS are summed over the server's process tree while every session is open. PSS splits shared pages among the"
                 + " processes sharing them, so it is the fair memory figure for a forking server; for the servers of one process RSS and PSS agree.\n\n");
         md.append("## Targets (issues 5 and 16)\n\n");
-        md.append(targets(rows, facts)).append('\n');
+        md.append(targets(rows, results.runs(), facts)).append('\n');
         md.append("## Is the load generator the bottleneck? (same server, same file, curl 7.88)\n\n");
         md.append(curlTable(rows)).append('\n');
         md.append("## The jftp client against curl (on jftpd, same file, same disk)\n\n");
@@ -336,8 +336,14 @@ final class Report {
         return Optional.ofNullable(best);
     }
 
-    /** jftpd against the best peer on a figure, naming that peer and its figure. */
-    private static void targetBestPeer(StringBuilder sb, List<Results.Row> rows, Map<String, String> facts, String what, String figure) {
+    /**
+     * jftpd against the best peer on a figure, naming that peer and its figure. Where the figure
+     * had several rounds, also the median over rounds of jftpd's run divided by that peer's run of
+     * the same round: on a machine whose runs spread widely, one fast run can make the best of the
+     * runs look like a win, so the target counts as met only when both say so.
+     */
+    private static void targetBestPeer(StringBuilder sb, List<Results.Row> rows, List<Results.Run> runs, Map<String, String> facts,
+                                       String what, String figure) {
         Optional<Best> best = bestPeer(rows, figure);
         Optional<Results.Row> ours = Results.find(rows, "jftpd", figure);
         if (best.isEmpty() || ours.isEmpty()) {
@@ -347,16 +353,42 @@ final class Report {
         Results.Row r = ours.get();
         double ratio = r.higherIsBetter() ? r.value() / best.get().value() : best.get().value() / r.value();
         Results.Row peer = Results.find(rows, best.get().server(), figure).orElseThrow();
+        double perRound = perRound(runs, figure, best.get().server(), r.higherIsBetter());
         String met = aboveCeiling(rows, r) ? "**no: measurement error** (jftpd above the ceiling)"
-                : aboveCeiling(rows, peer) ? "**no: measurement error** (the peer above the ceiling)" : ratio >= 1.0 ? "yes" : "**no**";
+                : aboveCeiling(rows, peer) ? "**no: measurement error** (the peer above the ceiling)"
+                : ratio >= 1.0 && (Double.isNaN(perRound) || perRound >= 1.0) ? "yes"
+                : ratio >= 1.0 ? "**no** (the best run only)" : "**no**";
         sb.append("| ").append(what).append(" | ").append(ratioText(ratio)).append(" (").append(format(r.value(), r.unit()))
-                .append(" against ").append(format(best.get().value(), r.unit())).append(") | ")
+                .append(" against ").append(format(best.get().value(), r.unit())).append(")")
+                .append(Double.isNaN(perRound) ? "" : "; per round " + ratioText(perRound)).append(" | ")
                 .append(label(facts, best.get().server())).append(" | ").append(met).append(" |\n");
     }
 
-    static String targets(List<Results.Row> rows, Map<String, String> facts) {
+    /**
+     * The median over rounds of jftpd's run divided by {@code peer}'s run of the same round (inverted
+     * where lower is better); NaN with fewer than 3 rounds that have both.
+     */
+    static double perRound(List<Results.Run> runs, String figure, String peer, boolean higherIsBetter) {
+        Map<Integer, Double> ours = new java.util.HashMap<>();
+        Map<Integer, Double> theirs = new java.util.HashMap<>();
+        for (Results.Run run : runs) {
+            if (run.figure().equals(figure) && run.value() > 0) {
+                if (run.server().equals("jftpd")) {
+                    ours.put(run.round(), run.value());
+                } else if (run.server().equals(peer)) {
+                    theirs.put(run.round(), run.value());
+                }
+            }
+        }
+        double[] ratios = ours.entrySet().stream().filter(e -> theirs.containsKey(e.getKey()))
+                .mapToDouble(e -> higherIsBetter ? e.getValue() / theirs.get(e.getKey()) : theirs.get(e.getKey()) / e.getValue())
+                .toArray();
+        return ratios.length < 3 ? Double.NaN : Rotation.median(ratios);
+    }
+
+    static String targets(List<Results.Row> rows, List<Results.Run> runs, Map<String, String> facts) {
         StringBuilder sb = new StringBuilder("| target | measured | best peer | met |\n|---|---|---|---|\n");
-        targetBestPeer(sb, rows, facts, "RETR ≥ 1.0× the best peer", "retr");
+        targetBestPeer(sb, rows, runs, facts, "RETR ≥ 1.0× the best peer", "retr");
         double toCeiling = value(rows, "jftpd", "retr") / value(rows, "ceiling", "retr");
         if (toCeiling > 1) {
             sb.append("| RETR ≥ 0.9× the sendfile ceiling | ").append(ratioText(toCeiling))
@@ -364,12 +396,12 @@ final class Report {
         } else {
             target(sb, "RETR ≥ 0.9× the sendfile ceiling", toCeiling, 0.9);
         }
-        targetBestPeer(sb, rows, facts, "STOR ≥ 1.0× the best peer", "stor");
-        targetBestPeer(sb, rows, facts, "small files down ≥ 1.0× the best peer", "small_down");
-        targetBestPeer(sb, rows, facts, "small files up ≥ 1.0× the best peer", "small_up");
+        targetBestPeer(sb, rows, runs, facts, "STOR ≥ 1.0× the best peer", "stor");
+        targetBestPeer(sb, rows, runs, facts, "small files down ≥ 1.0× the best peer", "small_down");
+        targetBestPeer(sb, rows, runs, facts, "small files up ≥ 1.0× the best peer", "small_up");
         target(sb, "small files down ≥ 50× Apache FtpServer", value(rows, "jftpd", "small_down") / value(rows, "apache", "small_down"), 50);
         target(sb, "small files up ≥ 50× Apache FtpServer", value(rows, "jftpd", "small_up") / value(rows, "apache", "small_up"), 50);
-        targetBestPeer(sb, rows, facts, "logins/s ≥ 1.0× the best peer (with PBKDF2 600,000 stored hashes)", "login");
+        targetBestPeer(sb, rows, runs, facts, "logins/s ≥ 1.0× the best peer (with PBKDF2 600,000 stored hashes)", "login");
         Optional<Results.Row> c10k = Results.find(rows, "jftpd", "conc_10000");
         if (c10k.isPresent()) {
             Results.Row r = c10k.get();

@@ -76,6 +76,12 @@ final class Results {
     /** One measured run: which figure on which server, in which round and position of the rotation. */
     record Run(String server, String figure, int round, int position, double value, String unit, double cpuSeconds,
                long peakKb, double load1, Instant started) {
+        static Run parse(String line) {
+            String[] f = line.split("\t", -1);
+            return new Run(f[0], f[1], Integer.parseInt(f[2]), Integer.parseInt(f[3]), Double.parseDouble(f[4]), f[5],
+                    Double.parseDouble(f[6]), Long.parseLong(f[7]), Double.parseDouble(f[8]), Instant.parse(f[9]));
+        }
+
         String tsv() {
             return String.join("\t", server, figure, Integer.toString(round), Integer.toString(position),
                     String.format(Locale.ROOT, "%.4f", value), unit, String.format(Locale.ROOT, "%.3f", cpuSeconds),
@@ -126,6 +132,19 @@ final class Results {
         for (String line : Files.readAllLines(rows)) {
             if (!line.isBlank() && !line.startsWith("server\t")) {
                 result.add(Row.parse(line));
+            }
+        }
+        return result;
+    }
+
+    /** Every measured run so far, in the order run; none for results written before runs were kept. */
+    List<Run> runs() throws IOException {
+        List<Run> result = new ArrayList<>();
+        if (Files.exists(runs)) {
+            for (String line : Files.readAllLines(runs)) {
+                if (!line.isBlank() && !line.startsWith("server\t")) {
+                    result.add(Run.parse(line));
+                }
             }
         }
         return result;
