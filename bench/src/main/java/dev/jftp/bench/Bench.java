@@ -588,6 +588,12 @@ public final class Bench {
             System.out.println("bench: logins through HAProxy, accounts in PostgreSQL");
             ClusterLoginFigures.measure(o, results, o.postgresBin(), o.haproxy());
         }
+        if (o.wants("login")) {
+            // The login storms leave the load average high for minutes (vsftpd's and Pure-FTPd's
+            // session processes still exiting): the full run of 2026-12-06 measured LIST at a load
+            // of 5 and the client against curl at 4. The figures after them wait for it.
+            settle(o, results, "after the login figures");
+        }
         if (o.wants("list")) {
             System.out.println("bench: LIST");
             Map<String, Long> bytes = new HashMap<>();
