@@ -469,9 +469,10 @@ public final class Bench {
     }
 
     /**
-     * Writes every dirty page of the machine to disk ({@code sync}) before a STOR run, so that no
-     * run pays for the write-back of an earlier run's gigabyte (runs of every server spread 30-50%
-     * without it: the kernel started writing a gigabyte out in the middle of whichever run came next).
+     * Writes every dirty page of the machine to disk ({@code sync}) before an upload run (STOR,
+     * small files up), so that no run pays for the write-back of an earlier run's data (STOR runs of
+     * every server spread 30-50% without it: the kernel started writing a gigabyte out in the middle
+     * of whichever run came next).
      */
     static void writeBack() throws IOException {
         try {
