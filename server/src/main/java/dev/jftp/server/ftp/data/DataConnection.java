@@ -78,12 +78,8 @@ public final class DataConnection implements Closeable {
         static final int BYTES = read();
 
         private static int read() {
-            try {
-                String[] values = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/tcp_wmem")).trim().split("\\s+");
-                return values.length == 3 ? Math.max(0, Integer.parseInt(values[1])) : 0;
-            } catch (IOException | RuntimeException e) {
-                return 0; // not Linux: ask each socket
-            }
+            int[] wmem = NetSettings.ipv4("tcp_wmem"); // min, default, max
+            return wmem.length == 3 ? Math.max(0, wmem[1]) : 0; // 0: not Linux, ask each socket
         }
     }
 

@@ -80,16 +80,11 @@ public record PassivePortRange(int low, int high) {
         static final int[] RANGE = read();
 
         private static int[] read() {
-            try {
-                String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+");
-                int lo = Integer.parseInt(f[0]);
-                int hi = Integer.parseInt(f[1]);
-                if (lo >= 1024 && hi <= 65535 && lo < hi) {
-                    return new int[] {lo, hi};
-                }
-            } catch (IOException | RuntimeException e) {
-                // not Linux, or not readable: use Linux's default range
+            int[] range = NetSettings.ipv4("ip_local_port_range");
+            if (range.length == 2 && range[0] >= 1024 && range[1] <= 65535 && range[0] < range[1]) {
+                return range;
             }
+            // not Linux, or not readable: Linux's default range
             return new int[] {32768, 60999};
         }
     }
