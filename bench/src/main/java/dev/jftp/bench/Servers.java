@@ -211,12 +211,17 @@ final class Servers {
         cmd.add(o.java().toString());
         cmd.addAll(o.jftpdJavaOpts());
         startJfr(cmd);
-        cmd.addAll(List.of("-jar", o.jftpdJar().toString(), "--bind", "127.0.0.1", "--port", Integer.toString(port),
-                "--root", o.root().toString(), "--user", USER + ":" + o.password(),
-                "--max-sessions", "20000", "--max-sessions-per-ip", "20000",
-                "--idle-timeout", Integer.toString(IDLE_TIMEOUT_SECONDS)));
+        cmd.addAll(jftpdArguments(o, o.jftpdJar().toString(), port));
         return new Spec("jftpd", "jftpd", "PBKDF2-HMAC-SHA256, 600,000 iterations (the default), with its cache of verified logins",
                 USER, o.password(), "up-jftpd", null, cmd, Map.of(), o.work().resolve("jftpd.log"));
+    }
+
+    /** {@code -jar JAR} and the options every jftpd of the benchmark on the local disk runs with. */
+    private static List<String> jftpdArguments(Bench.Options o, String jar, int port) {
+        return List.of("-jar", jar, "--bind", "127.0.0.1", "--port", Integer.toString(port),
+                "--root", o.root().toString(), "--user", USER + ":" + o.password(),
+                "--max-sessions", "20000", "--max-sessions-per-ip", "20000",
+                "--idle-timeout", Integer.toString(IDLE_TIMEOUT_SECONDS));
     }
 
     /**
@@ -230,10 +235,7 @@ final class Servers {
         cmd.addAll(o.jftpdJavaOpts());
         cmd.addAll(Bench.split(System.getenv().getOrDefault("JFTPD_ALT_JAVA_OPTS", "")));
         String jar = System.getenv().getOrDefault("JFTPD_ALT_JAR", o.jftpdJar().toString());
-        cmd.addAll(List.of("-jar", jar, "--bind", "127.0.0.1", "--port", Integer.toString(port),
-                "--root", o.root().toString(), "--user", USER + ":" + o.password(),
-                "--max-sessions", "20000", "--max-sessions-per-ip", "20000",
-                "--idle-timeout", Integer.toString(IDLE_TIMEOUT_SECONDS)));
+        cmd.addAll(jftpdArguments(o, jar, port));
         String label = "jftpd, alternative (" + (jar.equals(o.jftpdJar().toString()) ? "same jar" : jar) + ", options: "
                 + System.getenv().getOrDefault("JFTPD_ALT_JAVA_OPTS", "none") + ")";
         return new Spec("jftpd-alt", label, "as jftpd", USER, o.password(), "up-jftpd-alt", null, cmd, Map.of(),
