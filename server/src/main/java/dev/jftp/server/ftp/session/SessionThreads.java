@@ -400,6 +400,9 @@ final class SessionThreads {
                                 }
                             }
                             case QUEUED -> quickInARow = 0;
+                            case QUEUED_BEHIND -> {
+                                // still a burst: the worker was only finishing the command before
+                            }
                         }
                     }
                     default -> {
@@ -435,8 +438,11 @@ final class SessionThreads {
     private boolean runsOnReaderNow(CommandSpec spec) {
         // A verb the server does not know is only answered 500: no reason to queue it, and a client
         // sending a stream of them must not reach the queue's limit.
-        boolean quick = spec == null || spec.runs() == CommandSpec.Runs.ON_READER || spec.runs() == CommandSpec.Runs.ON_READER_UNTIL_IT_WAITS;
-        return quick && !session.transfers().isRunning() && queued.get() == 0;
+        return isQuick(spec) && !session.transfers().isRunning() && queued.get() == 0;
+    }
+
+    private static boolean isQuick(CommandSpec spec) {
+        return spec == null || spec.runs() == CommandSpec.Runs.ON_READER || spec.runs() == CommandSpec.Runs.ON_READER_UNTIL_IT_WAITS;
     }
 
     /** A transfer is running, or the worker has commands to run: the session is not idle. */
@@ -444,8 +450,14 @@ final class SessionThreads {
         return session.transfers().isRunning() || queued.get() > 0;
     }
 
-    /** What {@link #dispatch} did with a command. */
-    private enum Dispatched { RAN_ON_READER, QUEUED, HANDED_BACK, REFUSED }
+    /**
+     * What {@link #dispatch} did with a command. QUEUED_BEHIND: a quick command queued only because
+     * the worker had not yet finished the one before (it replies, then counts it done; a client
+     * answering at once, or a loaded machine preempting the worker right after its write, wins that
+     * race): it does not end a burst of quick commands, or a session that once used the worker would
+     * queue command after command behind it and never reach a burst.
+     */
+    private enum Dispatched { RAN_ON_READER, QUEUED, QUEUED_BEHIND, HANDED_BACK, REFUSED }
 
     /**
      * Runs a command on the reader thread itself when the table lets it and the worker has nothing
@@ -457,7 +469,8 @@ final class SessionThreads {
      * command was refused and the session is ending (see offer).
      */
     private Dispatched dispatch(Command command, CommandSpec spec, boolean onBurstThread) throws IOException {
-        if (runsOnReaderNow(spec)) {
+        boolean tried = runsOnReaderNow(spec);
+        if (tried) {
             boolean ran = false;
             onReader = true;
             try {
@@ -485,7 +498,13 @@ final class SessionThreads {
                 return Dispatched.QUEUED;
             }
         }
-        return offer(new CommandLine(command)) ? Dispatched.QUEUED : Dispatched.REFUSED;
+        // Quick, but the worker has taken everything queued and is still on it (finishing, mostly);
+        // not a command that found it must wait (NotQuick above).
+        boolean behind = !tried && isQuick(spec) && !session.transfers().isRunning() && inbox.isEmpty();
+        if (!offer(new CommandLine(command))) {
+            return Dispatched.REFUSED;
+        }
+        return behind ? Dispatched.QUEUED_BEHIND : Dispatched.QUEUED;
     }
 
     /**
