@@ -58,14 +58,15 @@ class JftpdMetricsTest {
         };
         calls.run(); // first use makes the lazy data points; then let the JIT settle
         calls.run();
-        // 900,000 calls: well under a byte each. The fewest of five rounds counts: a round may catch
-        // stray objects of the JIT or the VM (one CI run measured 348,456 bytes once), while an
+        // 900,000 calls: well under a byte each. The fewest of up to twenty rounds counts: a round may
+        // catch stray objects of the JIT or the VM (one CI run measured 348,456 bytes once, another
+        // 2.4 MB in each of five rounds, code not yet compiled on a loaded machine), while an
         // allocation on the hot path (16 bytes a call at least) would show in every round, 14 MB each.
         long bytes = Long.MAX_VALUE;
-        for (int round = 0; round < 5 && bytes >= 256 * 1024; round++) {
+        for (int round = 0; round < 20 && bytes >= 256 * 1024; round++) {
             bytes = Math.min(bytes, allocatedBytes(calls));
         }
-        assertThat(bytes).as("bytes allocated by 900,000 metric calls, fewest of up to five rounds").isLessThan(256 * 1024);
+        assertThat(bytes).as("bytes allocated by 900,000 metric calls, fewest of up to twenty rounds").isLessThan(256 * 1024);
     }
 
     @Test
