@@ -253,6 +253,7 @@ public final class Bench {
         results.fact("small_count", Integer.toString(o.smallCount()));
         results.fact("login_seconds", String.format(Locale.ROOT, "%.0f", o.loginSeconds()));
         results.fact("jftpd_java_opts", String.join(" ", o.jftpdJavaOpts()));
+        results.fact("page_reporting", System.getenv().getOrDefault("BENCH_PAGE_REPORTING", "not known (not started by bench/run)"));
         if (o.servers().contains("pyftpdlib") && !o.skipped().containsKey("pyftpdlib")) {
             results.fact("python", "Python " + o.pyftpdlib().pythonVersion());
         }
@@ -364,6 +365,14 @@ public final class Bench {
     static final int SMALL_WARM_UP_ROUNDS = 8;
 
     /**
+     * Big uploads in the warm-up. Without any, jftpd's STOR runs got faster run after run
+     * (bench/run --servers jftpd,pureftpd,vsftpd --figures stor --runs 5, host page reporting
+     * paused: 1,550, 1,715, 2,257, 2,784, 2,914 MiB/s with 0.63, 0.60, 0.39, 0.33, 0.33 s of
+     * CPU) while Pure-FTPd's stayed level: the JIT compiled jftpd's upload path in counted runs.
+     */
+    static final int STOR_WARM_UP_RUNS = 2;
+
+    /**
      * Warm-up, not counted, the same for every server: page cache for all, and for the Java
      * servers the JIT, which compiles a method fully only after thousands of calls (with 100 files
      * the first counted run still paid for compiling: a long-running server does not; see
@@ -373,10 +382,17 @@ public final class Bench {
     static List<Servers.Running> warmUp(Options o, List<Servers.Running> servers, Results results) throws Exception {
         System.out.println("bench: warming up");
         List<Servers.Running> ready = new ArrayList<>();
+        ByteBuffer source = randomBuffer(Figures.SINK_BYTES);
         for (Servers.Running s : servers) {
             Path uploads = uploads(o, s.spec());
             try {
                 Figures.retr(s, o.bigName(), o.bigSize());
+                // Uploads too (STOR_WARM_UP_RUNS): without them jftpd compiled its upload path
+                // during the counted STOR runs.
+                for (int run = 0; run < (o.quick() ? 1 : STOR_WARM_UP_RUNS); run++) {
+                    Figures.stor(s, s.spec().uploadDir() + "/warm-up.bin", o.bigSize(), source);
+                    resetUploads(uploads, null);
+                }
                 for (int round = 0; round < (o.quick() ? 1 : SMALL_WARM_UP_ROUNDS); round++) {
                     Figures.smallFiles(s, smallDown(o), SMALL_SIZE, false, SMALL_CAP_SECONDS);
                     Figures.smallFiles(s, smallUp(o, s), SMALL_SIZE, true, SMALL_CAP_SECONDS);

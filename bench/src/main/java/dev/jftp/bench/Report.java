@@ -60,6 +60,9 @@ final class Report {
                 + " cost the measured one little (the CPU each used while all were idle: ").append(facts.getOrDefault("idle_cpu", "?"))
                 .append("). The concurrency steps come last, one server at a time while the others are idle. The 1-minute load"
                 + " average read before each run is in runs.tsv and in the spread table below.\n");
+        if (facts.containsKey("page_reporting")) {
+            md.append("- Free page reporting to the virtual machine's host: ").append(facts.get("page_reporting")).append(".\n");
+        }
         for (Map.Entry<String, String> f : facts.entrySet()) {
             if (f.getKey().startsWith("settle_")) {
                 md.append("- Settling ").append(f.getValue()).append(".\n");
