@@ -7,8 +7,10 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.StandardSocketOptions;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.apache.sshd.common.io.IoSession;
 import org.apache.sshd.common.io.nio2.Nio2Session;
 import org.junit.jupiter.api.Test;
@@ -18,6 +20,26 @@ import org.junit.jupiter.api.io.TempDir;
 class SftpSocketOptionsTest {
     @TempDir
     Path work;
+
+    /**
+     * The listening socket's queue (the kernel shows it as Send-Q of a listener): a burst of
+     * connects waits there instead of having its SYNs dropped and sent again seconds later.
+     */
+    @Test
+    void theListenQueueHoldsABurstOfConnects() throws Exception {
+        try (SftpTestServer server = SftpTestServer.start(LocalStorage.at(Files.createDirectories(work.resolve("root"))), work)) {
+            Process ss = new ProcessBuilder("ss", "-Hltn", "sport = :" + server.port()).redirectErrorStream(true).start();
+            String out = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            assertThat(ss.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(ss.exitValue()).as("ss: %s", out).isZero();
+            // State Recv-Q Send-Q Local:Port Peer:Port; the kernel caps the queue at net.core.somaxconn
+            String[] fields = out.split("\\s+");
+            assertThat(fields).as("ss: %s", out).hasSizeGreaterThanOrEqualTo(4);
+            // (readAllLines: Files.readString of this /proc file returned only "4" here, JDK 25)
+            int somaxconn = Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/core/somaxconn")).getFirst().trim());
+            assertThat(Integer.parseInt(fields[2])).as("listen queue (ss: %s)", out).isEqualTo(Math.min(SftpListener.BACKLOG, somaxconn));
+        }
+    }
 
     /**
      * TCP_NODELAY, as OpenSSH's sshd sets it: SFTP is request and reply, and with Nagle's algorithm
