@@ -46,13 +46,13 @@ import org.slf4j.LoggerFactory;
 public final class SftpListener implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SftpListener.class);
 
-    /** OpenSSH extensions offered: rename that replaces, fsync, and the server's size limits. */
     /**
      * The listen queue, as large as the FTP listener's. MINA's default (0: the JDK's 50) dropped the
      * connects of a burst beyond it, and a dropped SYN is sent again only after 1, 3, 7, 15, 31 s:
      * of 1,000 OpenSSH sftp clients started at once, 48 had no connection yet after 60 s.
      */
     static final int BACKLOG = 4096;
+    /** OpenSSH extensions offered: rename that replaces, fsync, and the server's size limits. */
     private static final String OPENSSH_EXTENSIONS = "posix-rename@openssh.com=1,fsync@openssh.com=1,limits@openssh.com=1";
 
     private final SftpListenerConfig config;
