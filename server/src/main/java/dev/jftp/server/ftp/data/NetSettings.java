@@ -15,7 +15,9 @@ final class NetSettings {
      */
     static int[] ipv4(String name) {
         try {
-            String[] fields = Files.readString(Path.of("/proc/sys/net/ipv4", name)).trim().split("\\s+");
+            // Not Files.readString: for these files (size 0) it returned only their first byte, "4"
+            // for "4096 16384 4194304" (JDK 25, Linux 6.18).
+            String[] fields = String.join(" ", Files.readAllLines(Path.of("/proc/sys/net/ipv4", name))).trim().split("\\s+");
             int[] values = new int[fields.length];
             for (int i = 0; i < fields.length; i++) {
                 values[i] = Integer.parseInt(fields[i]);
