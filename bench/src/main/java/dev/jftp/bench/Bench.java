@@ -179,7 +179,7 @@ public final class Bench {
 
     /**
      * Drives one figure against a server that is already running, for profiling it:
-     * {@code drive --port N --user U --password P --figure retr|stor|small_down|small_up|login|list [--path P] [--count N] [--seconds S]}.
+     * {@code drive --port N --user U --password P --figure retr|stor|small_down|small_up|login|list [--path P] [--count N] [--seconds S] [--tag T]}.
      */
     static void drive(Map<String, String> opts) throws Exception {
         Servers.Spec spec = new Servers.Spec("server", "server", "", opts.get("user"), opts.get("password"),
@@ -191,10 +191,12 @@ public final class Bench {
         int count = Integer.parseInt(opts.getOrDefault("count", "1000"));
         String figure = opts.get("figure");
         int repeat = Integer.parseInt(opts.getOrDefault("repeat", "1"));
+        String tag = opts.getOrDefault("tag", "drive");
         for (int i = 0; i < repeat; i++) {
             List<String> paths = new ArrayList<>();
             for (int j = 0; j < count; j++) {
-                paths.add(figure.equals("small_up") ? String.format(Locale.ROOT, "%s/s%04d.bin", spec.uploadDir(), j % 1000)
+                // small_up: new names in every repeat (see smallUp), from --tag (use another in each call)
+                paths.add(figure.equals("small_up") ? smallUpName(spec.uploadDir(), tag + (i + 1), j)
                         : String.format(Locale.ROOT, "small/f%04d.bin", j % 1000));
             }
             long t0 = System.nanoTime();
@@ -240,6 +242,7 @@ public final class Bench {
             }
         }
         Files.createDirectories(o.work());
+        smallDeletesStamp = o.work().resolve("small-uploads-deleted");
         Results results = new Results(o.results());
         results.reset();
         results.fact("date", ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
@@ -395,9 +398,9 @@ public final class Bench {
                 }
                 for (int round = 0; round < (o.quick() ? 1 : SMALL_WARM_UP_ROUNDS); round++) {
                     Figures.smallFiles(s, smallDown(o), SMALL_SIZE, false, SMALL_CAP_SECONDS);
-                    Figures.smallFiles(s, smallUp(o, s), SMALL_SIZE, true, SMALL_CAP_SECONDS);
+                    // kept until the run ends, as the figure's own (see smallUp)
+                    Figures.smallFiles(s, smallUp(o, s, "w" + (round + 1)), SMALL_SIZE, true, SMALL_CAP_SECONDS);
                 }
-                resetUploads(uploads, null);
                 if (o.wants(s.spec().name(), "list")) {
                     Figures.list(s, "list100k");
                 }
@@ -454,12 +457,29 @@ public final class Bench {
         return paths;
     }
 
-    static List<String> smallUp(Options o, Servers.Running s) {
+    /**
+     * The names one run of small uploads gives its files: new ones in every run ({@code tag}), none
+     * deleted until the whole bench run ends. Deleting a run's files before the next made the figure
+     * measure the file system more than the servers: ext4 without a journal (this machine's root,
+     * {@code /sys/fs/ext4/vda/journal_task}: none) does not reuse an inode deleted in the last 60 s
+     * (360 s while its inode table block is dirty), and each new file's allocation scans past every
+     * one of them; the servers then spent 500-900 µs of CPU per 4 KiB upload (full run of
+     * 2026-12-07) against 120-240 µs with nothing deleted, and a run's figure swung with what its
+     * directory's block group had seen deleted (by hand: jftpd 0.38-1.16× Pure-FTPd).
+     */
+    static List<String> smallUp(Options o, Servers.Running s, String tag) {
         List<String> paths = new ArrayList<>();
         for (int i = 0; i < o.smallCount(); i++) {
-            paths.add(String.format(Locale.ROOT, "%s/s%04d.bin", s.spec().uploadDir(), i));
+            paths.add(smallUpName(s.spec().uploadDir(), tag, i));
         }
         return paths;
+    }
+
+    /** Small uploads' names begin so: {@link #cleanUploads} leaves them in place. */
+    static final String SMALL_UP_PREFIX = "small-up-";
+
+    static String smallUpName(String uploadDir, String tag, int i) {
+        return String.format(Locale.ROOT, "%s/%s%s-%04d.bin", uploadDir, SMALL_UP_PREFIX, tag, i);
     }
 
     /**
@@ -475,14 +495,30 @@ public final class Bench {
         return servers.stream().filter(s -> o.wants(s.spec().name(), figure)).toList();
     }
 
+    /**
+     * Between the runs of a big upload (STOR, the client's put): removes its file (every upload but
+     * the small files, which stay until the run ends: see {@link #smallUp}), then writes back.
+     */
     static Body cleanUploads(Options o, Servers.Running s) {
         Path uploads = uploads(o, s.spec());
         return () -> {
-            resetUploads(uploads, null);
+            try (Stream<Path> files = Files.list(uploads)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    if (!f.getFileName().toString().startsWith(SMALL_UP_PREFIX)) {
+                        Files.deleteIfExists(f);
+                    }
+                }
+            }
             writeBack();
             return 0;
         };
     }
+
+    /** Between the runs of small uploads: only the write-back (their files stay: see {@link #smallUp}). */
+    static final Body WRITE_BACK = () -> {
+        writeBack();
+        return 0;
+    };
 
     /**
      * Writes every dirty page of the machine to disk ({@code sync}) before an upload run (STOR,
@@ -507,7 +543,8 @@ public final class Bench {
      * Runs uploads the way {@link Rotation#run} does, after running every entry's clean-up once
      * first: each server's first run, too, then starts with no file of the names it uploads (the
      * warm-up's uploads would otherwise be replaced, which costs an atomic upload, a new file
-     * renamed over the old one, more than a write in place) and nothing left to write out.
+     * renamed over the old one, more than a write in place; small uploads get new names instead)
+     * and nothing left to write out.
      */
     static Map<Rotation.Entry, List<Sample>> runFromClean(List<Rotation.Entry> entries, int rounds, Results results) throws Exception {
         for (Rotation.Entry e : entries) {
@@ -571,13 +608,14 @@ public final class Bench {
             List<Rotation.Entry> up = new ArrayList<>();
             for (Servers.Running s : servers) {
                 List<String> d = smallDown(o);
-                List<String> u = smallUp(o, s);
+                int[] round = {0};
                 down.add(new Rotation.Entry(s, "small_down", o.smallCount() + "×4 KiB down", "files/s", true,
                         () -> Figures.smallFiles(s, d, SMALL_SIZE, false, SMALL_CAP_SECONDS), null));
                 up.add(new Rotation.Entry(s, "small_up", o.smallCount() + "×4 KiB up", "files/s", true,
-                        () -> Figures.smallFiles(s, u, SMALL_SIZE, true, SMALL_CAP_SECONDS), cleanUploads(o, s)));
+                        () -> Figures.smallFiles(s, smallUp(o, s, "r" + ++round[0]), SMALL_SIZE, true, SMALL_CAP_SECONDS), WRITE_BACK));
             }
             write(results, Rotation.run(down, o.runs(), results), (e, best) -> "");
+            awaitNoRecentDeletes(o, results);
             write(results, runFromClean(up, o.runs(), results), (e, best) -> "");
         }
         if (o.wants("login")) {
@@ -838,10 +876,16 @@ public final class Bench {
     /** Empties a server's upload directory (made writable for the user its sessions run as). */
     static void resetUploads(Path dir, String owner) throws IOException {
         if (Files.isDirectory(dir)) {
+            int small = 0;
             try (Stream<Path> files = Files.list(dir)) {
                 for (Path f : (Iterable<Path>) files::iterator) {
-                    Files.deleteIfExists(f);
+                    if (Files.deleteIfExists(f) && f.getFileName().toString().startsWith(SMALL_UP_PREFIX)) {
+                        small++;
+                    }
                 }
+            }
+            if (small > 0 && smallDeletesStamp != null) {
+                Files.writeString(smallDeletesStamp, Long.toString(System.currentTimeMillis()));
             }
         } else {
             Files.createDirectories(dir);
@@ -849,6 +893,39 @@ public final class Bench {
         if (owner != null) {
             UserPrincipalLookupService users = dir.getFileSystem().getUserPrincipalLookupService();
             Files.setOwner(dir, users.lookupPrincipalByName(owner));
+        }
+    }
+
+    /**
+     * A file holding when small uploads were last deleted (milliseconds since the epoch), by this
+     * run or the one before it; set by {@link #run} to a file in the work directory.
+     */
+    static volatile Path smallDeletesStamp;
+
+    /**
+     * How long after small uploads were deleted the next small uploads wait, so that no server's
+     * new files scan past inodes ext4 will not reuse yet (see {@link #smallUp}): 60 s, plus 300 s
+     * while the inode table block is dirty, plus a margin.
+     */
+    static final long RECENT_DELETES_MILLIS = 370_000;
+
+    /**
+     * Waits, before the small uploads, until the last deletion of small uploads (the previous run's
+     * clean-up, or this run's of files a stopped run left) is {@link #RECENT_DELETES_MILLIS} old;
+     * says so, and records the wait. Not in --quick (a smoke test).
+     */
+    static void awaitNoRecentDeletes(Options o, Results results) throws IOException, InterruptedException {
+        Path stamp = smallDeletesStamp;
+        if (o.quick() || stamp == null || !Files.exists(stamp)) {
+            return;
+        }
+        long since = System.currentTimeMillis() - Long.parseLong(Files.readString(stamp).trim());
+        if (since >= 0 && since < RECENT_DELETES_MILLIS) {
+            long wait = RECENT_DELETES_MILLIS - since;
+            System.out.printf(Locale.ROOT, "bench: waiting %.0f s before the small uploads: small files were deleted %.0f s ago%n",
+                    wait / 1e3, since / 1e3);
+            results.fact("small_up_wait", String.format(Locale.ROOT, "%.0f s (small files deleted %.0f s before the figure)", wait / 1e3, since / 1e3));
+            Thread.sleep(wait);
         }
     }
 
