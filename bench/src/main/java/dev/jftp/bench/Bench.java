@@ -463,8 +463,8 @@ public final class Bench {
      * measure the file system more than the servers: ext4 without a journal (this machine's root,
      * {@code /sys/fs/ext4/vda/journal_task}: none) does not reuse an inode deleted in the last 60 s
      * (360 s while its inode table block is dirty), and each new file's allocation scans past every
-     * one of them; the servers then spent 500-900 µs of CPU per 4 KiB upload (full run of
-     * 2026-12-07) against 120-240 µs with nothing deleted, and a run's figure swung with what its
+     * one of them; jftpd and Pure-FTPd then spent 500-900 µs of CPU per 4 KiB upload (full run of
+     * 2026-12-07) against 130-240 µs with nothing deleted, and a run's figure swung with what its
      * directory's block group had seen deleted (by hand: jftpd 0.38-1.16× Pure-FTPd).
      */
     static List<String> smallUp(Options o, Servers.Running s, String tag) {
