@@ -502,13 +502,7 @@ public final class Bench {
     static Body cleanUploads(Options o, Servers.Running s) {
         Path uploads = uploads(o, s.spec());
         return () -> {
-            try (Stream<Path> files = Files.list(uploads)) {
-                for (Path f : (Iterable<Path>) files::iterator) {
-                    if (!f.getFileName().toString().startsWith(SMALL_UP_PREFIX)) {
-                        Files.deleteIfExists(f);
-                    }
-                }
-            }
+            deleteUploads(uploads, false);
             writeBack();
             return 0;
         };
@@ -876,23 +870,32 @@ public final class Bench {
     /** Empties a server's upload directory (made writable for the user its sessions run as). */
     static void resetUploads(Path dir, String owner) throws IOException {
         if (Files.isDirectory(dir)) {
-            int small = 0;
-            try (Stream<Path> files = Files.list(dir)) {
-                for (Path f : (Iterable<Path>) files::iterator) {
-                    if (Files.deleteIfExists(f) && f.getFileName().toString().startsWith(SMALL_UP_PREFIX)) {
-                        small++;
-                    }
-                }
-            }
-            if (small > 0 && smallDeletesStamp != null) {
-                Files.writeString(smallDeletesStamp, Long.toString(System.currentTimeMillis()));
-            }
+            deleteUploads(dir, true);
         } else {
             Files.createDirectories(dir);
         }
         if (owner != null) {
             UserPrincipalLookupService users = dir.getFileSystem().getUserPrincipalLookupService();
             Files.setOwner(dir, users.lookupPrincipalByName(owner));
+        }
+    }
+
+    /**
+     * Deletes the files in a server's upload directory, the small uploads only if {@code small}
+     * (see {@link #smallUp}); when it deletes any of those, notes the time in {@link #smallDeletesStamp}.
+     */
+    static void deleteUploads(Path dir, boolean small) throws IOException {
+        int smallDeleted = 0;
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                boolean isSmall = f.getFileName().toString().startsWith(SMALL_UP_PREFIX);
+                if ((small || !isSmall) && Files.deleteIfExists(f) && isSmall) {
+                    smallDeleted++;
+                }
+            }
+        }
+        if (smallDeleted > 0 && smallDeletesStamp != null) {
+            Files.writeString(smallDeletesStamp, Long.toString(System.currentTimeMillis()));
         }
     }
 
