@@ -45,6 +45,8 @@ class ProxyProtocolHaproxyIT {
     private static final BlockingQueue<ConnectionOrigin> healthChecks = new LinkedBlockingQueue<>();
     private static final List<String> refusals = new CopyOnWriteArrayList<>();
     private static final List<String> lostBeforeHeader = new CopyOnWriteArrayList<>();
+    /** Connections whose header was read but whose answer could not be sent: the peer had gone. */
+    private static final List<String> lostAfterHeader = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     @Timeout(value = 6, unit = TimeUnit.MINUTES) // the first run fetches HAProxy
@@ -112,12 +114,20 @@ class ProxyProtocolHaproxyIT {
                 healthChecks.add(origin);
                 return;
             }
-            Writer out = new java.io.OutputStreamWriter(socket.getOutputStream(), StandardCharsets.US_ASCII);
-            out.write(origin.kind() + " " + origin.client().getAddress().getHostAddress() + " " + origin.client().getPort() + " "
-                    + (origin.proxy() == null ? "-" : origin.proxy().getAddress().getHostAddress()) + "\n");
-            out.flush();
+            String line = origin.kind() + " " + origin.client().getAddress().getHostAddress() + " " + origin.client().getPort() + " "
+                    + (origin.proxy() == null ? "-" : origin.proxy().getAddress().getHostAddress());
+            try {
+                Writer out = new java.io.OutputStreamWriter(socket.getOutputStream(), StandardCharsets.US_ASCII);
+                out.write(line + "\n");
+                out.flush();
+            } catch (IOException e) {
+                // The header was read and accepted, so this is no refusal: the peer went before the
+                // answer (CI once saw a reset here while every test client got its answer). A test
+                // client that lost its answer fails on its own, and the message lists these.
+                lostAfterHeader.add(line + ": " + e);
+            }
         } catch (IOException e) {
-            refusals.add(e.toString());
+            refusals.add(e.toString()); // closing the socket failed
         }
     }
 
@@ -155,7 +165,8 @@ class ProxyProtocolHaproxyIT {
             client.connect(new InetSocketAddress(InetAddress.getByName(frontendHost), frontendPort), 5_000);
             client.setSoTimeout((int) ANSWER_LIMIT.toMillis());
             String line = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.US_ASCII)).readLine();
-            assertThat(line).as("the backend's answer; haproxy said:\n%s\nrefusals: %s\nlost before the header: %s", haproxy.output(), refusals, lostBeforeHeader).isNotNull();
+            assertThat(line).as("the backend's answer; haproxy said:\n%s\nrefusals: %s\nlost before the header: %s\nlost after it: %s", haproxy.output(),
+                    refusals, lostBeforeHeader, lostAfterHeader).isNotNull();
             return new String[] {line, client.getLocalAddress().getHostAddress() + " " + client.getLocalPort()};
         }
     }
