@@ -1,6 +1,7 @@
 package dev.jftp.server.ftp.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -53,6 +54,53 @@ class PassivePortRangeBindTest {
         }
         try (ServerSocketChannel listener = range.bind(LOOPBACK)) {
             assertThat(((InetSocketAddress) listener.getLocalAddress()).getPort()).isBetween(range.low(), range.high());
+        }
+    }
+
+    /** Every busy port is tried on the same socket (see bind): the one free port is found all the same. */
+    @Test
+    void busyPortsOfARangeAreSkippedUntilTheFreeOne() throws Exception {
+        List<ServerSocketChannel> taken = new ArrayList<>();
+        try {
+            ServerSocketChannel first = ServerSocketChannel.open();
+            first.bind(new InetSocketAddress(LOOPBACK, 0));
+            taken.add(first);
+            int base = ((InetSocketAddress) first.getLocalAddress()).getPort();
+            PassivePortRange range = new PassivePortRange(Math.max(1024, base - 10), Math.min(65535, base + 10));
+            ServerSocketChannel released = null;
+            for (int port = range.low(); port <= range.high(); port++) {
+                if (port == base) {
+                    continue;
+                }
+                ServerSocketChannel other = ServerSocketChannel.open();
+                try {
+                    other.bind(new InetSocketAddress(LOOPBACK, port));
+                    taken.add(other);
+                    if (released == null) {
+                        released = other;
+                    }
+                } catch (java.net.BindException busyAlready) {
+                    other.close(); // someone else's: busy all the same
+                }
+            }
+            assertThat(released).as("a port of the range to free").isNotNull();
+            int free = ((InetSocketAddress) released.getLocalAddress()).getPort();
+            released.close(); // a listener that never had a connection leaves nothing behind
+            taken.remove(released);
+
+            try (ServerSocketChannel listener = range.bind(LOOPBACK)) {
+                assertThat(((InetSocketAddress) listener.getLocalAddress()).getPort()).isEqualTo(free);
+                try (SocketChannel client = SocketChannel.open(listener.getLocalAddress()); SocketChannel accepted = listener.accept()) {
+                    assertThat(accepted.getRemoteAddress()).isEqualTo(client.getLocalAddress());
+                }
+                // now every port of the range is busy
+                assertThatThrownBy(() -> range.bind(LOOPBACK)).isInstanceOf(java.net.BindException.class)
+                        .hasMessageContaining("are in use");
+            }
+        } finally {
+            for (ServerSocketChannel c : taken) {
+                c.close();
+            }
         }
     }
 }
