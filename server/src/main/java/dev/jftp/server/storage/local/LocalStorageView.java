@@ -39,6 +39,7 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.OpenOption;
@@ -404,18 +405,23 @@ public final class LocalStorageView implements StorageView, AutoCloseable {
                 throw new FileSystemException(path.toString(), null, "Is a directory");
             }
             byte[] temp = (TEMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".part").getBytes(StandardCharsets.US_ASCII);
+            if (old == null || !old.isRegularFile() || old.permissions() == NEW_FILE_PERMISSIONS) {
+                // No fchmod to make, so no descriptor of our own needed: one open through the
+                // directory's descriptor instead of openat + reopen + close.
+                ReplacingUpload upload = new ReplacingUpload(path, dir, temp, name, createTemp(dir, temp, path));
+                dir = -1; // the upload's now
+                return upload;
+            }
             int fd = LinuxCalls.openat(dir, temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
             FileChannel channel;
             try {
                 channel = reopen(fd, WRITE, path);
-                if (old != null && old.isRegularFile() && old.permissions() != NEW_FILE_PERMISSIONS) {
-                    // A replaced file keeps its permission bits, as it would if written in place; not
-                    // set-user-ID, set-group-ID or sticky: new content must not inherit privileges.
-                    try {
-                        LinuxCalls.fchmod(fd, old.permissions());
-                    } catch (ErrnoException e) {
-                        log.debug("could not give the upload to {} the permissions of the file it replaces: {}", path, e.getMessage());
-                    }
+                // A replaced file keeps its permission bits, as it would if written in place; not
+                // set-user-ID, set-group-ID or sticky: new content must not inherit privileges.
+                try {
+                    LinuxCalls.fchmod(fd, old.permissions());
+                } catch (ErrnoException e) {
+                    log.debug("could not give the upload to {} the permissions of the file it replaces: {}", path, e.getMessage());
                 }
             } catch (IOException | RuntimeException e) {
                 LinuxCalls.close(fd);
@@ -430,6 +436,25 @@ public final class LocalStorageView implements StorageView, AutoCloseable {
             if (dir >= 0) {
                 LinuxCalls.close(dir);
             }
+        }
+    }
+
+    private static final OpenOption[] CREATE_NEW_FILE = {StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS};
+
+    /**
+     * Creates the temporary file {@code temp} in the directory {@code dir} and opens it for writing,
+     * in one open(2) of {@code /proc/self/fd/DIR/TEMP}: the magic link stands for the directory
+     * itself, wherever it is, so nothing is resolved by name but the new file, which O_EXCL and
+     * O_NOFOLLOW keep from being anything that was there before (the same as openat(dir, temp)).
+     */
+    private static FileChannel createTemp(int dir, byte[] temp, VirtualPath path) throws IOException {
+        String file = new String(LinuxCalls.procPath(dir), StandardCharsets.US_ASCII) + '/' + new String(temp, StandardCharsets.US_ASCII);
+        try {
+            return FileChannel.open(Path.of(file), CREATE_NEW_FILE);
+        } catch (FileSystemException e) {
+            // The JDK's message names /proc/self/fd/N; the client named the virtual path.
+            throw e instanceof AccessDeniedException ? new AccessDeniedException(path.toString())
+                    : new FileSystemException(path.toString(), null, e.getReason());
         }
     }
 
