@@ -179,13 +179,18 @@ public final class LocalStorageView implements StorageView, AutoCloseable {
         try {
             return FileChannel.open(Path.of(new String(LinuxCalls.procPath(fd), StandardCharsets.US_ASCII)), options);
         } catch (FileSystemException e) {
-            // The JDK's message names /proc/self/fd/N; the client named the virtual path.
-            throw switch (e) {
-                case AccessDeniedException a -> new AccessDeniedException(path.toString());
-                case NoSuchFileException n -> new NoSuchFileException(path.toString());
-                default -> new FileSystemException(path.toString(), null, e.getReason());
-            };
+            throw named(e, path);
         }
+    }
+
+    /** The JDK's exception for a /proc/self/fd/N path, naming the virtual path the client named instead. */
+    private static FileSystemException named(FileSystemException e, VirtualPath path) {
+        return switch (e) {
+            case AccessDeniedException a -> new AccessDeniedException(path.toString());
+            case NoSuchFileException n -> new NoSuchFileException(path.toString());
+            case FileAlreadyExistsException x -> new FileAlreadyExistsException(path.toString());
+            default -> new FileSystemException(path.toString(), null, e.getReason());
+        };
     }
 
     private static void requireRegularFile(FileStatus status, VirtualPath path) throws FileSystemException {
@@ -452,9 +457,7 @@ public final class LocalStorageView implements StorageView, AutoCloseable {
         try {
             return FileChannel.open(Path.of(file), CREATE_NEW_FILE);
         } catch (FileSystemException e) {
-            // The JDK's message names /proc/self/fd/N; the client named the virtual path.
-            throw e instanceof AccessDeniedException ? new AccessDeniedException(path.toString())
-                    : new FileSystemException(path.toString(), null, e.getReason());
+            throw named(e, path);
         }
     }
 
