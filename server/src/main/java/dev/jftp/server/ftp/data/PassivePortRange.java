@@ -59,10 +59,9 @@ public record PassivePortRange(int low, int high) {
         Attempts attempts = new Attempts(address);
         try {
             if (low == 0) {
-                int[] ephemeral = EphemeralPorts.RANGE;
                 ThreadLocalRandom random = ThreadLocalRandom.current();
                 for (int i = 0; i < RANDOM_ATTEMPTS; i++) {
-                    if (attempts.tryPort(random.nextInt(ephemeral[0], ephemeral[1] + 1))) {
+                    if (attempts.tryPort(EphemeralPorts.randomListenerPort(random))) {
                         return attempts.channel;
                     }
                 }
@@ -127,6 +126,20 @@ public record PassivePortRange(int low, int high) {
     /** The kernel's ephemeral port range (ip_local_port_range), or Linux's default where it can't be read. */
     static final class EphemeralPorts {
         static final int[] RANGE = read();
+
+        /**
+         * A random port of the range whose parity is not the range's low end's. Linux (since 4.6,
+         * net/ipv4/inet_hashtables.c, __inet_hash_connect) gives connect(2) ports of the low end's
+         * parity first and bind(2) to port 0 the others, so that this host's own outgoing
+         * connections and their TIME_WAIT entries stay off the ports listeners take. A client on
+         * the same host (the benchmark, a proxy) closes an upload's data connection first and
+         * leaves its port in TIME_WAIT: with ports of any parity about one random PASV port in two
+         * was such a port and busy; on the other parity next to none is.
+         */
+        static int randomListenerPort(ThreadLocalRandom random) {
+            int first = RANGE[0] + 1;
+            return first + 2 * random.nextInt((RANGE[1] - first) / 2 + 1);
+        }
 
         private static int[] read() {
             int[] range = NetSettings.ipv4("ip_local_port_range");

@@ -44,6 +44,34 @@ class PassivePortRangeBindTest {
         }
     }
 
+    /**
+     * Linux gives this host's outgoing connections ports of the ephemeral range's low end's parity
+     * first; listeners for "any port" take the other parity, so that the TIME_WAIT entries a client
+     * on this host leaves (it closes an upload's data connection first) do not make PASV ports busy.
+     */
+    @Test
+    void anyPortListenersKeepOffTheParityOfThisHostsOwnConnections() throws Exception {
+        int[] range = PassivePortRange.EphemeralPorts.RANGE;
+        try (ServerSocketChannel server = ServerSocketChannel.open().bind(new InetSocketAddress(LOOPBACK, 0))) {
+            for (int i = 0; i < 20; i++) {
+                try (SocketChannel client = SocketChannel.open(server.getLocalAddress()); SocketChannel accepted = server.accept()) {
+                    assertThat(port(client) % 2).as("an outgoing connection's port").isEqualTo(range[0] % 2);
+                }
+            }
+        }
+        for (int i = 0; i < 50; i++) {
+            try (ServerSocketChannel listener = PassivePortRange.ANY.bind(LOOPBACK)) {
+                int port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
+                assertThat(port).isBetween(range[0], range[1]);
+                assertThat(port % 2).as("a passive listener's port").isNotEqualTo(range[0] % 2);
+            }
+        }
+    }
+
+    private static int port(SocketChannel channel) throws java.io.IOException {
+        return ((InetSocketAddress) channel.getLocalAddress()).getPort();
+    }
+
     @Test
     void anExplicitRangeIsKept() throws Exception {
         PassivePortRange range;
