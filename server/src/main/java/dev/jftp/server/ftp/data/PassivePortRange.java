@@ -53,9 +53,9 @@ public record PassivePortRange(int low, int high) {
      */
     ServerSocketChannel bind(InetAddress address) throws IOException {
         // One socket for every attempt, as Pure-FTPd does: a failed bind(2) leaves it unbound, and a
-        // new socket per busy port cost a socket(2) and a close(2) more each. On a machine whose own
-        // clients leave many TIME_WAIT entries (the benchmark, a proxy on the same host) about one
-        // random port in two can be busy: 9 against 3 microseconds of CPU per busy port.
+        // new socket per busy port cost a socket(2) and a close(2) more each: 9 against 3
+        // microseconds of CPU per busy port. (Busy ports are rare on the listeners' parity, see
+        // EphemeralPorts.randomListenerPort; a configured range has no such choice.)
         Attempts attempts = new Attempts(address);
         try {
             if (low == 0) {
