@@ -449,8 +449,9 @@ public final class LocalStorageView implements StorageView, AutoCloseable {
     /**
      * Creates the temporary file {@code temp} in the directory {@code dir} and opens it for writing,
      * in one open(2) of {@code /proc/self/fd/DIR/TEMP}: the magic link stands for the directory
-     * itself, wherever it is, so nothing is resolved by name but the new file, which O_EXCL and
-     * O_NOFOLLOW keep from being anything that was there before (the same as openat(dir, temp)).
+     * itself, wherever it is, so nothing is resolved by name but the new file, which O_CREAT | O_EXCL
+     * keeps from being anything that was there before, a symbolic link included (the same as
+     * openat(dir, temp)). The JDK passes no O_NOFOLLOW with CREATE_NEW, leaving that to O_EXCL.
      */
     private static FileChannel createTemp(int dir, byte[] temp, VirtualPath path) throws IOException {
         String file = new String(LinuxCalls.procPath(dir), StandardCharsets.US_ASCII) + '/' + new String(temp, StandardCharsets.US_ASCII);
