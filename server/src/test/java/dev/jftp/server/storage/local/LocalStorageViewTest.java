@@ -109,6 +109,49 @@ class LocalStorageViewTest {
     }
 
     @Test
+    void aNewFilesUploadHasNoNameUntilCommitAndADiscardedOneLeavesNothing() throws IOException {
+        Files.createDirectories(home.resolve("d"));
+        try (UploadSink upload = fs.openForWrite(path("d/new"), UploadMode.REPLACE, 0)) {
+            write(upload, "partial");
+            try (var files = Files.list(home.resolve("d"))) {
+                assertThat(files).as("no name, not even a temporary one, before the commit").isEmpty();
+            }
+        }
+        try (var files = Files.list(home.resolve("d"))) {
+            assertThat(files).as("a discarded upload").isEmpty();
+        }
+        try (UploadSink upload = fs.openForWrite(path("d/new"), UploadMode.REPLACE, 0)) {
+            write(upload, "whole");
+            upload.commit();
+        }
+        assertThat(home.resolve("d/new")).hasContent("whole");
+        int mode = (int) Files.getAttribute(home.resolve("d/new"), "unix:mode") & 07777;
+        assertThat(mode & ~0666).as("created as 0666 under the umask, as before: no other bits").isZero();
+        assertThat(mode & 0600).as("the owner reads and writes it").isEqualTo(0600);
+        try (var files = Files.list(home.resolve("d"))) {
+            assertThat(files).containsExactly(home.resolve("d/new"));
+        }
+    }
+
+    @Test
+    void aTargetMadeWhileANewFileIsUploadedIsReplacedOnCommit() throws IOException {
+        try (UploadSink upload = fs.openForWrite(path("f"), UploadMode.REPLACE, 0)) {
+            write(upload, "upload");
+            Files.writeString(home.resolve("f"), "made meanwhile");
+            upload.commit();
+        }
+        assertThat(home.resolve("f")).hasContent("upload");
+        assertThat(temporaryFiles()).isEmpty();
+        try (UploadSink upload = fs.openForWrite(path("g"), UploadMode.REPLACE, 0)) {
+            write(upload, "upload");
+            Files.createDirectory(home.resolve("g"));
+            assertThatThrownBy(upload::commit).isInstanceOf(FileSystemException.class).hasMessageNotContaining(base.toString());
+        }
+        assertThat(home.resolve("g")).isDirectory();
+        assertThat(temporaryFiles()).isEmpty();
+    }
+
+    @Test
     void resumeTruncatesToTheOffsetAndRefusesOneBeyondTheEnd() throws IOException {
         Files.writeString(home.resolve("f"), "0123456789");
         try (UploadSink upload = fs.openForWrite(path("f"), UploadMode.RESUME, 4)) {

@@ -44,6 +44,8 @@ public final class LinuxCalls {
     public static final int O_DIRECTORY = AARCH64 ? 040000 : 0200000;
     public static final int O_NOFOLLOW = AARCH64 ? 0100000 : 0400000;
     public static final int O_CLOEXEC = 02000000;
+    /** open(2): a file without a name in the directory given, for {@link #linkat} to name later (Linux 3.11+). */
+    public static final int O_TMPFILE = 020000000 | O_DIRECTORY;
     /** A handle that names a file without opening it: no driver's open runs, nothing can block. */
     public static final int O_PATH = 010000000;
 
@@ -51,6 +53,7 @@ public final class LinuxCalls {
     public static final int AT_SYMLINK_NOFOLLOW = 0x100;
     public static final int AT_REMOVEDIR = 0x200;
     public static final int AT_EMPTY_PATH = 0x1000;
+    public static final int AT_SYMLINK_FOLLOW = 0x400;
 
     /** openat2: no "..", absolute path or symbolic link may lead out of the starting directory (EXDEV). */
     public static final long RESOLVE_BENEATH = 0x08;
@@ -166,6 +169,26 @@ public final class LinuxCalls {
             MemorySegment t = cString(arena, to);
             while ((int) Libc.RENAMEAT2.invokeExact(state, fromDir, f, toDir, t, flags) != 0) {
                 retryOrThrow("renameat2", state);
+            }
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * linkat(2): a new name {@code to} in {@code toDir} for the file {@code from} relative to
+     * {@code fromDir}, or for the open file {@code fromDir} itself with an empty {@code from} and
+     * {@link #AT_EMPTY_PATH}. Never replaces: EEXIST when {@code to} exists, a symbolic link included.
+     */
+    public static void linkat(int fromDir, byte[] from, int toDir, byte[] to, int flags) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(Libc.CAPTURE);
+            MemorySegment f = cString(arena, from);
+            MemorySegment t = cString(arena, to);
+            while ((int) Libc.LINKAT.invokeExact(state, fromDir, f, toDir, t, flags) != 0) {
+                retryOrThrow("linkat", state);
             }
         } catch (ErrnoException e) {
             throw e;
@@ -341,6 +364,8 @@ public final class LinuxCalls {
         static final MethodHandle MKDIRAT = function("mkdirat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), SAVE_ERRNO);
         static final MethodHandle UNLINKAT = function("unlinkat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), SAVE_ERRNO);
         static final MethodHandle RENAMEAT2 = function("renameat2",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT), SAVE_ERRNO);
+        static final MethodHandle LINKAT = function("linkat",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT), SAVE_ERRNO);
         static final MethodHandle STATX = function("statx",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS), SAVE_ERRNO);
