@@ -492,38 +492,76 @@ public final class LocalStorageView implements StorageView, AutoCloseable {
     }
 
     /**
-     * A new file's upload (see {@link #unnamed}): it holds its directory's descriptor and the file's
-     * own from start to end, and commit names the file in that directory, wherever it has been moved
-     * to meanwhile. A discarded upload leaves nothing behind.
+     * An upload into a new file of the directory {@code dir}, which it holds from start to end:
+     * commit gives the file the target's name in that directory, wherever it has been moved to
+     * meanwhile, and a discarded upload leaves nothing there.
      */
-    private static final class UnnamedUpload implements UploadSink {
-        private final VirtualPath path;
-        private final int dir;
-        private final int fd;
-        private final byte[] name;
+    private abstract static sealed class DirectoryUpload implements UploadSink permits UnnamedUpload, ReplacingUpload {
+        final VirtualPath path;
+        final int dir;
+        final byte[] name;
         private final FileChannel channel;
         private boolean committed;
         private boolean closed;
 
-        UnnamedUpload(VirtualPath path, int dir, int fd, byte[] name, FileChannel channel) {
+        DirectoryUpload(VirtualPath path, int dir, byte[] name, FileChannel channel) {
             this.path = path;
             this.dir = dir;
-            this.fd = fd;
             this.name = name;
             this.channel = channel;
         }
 
+        /** Gives the complete file the target's name. */
+        abstract void land() throws IOException;
+
+        /** Lets go of what the upload holds besides its channel and directory; {@code committed} says whether it landed. */
+        abstract void release(boolean committed);
+
         @Override
-        public FileChannel channel() {
+        public final FileChannel channel() {
             return channel;
         }
 
         @Override
-        public synchronized void commit() throws IOException {
+        public final synchronized void commit() throws IOException {
             if (closed || committed) {
                 throw new IllegalStateException("upload already " + (committed ? "committed" : "discarded"));
             }
             channel.close();
+            land();
+            committed = true;
+        }
+
+        @Override
+        public final synchronized void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                channel.close();
+            } catch (IOException e) {
+                log.warn("could not close the upload to {}: {}", path, e.getMessage());
+            }
+            release(committed);
+            LinuxCalls.close(dir);
+        }
+    }
+
+    /**
+     * A new file's upload (see {@link #unnamed}): the file has no name until commit links it in; it
+     * holds the file's own descriptor for that, and a discarded one vanishes when that is closed.
+     */
+    private static final class UnnamedUpload extends DirectoryUpload {
+        private final int fd;
+
+        UnnamedUpload(VirtualPath path, int dir, int fd, byte[] name, FileChannel channel) {
+            super(path, dir, name, channel);
+            this.fd = fd;
+        }
+
+        @Override
+        void land() throws IOException {
             try {
                 link(name);
             } catch (ErrnoException e) {
@@ -532,7 +570,6 @@ public final class LocalStorageView implements StorageView, AutoCloseable {
                 }
                 replace(); // someone made the target meanwhile: the upload replaces it, as it would have
             }
-            committed = true;
         }
 
         /**
@@ -562,18 +599,8 @@ public final class LocalStorageView implements StorageView, AutoCloseable {
         }
 
         @Override
-        public synchronized void close() {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            try {
-                channel.close();
-            } catch (IOException e) {
-                log.warn("could not close the upload to {}: {}", path, e.getMessage());
-            }
+        void release(boolean committed) {
             LinuxCalls.close(fd);
-            LinuxCalls.close(dir);
         }
     }
 
@@ -606,61 +633,31 @@ public final class LocalStorageView implements StorageView, AutoCloseable {
     }
 
     /**
-     * A replacing upload. It holds its directory's descriptor from start to end: commit renames the
-     * temporary file over the target in that directory, and a discard removes the temporary file
-     * from it, wherever the directory has been moved to meanwhile.
+     * A replacing upload into a temporary file: commit renames it over the target, and a discard
+     * removes it.
      */
-    private static final class ReplacingUpload implements UploadSink {
-        private final VirtualPath path;
-        private final int dir;
+    private static final class ReplacingUpload extends DirectoryUpload {
         private final byte[] temp;
-        private final byte[] name;
-        private final FileChannel channel;
-        private boolean committed;
-        private boolean closed;
 
         ReplacingUpload(VirtualPath path, int dir, byte[] temp, byte[] name, FileChannel channel) {
-            this.path = path;
-            this.dir = dir;
+            super(path, dir, name, channel);
             this.temp = temp;
-            this.name = name;
-            this.channel = channel;
         }
 
         @Override
-        public FileChannel channel() {
-            return channel;
-        }
-
-        @Override
-        public synchronized void commit() throws IOException {
-            if (closed || committed) {
-                throw new IllegalStateException("upload already " + (committed ? "committed" : "discarded"));
-            }
-            channel.close();
+        void land() throws IOException {
             try {
                 LinuxCalls.renameat2(dir, temp, dir, name, 0);
             } catch (ErrnoException e) {
                 throw failure(e, path);
             }
-            committed = true;
         }
 
         @Override
-        public synchronized void close() {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            try {
-                channel.close();
-            } catch (IOException e) {
-                log.warn("could not close the upload to {}: {}", path, e.getMessage());
-            }
+        void release(boolean committed) {
             if (!committed) {
                 discard(dir, temp, path);
             }
-            LinuxCalls.close(dir);
         }
     }
 

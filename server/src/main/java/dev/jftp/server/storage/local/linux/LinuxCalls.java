@@ -163,18 +163,7 @@ public final class LinuxCalls {
 
     /** renameat2(2): neither name is followed if it is a symbolic link; flags {@link #RENAME_NOREPLACE}, {@link #RENAME_EXCHANGE}. */
     public static void renameat2(int fromDir, byte[] from, int toDir, byte[] to, int flags) throws ErrnoException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Libc.CAPTURE);
-            MemorySegment f = cString(arena, from);
-            MemorySegment t = cString(arena, to);
-            while ((int) Libc.RENAMEAT2.invokeExact(state, fromDir, f, toDir, t, flags) != 0) {
-                retryOrThrow("renameat2", state);
-            }
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
+        fromTo(Libc.RENAMEAT2, "renameat2", fromDir, from, toDir, to, flags);
     }
 
     /**
@@ -183,12 +172,18 @@ public final class LinuxCalls {
      * {@link #AT_EMPTY_PATH}. Never replaces: EEXIST when {@code to} exists, a symbolic link included.
      */
     public static void linkat(int fromDir, byte[] from, int toDir, byte[] to, int flags) throws ErrnoException {
+        fromTo(Libc.LINKAT, "linkat", fromDir, from, toDir, to, flags);
+    }
+
+    /** A call of the form {@code int call(int fromDir, const char *from, int toDir, const char *to, int flags)}. */
+    private static void fromTo(MethodHandle function, String call, int fromDir, byte[] from, int toDir, byte[] to, int flags)
+            throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(Libc.CAPTURE);
             MemorySegment f = cString(arena, from);
             MemorySegment t = cString(arena, to);
-            while ((int) Libc.LINKAT.invokeExact(state, fromDir, f, toDir, t, flags) != 0) {
-                retryOrThrow("linkat", state);
+            while ((int) function.invokeExact(state, fromDir, f, toDir, t, flags) != 0) {
+                retryOrThrow(call, state);
             }
         } catch (ErrnoException e) {
             throw e;
