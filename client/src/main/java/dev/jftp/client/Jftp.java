@@ -40,6 +40,7 @@ public final class Jftp {
     }
 
     public static void main(String[] args) {
+        ChannelProviders.skipServiceLookup();
         int status = run(args, Environment.system());
         // halt, not exit: System.exit first asks for a System.Logger to log the exit (JDK 17+), and
         // finding one scans the class path, which opens and indexes this 9,000-entry jar that the
