@@ -42,6 +42,14 @@ public final class Jftp {
     public static void main(String[] args) {
         ChannelProviders.skipServiceLookup();
         int status = run(args, Environment.system());
+        if (TrainingRun.active()) {
+            try {
+                TrainingRun.loadOwnClasses();
+            } catch (IOException | LinkageError e) {
+                // Only the cache is poorer for it: later starts load those classes from the jar.
+                System.err.println("jftp: the start-up cache will miss some classes: " + e);
+            }
+        }
         // halt, not exit: System.exit first asks for a System.Logger to log the exit (JDK 17+), and
         // finding one scans the class path, which opens and indexes this 9,000-entry jar that the
         // AOT cache otherwise never opens: 5-15 ms of a 55-70 ms one-shot session. Nothing needs
