@@ -80,15 +80,18 @@ jftp_mvn() {
   (cd "$JFTP_ROOT" && mvn -B -q "$@")
 }
 
-# Builds the shaded jar of module $1 (named $2) when it is missing or older than any source, and
-# sets jftp_jar to it.
+# Builds the shaded jar of module $1 (named $2) when it is missing or older than any of its sources
+# (its own and the protocol module's, the one module that the client and the server share), and
+# sets jftp_jar to it. Only those: a change to the server does not rebuild the client, and the
+# check walks half the files (it runs at every start of bin/jftp).
 # JFTP_NO_BUILD=1 (set by the end-to-end tests, which run inside 'mvn verify' right after it
 # packaged the jar) turns a needed build into an error: a nested Maven run would rewrite target/
 # under the running build.
 jftp_need_jar() {
   local module="$1"
   jftp_jar="$JFTP_ROOT/$1/target/$2.jar"
-  if [ ! -f "$jftp_jar" ] || [ -n "$(find "$JFTP_ROOT"/pom.xml "$JFTP_ROOT"/*/pom.xml "$JFTP_ROOT"/*/src/main -newer "$jftp_jar" -type f -print -quit 2>/dev/null)" ]; then
+  if [ ! -f "$jftp_jar" ] || [ -n "$(find "$JFTP_ROOT"/pom.xml "$JFTP_ROOT/protocol/pom.xml" "$JFTP_ROOT/$module/pom.xml" \
+      "$JFTP_ROOT/protocol/src/main" "$JFTP_ROOT/$module/src/main" -newer "$jftp_jar" -type f -print -quit 2>/dev/null)" ]; then
     if [ "${JFTP_NO_BUILD:-}" = 1 ]; then
       echo "jftp: $jftp_jar is missing or older than its sources, and JFTP_NO_BUILD=1 forbids building it" >&2
       exit 1
