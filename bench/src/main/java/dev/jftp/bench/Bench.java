@@ -263,6 +263,7 @@ public final class Bench {
         results.fact("mode", o.quick() ? "quick (smaller sizes, fewer runs: a smoke test, not a measurement)" : "full");
         results.fact("runs", Integer.toString(o.runs()));
         results.fact("transfer_runs", Integer.toString(o.transferRuns()));
+        results.fact("ceiling_runs", Integer.toString(o.transferRuns() * Rotation.CEILING_RUNS_PER_ROUND));
         results.fact("small_runs", Integer.toString(o.smallRuns()));
         results.fact("big", o.bigLabel());
         results.fact("small_count", Integer.toString(o.smallCount()));
@@ -571,7 +572,7 @@ public final class Bench {
             }
             if (ceiling != null) {
                 entries.add(new Rotation.Entry(ceiling, "retr", big, "MiB/s", true,
-                        () -> Figures.ceilingSend(ceiling, o.bigName(), o.bigSize()), null));
+                        () -> Figures.ceilingSend(ceiling, o.bigName(), o.bigSize()), null).asCeiling());
             }
             write(results, Rotation.run(entries, o.transferRuns(), results), (e, best) -> e.server().equals("ceiling")
                     ? "sendfile(2) of the file from the ceiling peer's own process into the same sink" : "");
@@ -588,7 +589,7 @@ public final class Bench {
                 for (String method : List.of("SPLICE", "COPY")) {
                     entries.add(new Rotation.Entry(ceiling, "stor_" + method.toLowerCase(Locale.ROOT), label, "MiB/s", true,
                             () -> Figures.ceilingReceive(ceiling, method, ceiling.spec().uploadDir() + "/big.bin", o.bigSize(), source),
-                            cleanUploads(o, ceiling)));
+                            cleanUploads(o, ceiling)).asCeiling());
                 }
             }
             List<Results.Row> rows = write(results, runFromClean(entries, o.transferRuns(), results), (e, best) -> switch (e.figure()) {

@@ -54,7 +54,8 @@ final class Report {
                 .append(". Above about 0.5 at the start, other work shared the cores: trust the ratios (same run) more than the absolute numbers.\n");
         md.append("- Mode: ").append(facts.getOrDefault("mode", "?")).append("; each figure is the best of ")
                 .append(facts.getOrDefault("runs", "?")).append(" run(s) (RETR and STOR: ").append(facts.getOrDefault("transfer_runs", "?"))
-                .append("; small files: ").append(facts.getOrDefault("small_runs", facts.getOrDefault("runs", "?")))
+                .append(", their ceilings ").append(facts.getOrDefault("ceiling_runs", "as many"))
+                .append(", as a ceiling is a maximum; small files: ").append(facts.getOrDefault("small_runs", facts.getOrDefault("runs", "?")))
                 .append("; the start-up figure: more), with the lowest and highest run in brackets.\n");
         md.append("- Every server runs from start to end on its own port and each figure goes round them, interleaved: first"
                 + " A B C D, then D C B A, and so on, so that a slow drift of the machine's load falls on all alike. Idle servers"
@@ -620,7 +621,7 @@ final class Report {
                 + "Latest full run: " + facts.getOrDefault("date", "?") + ", on " + facts.getOrDefault("machine", "?")
                 + " (load average at start " + facts.getOrDefault("load_start", "?") + "), servers interleaved figure by figure."
                 + " Best of " + facts.getOrDefault("runs", "?") + " runs (RETR and STOR: " + facts.getOrDefault("transfer_runs", "?")
-                + "; small files: " + facts.getOrDefault("small_runs", facts.getOrDefault("runs", "?"))
+                + ", their ceilings " + facts.getOrDefault("ceiling_runs", "as many") + "; small files: " + facts.getOrDefault("small_runs", facts.getOrDefault("runs", "?"))
                 + "), ratios to vsftpd in parentheses, lowest–highest run in"
                 + " brackets; the whole report with the ceilings, the spread and load of every figure, CPU, memory, targets and"
                 + " the curl check is [bench/results/REPORT.md](bench/results/REPORT.md).\n\n"
