@@ -64,8 +64,9 @@ public final class FtpListener implements AutoCloseable {
     private final ServerSocket implicitListener;
     private final Thread implicitAcceptThread;
     /**
-     * Ends sessions whose client stopped taking replies (see FtpSession.closeIfReplyStuck) and
-     * drops strangers' connections to passive ports (see PassiveListeners).
+     * Ends sessions whose client stopped taking replies (see FtpSession.closeIfReplyStuck), ends
+     * reads of the control connection that waited past their timeout (FtpSession.endReadIfOverdue)
+     * and drops strangers' connections to passive ports (see PassiveListeners).
      */
     private final Thread watchdog;
     private volatile boolean stopping;
@@ -96,8 +97,9 @@ public final class FtpListener implements AutoCloseable {
 
     /**
      * The watchdog's loop: every {@link PassiveListeners#SWEEP_MILLIS}, sweeps the passive listeners
-     * and looks at every session's reply write. One thread for the whole server, and nothing on a
-     * session's hot path but two volatile writes per reply and a set insertion and removal per PASV.
+     * and looks at every session's reply write and control read. One thread for the whole server,
+     * and nothing on a session's hot path but two volatile writes per reply, two per read on a
+     * virtual thread, and a set insertion and removal per PASV.
      */
     private void watchLoop() {
         while (!stopping) {
@@ -110,6 +112,7 @@ public final class FtpListener implements AutoCloseable {
                 context.passiveListeners().sweep();
                 long now = System.nanoTime();
                 for (FtpSession session : sessions) {
+                    session.endReadIfOverdue(now);
                     session.closeIfReplyStuck(now);
                 }
             } catch (RuntimeException e) {

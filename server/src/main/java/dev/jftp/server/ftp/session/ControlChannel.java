@@ -16,6 +16,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +49,17 @@ final class ControlChannel {
      * write timeout, so the listener's watchdog reads this (see {@link #replyStuckLongerThan}).
      */
     private volatile long writeStartedNanos;
+
+    /** {@link #watchedReadDeadline} when no read is watched. */
+    private static final long NOT_WATCHED = 0;
+    /** {@link #watchedReadDeadline} once the watchdog has ended an overdue read. */
+    private static final long EXPIRED = Long.MIN_VALUE;
+    /**
+     * The deadline ({@link System#nanoTime()}) of the read now waiting with no socket timeout, kept
+     * by the listener's watchdog instead (see ControlInput.read and {@link #endReadIfOverdue});
+     * NOT_WATCHED or EXPIRED otherwise.
+     */
+    private final AtomicLong watchedReadDeadline = new AtomicLong(NOT_WATCHED);
 
     ControlChannel(Socket socket, long sessionId, Duration idleTimeout) throws IOException {
         this.socket = socket;
@@ -186,6 +198,7 @@ final class ControlChannel {
             long idle = idleTimeout.toNanos();
             long started = reader == null ? ControlLineReader.NO_LINE : reader.lineStartedNanos();
             long wait = idle; // while busy: the period of the stall check (see SessionThreads)
+            boolean timeoutEnds = true; // the session ends if this read times out (else it reads again)
             if (started != ControlLineReader.NO_LINE) {
                 wait = started + idle - System.nanoTime();
                 if (wait <= 0) {
@@ -199,10 +212,14 @@ final class ControlChannel {
                 if (wait <= 0) {
                     throw new SocketTimeoutException("idle");
                 }
+            } else {
+                timeoutEnds = false;
             }
             boolean limited = started == ControlLineReader.NO_LINE && nextLineLimitNanos > 0 && nextLineLimitNanos < wait;
             if (limited) {
                 wait = nextLineLimitNanos;
+            } else if (timeoutEnds && tls == null && Thread.currentThread().isVirtual()) {
+                return watchedRead(b, off, len, System.nanoTime() + wait, started != ControlLineReader.NO_LINE);
             }
             socket.setSoTimeout(Math.clamp((wait + 999_999) / 1_000_000, 1, Integer.MAX_VALUE));
             try {
@@ -216,6 +233,39 @@ final class ControlChannel {
                 }
                 throw e;
             }
+        }
+
+        /**
+         * A read on the session's virtual thread whose timeout would end the session: it waits with
+         * no socket timeout, and the listener's watchdog, which looks every 100 ms, ends it once
+         * {@code deadline} has passed ({@link #endReadIfOverdue}). A virtual thread's timed wait
+         * costs a timer task scheduled and cancelled with the JDK's one delay-scheduler thread,
+         * which each of them wakes: about a sixth of jftpd's CPU in a burst of logins. (Through TLS
+         * the JDK would take the shut-down input as the peer's end, and no 421 could follow: those
+         * reads keep the socket timeout, as do reads on platform threads, whose timed poll costs
+         * nothing extra.)
+         */
+        private int watchedRead(byte[] b, int off, int len, long deadline, boolean lineStarted) throws IOException {
+            if (deadline == NOT_WATCHED || deadline == EXPIRED) {
+                deadline++;
+            }
+            socket.setSoTimeout(0);
+            watchedReadDeadline.set(deadline);
+            int n;
+            try {
+                n = in.read(b, off, len);
+            } catch (IOException e) {
+                if (watchedReadDeadline.compareAndSet(deadline, NOT_WATCHED)) {
+                    throw e;
+                }
+                n = -1;
+            }
+            if (!watchedReadDeadline.compareAndSet(deadline, NOT_WATCHED)) {
+                // Ended by the watchdog (what came in just as it did is dropped with the session).
+                watchedReadDeadline.set(NOT_WATCHED);
+                throw lineStarted ? new LineTimeoutException() : new SocketTimeoutException("idle");
+            }
+            return n;
         }
 
         @Override
@@ -279,6 +329,23 @@ final class ControlChannel {
                 return lines.readAvailable(channel);
             } finally {
                 channel.configureBlocking(true);
+            }
+        }
+    }
+
+    /**
+     * For the listener's watchdog: ends the read waiting past its deadline with no socket timeout,
+     * if there is one (see ControlInput.watchedRead), by shutting the connection's input down, which
+     * wakes the reader; replies can still go out. The reader then reports the timeout.
+     */
+    void endReadIfOverdue(long nowNanos) {
+        long deadline = watchedReadDeadline.get();
+        if (deadline != NOT_WATCHED && deadline != EXPIRED && nowNanos - deadline >= 0
+                && watchedReadDeadline.compareAndSet(deadline, EXPIRED)) {
+            try {
+                socket.shutdownInput();
+            } catch (IOException e) {
+                log.debug("session {}: ending an overdue read: {}", sessionId, e.toString());
             }
         }
     }

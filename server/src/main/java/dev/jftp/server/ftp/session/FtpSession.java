@@ -338,6 +338,14 @@ public final class FtpSession implements Runnable {
     }
 
     /**
+     * Called by the listener's watchdog (one thread for all sessions): ends a read of the control
+     * connection that has waited past its idle or line timeout (see ControlChannel.endReadIfOverdue).
+     */
+    public void endReadIfOverdue(long nowNanos) {
+        control.endReadIfOverdue(nowNanos);
+    }
+
+    /**
      * Called by the listener's watchdog (one thread for all sessions): when a reply has waited for
      * the client longer than the idle timeout, the client is not reading, and the session ends.
      * Closing the socket ends the blocked write with an exception.
