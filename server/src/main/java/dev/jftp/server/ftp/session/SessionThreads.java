@@ -80,8 +80,12 @@ final class SessionThreads {
      * this is how much later than usual an ABOR may be seen.
      */
     static final Duration QUICK_UPLOAD_WAIT = Duration.ofMillis(20);
-    /** Quick commands in a row after which the reader moves to a burst thread (see BurstThreads). */
-    static final int BURST_AFTER = 3;
+    /**
+     * Quick commands in a row after which the reader moves to a burst thread (see BurstThreads).
+     * Moving there and back costs two hand-offs, paid back only over several commands: a login
+     * and one command (USER, PASS, PWD, then QUIT: a check) stays on the session's own thread.
+     */
+    static final int BURST_AFTER = 4;
     /** How long a burst thread waits for the next command line before the burst counts as over. */
     static final Duration BURST_IDLE = Duration.ofMillis(200);
     /** The platform threads that sessions in a burst of quick commands borrow (see BurstThreads). */

@@ -70,6 +70,23 @@ class BurstThreadsTest {
     }
 
     @Test
+    void aLoginAndOneCommandStayOnTheSessionsOwnThread() throws IOException {
+        try (ControlConnection first = server.connectAsAlice()) {
+            assertThat(first.command("QUIT").code()).isEqualTo(221); // alice's login is now remembered
+        }
+        // A check (log in, one command, QUIT) is over before a burst thread could pay for its two
+        // hand-offs: USER, PASS (remembered: on the reader) and PWD do not start a burst.
+        long before = SessionThreads.burstsStarted();
+        for (int i = 0; i < 5; i++) {
+            try (ControlConnection c = server.connectAsAlice()) {
+                assertThat(c.command("PWD").code()).isEqualTo(257);
+                assertThat(c.command("QUIT").code()).isEqualTo(221);
+            }
+        }
+        assertThat(SessionThreads.burstsStarted()).as("bursts started").isEqualTo(before);
+    }
+
+    @Test
     void anUploadAndABigDownloadAfterABurstGoToTheWorkerAsBefore() throws IOException {
         byte[] big = new byte[3 << 20];
         for (int i = 0; i < big.length; i++) {
