@@ -57,7 +57,8 @@ import org.slf4j.LoggerFactory;
  * {@link CommandSpec.WhileTransferring}); every other command waits its turn, which is the order RFC
  * 959 asks for. While AUTH runs, the reader waits, since the bytes after its reply are a TLS
  * handshake (see {@link ControlHandover}). The reader also watches time: an idle session, a command
- * line sent too slowly and a stalled transfer end here.
+ * line sent too slowly and a stalled transfer end here. (On the session's virtual thread the first
+ * two are woken by the listener's watchdog rather than by a socket timeout, see ControlChannel.)
  *
  * <p>The session state is confined to one thread at a time: the reader runs a command only while
  * {@link #queued} is 0, that is when the worker has finished everything it was given (the counter
