@@ -14,6 +14,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -127,6 +128,35 @@ public final class LinuxCalls {
     public static void close(int fd) {
         try {
             int ignored = (int) Libc.CLOSE.invokeExact(fd);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * pwrite(2) of what is left of {@code src} at {@code position} of the file open as {@code fd};
+     * advances {@code src} by the bytes written and returns their number. A direct buffer is passed
+     * as it is; a heap buffer is copied to native memory first, as the JDK's own channels do.
+     */
+    public static int pwrite(int fd, ByteBuffer src, long position) throws ErrnoException {
+        int length = src.remaining();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(Libc.CAPTURE);
+            MemorySegment bytes;
+            if (src.isDirect()) {
+                bytes = MemorySegment.ofBuffer(src);
+            } else {
+                bytes = arena.allocate(length);
+                MemorySegment.copy(MemorySegment.ofBuffer(src), 0, bytes, 0, length);
+            }
+            long n;
+            while ((n = (long) Libc.PWRITE.invokeExact(state, fd, bytes, (long) length, position)) < 0) {
+                retryOrThrow("pwrite", state);
+            }
+            src.position(src.position() + (int) n);
+            return (int) n;
+        } catch (ErrnoException e) {
+            throw e;
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -371,6 +401,8 @@ public final class LinuxCalls {
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), SAVE_ERRNO);
         static final MethodHandle UTIMENSAT = function("utimensat",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT), SAVE_ERRNO);
+        static final MethodHandle PWRITE = function("pwrite",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG), SAVE_ERRNO);
         static final MethodHandle GETDENTS64 = function("getdents64",
                 FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), SAVE_ERRNO);
 
