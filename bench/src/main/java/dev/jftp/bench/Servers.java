@@ -213,8 +213,15 @@ final class Servers {
         startJfr(cmd);
         cmd.addAll(jftpdArguments(o, o.jftpdJar().toString(), port));
         return new Spec("jftpd", "jftpd", "PBKDF2-HMAC-SHA256, 600,000 iterations (the default), with its cache of verified logins",
-                USER, o.password(), "up-jftpd", null, cmd, Map.of(), o.work().resolve("jftpd.log"));
+                USER, o.password(), "up-jftpd", null, cmd, QUIET_JFTPD, o.work().resolve("jftpd.log"));
     }
+
+    /**
+     * jftpd logs at WARN in the benchmark: no line per session or transfer, as every peer runs
+     * (vsftpd {@code xferlog_enable=NO}, Pure-FTPd {@code --syslogfacility none}, pyftpdlib at
+     * WARNING). At INFO, its line per transfer cost about 5% of its CPU per small upload.
+     */
+    static final Map<String, String> QUIET_JFTPD = Map.of("JFTPD_LOG_LEVEL", "WARN");
 
     /** {@code -jar JAR} and the options every jftpd of the benchmark on the local disk runs with. */
     private static List<String> jftpdArguments(Bench.Options o, String jar, int port) {
@@ -238,7 +245,7 @@ final class Servers {
         cmd.addAll(jftpdArguments(o, jar, port));
         String label = "jftpd, alternative (" + (jar.equals(o.jftpdJar().toString()) ? "same jar" : jar) + ", options: "
                 + System.getenv().getOrDefault("JFTPD_ALT_JAVA_OPTS", "none") + ")";
-        return new Spec("jftpd-alt", label, "as jftpd", USER, o.password(), "up-jftpd-alt", null, cmd, Map.of(),
+        return new Spec("jftpd-alt", label, "as jftpd", USER, o.password(), "up-jftpd-alt", null, cmd, QUIET_JFTPD,
                 o.work().resolve("jftpd-alt.log"));
     }
 
@@ -266,7 +273,7 @@ final class Servers {
                 "PBKDF2-HMAC-SHA256, 600,000 iterations (the default), with its cache of verified logins",
                 USER, o.password(), "up-jftpd-s3", null, cmd,
                 Map.of("AWS_ACCESS_KEY_ID", S3_ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", S3_SECRET_KEY, "AWS_REGION", "us-east-1",
-                        "AWS_EC2_METADATA_DISABLED", "true"),
+                        "AWS_EC2_METADATA_DISABLED", "true", "JFTPD_LOG_LEVEL", "WARN"),
                 o.work().resolve("jftpd-s3.log"));
     }
 
