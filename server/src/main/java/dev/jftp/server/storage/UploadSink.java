@@ -10,7 +10,11 @@ import java.nio.channels.WritableByteChannel;
  * received data away, so a failed upload never destroys the file that was there.
  */
 public interface UploadSink extends Closeable {
-    /** Where the bytes go; on the local disk a {@link java.nio.channels.FileChannel}. */
+    /**
+     * Where the bytes go; on the local disk a {@link java.nio.channels.SeekableByteChannel} (a
+     * {@link java.nio.channels.FileChannel}, or the new file's own descriptor), which SFTP writes at
+     * any offset.
+     */
     WritableByteChannel channel();
 
     /** Makes the received bytes the file's content (for REPLACE: atomically, all or nothing). */
