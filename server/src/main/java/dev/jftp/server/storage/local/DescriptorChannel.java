@@ -16,18 +16,26 @@ import java.nio.file.StandardOpenOption;
 /**
  * The channel of an upload into a file that the storage holds open as a descriptor of its own (a
  * new file without a name yet, see {@code LocalStorageView.unnamed}), writing at a position it
- * keeps. On a platform thread (a burst thread, SFTP's) each write is one pwrite(2) on that
- * descriptor; on a virtual thread it goes through a JDK {@link FileChannel} on the descriptor's
- * /proc/self/fd link, opened the first time one is needed, because the JDK lets the scheduler add a
- * carrier thread while such a write blocks (a full page cache, a slow disk), which a foreign call
- * cannot. A small upload received on a burst thread thus never opens the file a second time: an
- * open(2) through /proc and a close(2) less; 4 KiB uploads to jftpd, server CPU 190 -> 178 µs per
- * upload (README, "What profiling changed").
+ * keeps. On a platform thread (a burst thread, SFTP's) a write is one pwrite(2) on that
+ * descriptor. On a virtual thread it goes through a JDK {@link FileChannel} on the descriptor's
+ * /proc/self/fd link, opened the first time one is needed, because the JDK lets the scheduler add
+ * a carrier thread while such a write blocks (a full page cache, a slow disk), which a foreign call
+ * cannot; so does a heap buffer larger than {@link #COPIED_WRITE_LIMIT}. A small upload received
+ * on a burst thread thus never opens the file a second time: an open(2) through /proc and a
+ * close(2) less; 4 KiB uploads to jftpd, server CPU 190 -> 178 µs per upload (README, "What
+ * profiling changed").
  *
  * <p>Not safe for use by several threads at once; an upload has one writer at a time.
  */
 final class DescriptorChannel implements SeekableByteChannel {
     private static final OpenOption[] WRITE = {StandardOpenOption.WRITE};
+    /**
+     * Largest heap buffer written with pwrite: it is first copied to native memory that the FFM
+     * API allocates zeroed, for each call, which is nothing for the pieces of a small upload (16
+     * KiB at most) but costs larger ones (an SFTP client's 32 KiB writes) more than the JDK's
+     * channel, which reuses a cached direct buffer.
+     */
+    static final int COPIED_WRITE_LIMIT = 16 * 1024;
 
     private final int fd;
     private final VirtualPath path;
@@ -45,7 +53,7 @@ final class DescriptorChannel implements SeekableByteChannel {
     public int write(ByteBuffer src) throws IOException {
         requireOpen();
         int n;
-        if (Thread.currentThread().isVirtual()) {
+        if (Thread.currentThread().isVirtual() || (!src.isDirect() && src.remaining() > COPIED_WRITE_LIMIT)) {
             n = throughProc().write(src, position);
         } else {
             try {
@@ -112,7 +120,7 @@ final class DescriptorChannel implements SeekableByteChannel {
         }
     }
 
-    /** Whether the file was opened a second time, through /proc (by a write on a virtual thread, or a truncate). */
+    /** Whether the file was opened a second time, through /proc (by a write on a virtual thread, of a large heap buffer, or a truncate). */
     boolean openedThroughProc() {
         return throughProc != null;
     }

@@ -62,6 +62,23 @@ class DescriptorChannelTest {
     }
 
     @Test
+    void aLargeHeapBufferGoesThroughProcAndKeepsThePosition() throws IOException {
+        channel.write(ascii("head:"));
+        byte[] large = new byte[DescriptorChannel.COPIED_WRITE_LIMIT + 1];
+        java.util.Arrays.fill(large, (byte) 'x');
+        ByteBuffer heap = ByteBuffer.wrap(large);
+        while (heap.hasRemaining()) {
+            channel.write(heap);
+        }
+        assertThat(channel.openedThroughProc()).isTrue();
+        channel.write(ascii(":tail"));
+
+        String content = Files.readString(file);
+        assertThat(content).hasSize(5 + large.length + 5).startsWith("head:x").endsWith("x:tail");
+        assertThat(channel.position()).isEqualTo(content.length());
+    }
+
+    @Test
     void aVirtualThreadWritesThroughProcAndBothKeepOnePosition() throws Exception {
         channel.write(ascii("one,"));
         AtomicReference<Throwable> failed = new AtomicReference<>();
