@@ -6,21 +6,28 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.MonthDay;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Turns listing lines into {@link RemoteEntry}s: MLSx fact lines (RFC 3659 section 7) and Unix "ls -l" LIST lines. */
 public final class ListingParser {
+    /** Month abbreviations of "ls -l", in order. */
+    private static final String MONTHS = "janfebmaraprmayjunjulaugsepoctnovdec";
+
     /**
-     * A Unix long listing line: type and mode, link count, owner, optional group, size, date, name.
-     * The date is "Mon dd HH:mm" (within six months) or "Mon dd  yyyy".
+     * Compiled on first use of a LIST line: an MLST or MLSD reply (all a one-shot put or get
+     * parses) does not pay for the expression.
      */
-    private static final Pattern UNIX_LINE = Pattern.compile(
-            "([bcdlps-])([rwxsStT-]{9})[.+@]?\\s+\\d+\\s+(\\S+)\\s+(?:(\\S+)\\s+)?(\\d+)\\s+"
-                    + "([A-Za-z]{3})\\s+(\\d{1,2})\\s+(\\d{1,2}:\\d{2}|\\d{4})\\s(.*)");
-    private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("MMM", Locale.ENGLISH);
+    private static final class UnixLine {
+        /**
+         * A Unix long listing line: type and mode, link count, owner, optional group, size, date, name.
+         * The date is "Mon dd HH:mm" (within six months) or "Mon dd  yyyy".
+         */
+        static final Pattern PATTERN = Pattern.compile(
+                "([bcdlps-])([rwxsStT-]{9})[.+@]?\\s+\\d+\\s+(\\S+)\\s+(?:(\\S+)\\s+)?(\\d+)\\s+"
+                        + "([A-Za-z]{3})\\s+(\\d{1,2})\\s+(\\d{1,2}:\\d{2}|\\d{4})\\s(.*)");
+    }
 
     private ListingParser() {
     }
@@ -85,7 +92,7 @@ public final class ListingParser {
 
     /** Parses one Unix "ls -l" line; null when the line has another form ("total 12", DOS style). */
     public static RemoteEntry parseUnixLine(String line, Instant now) {
-        Matcher m = UNIX_LINE.matcher(line);
+        Matcher m = UnixLine.PATTERN.matcher(line);
         if (!m.matches()) {
             return null;
         }
@@ -135,7 +142,11 @@ public final class ListingParser {
     /** "Mon dd HH:mm" has no year: it is the latest such date that is not in the future (give or take a day). */
     private static Instant parseUnixDate(String month, String day, String yearOrTime, Instant now) {
         try {
-            int monthNumber = MONTH.parse(capitalize(month)).get(java.time.temporal.ChronoField.MONTH_OF_YEAR);
+            int index = MONTHS.indexOf(month.toLowerCase(Locale.ROOT));
+            if (index < 0 || index % 3 != 0) {
+                return null;
+            }
+            int monthNumber = index / 3 + 1;
             int dayNumber = Integer.parseInt(day);
             if (yearOrTime.contains(":")) {
                 String[] hm = yearOrTime.split(":");
@@ -151,10 +162,6 @@ public final class ListingParser {
         } catch (java.time.DateTimeException | NumberFormatException e) {
             return null;
         }
-    }
-
-    private static String capitalize(String month) {
-        return month.substring(0, 1).toUpperCase(Locale.ROOT) + month.substring(1).toLowerCase(Locale.ROOT);
     }
 
     private static long parseLong(String value) {

@@ -46,4 +46,17 @@ class ListingParserTest {
         assertThat(ListingParser.parseUnixLine("total 12", NOW)).isNull();
         assertThat(ListingParser.parseUnixLine("01-02-19  10:00AM       <DIR>          dos", NOW)).isNull();
     }
+
+    @Test
+    void readsEveryMonthNameInAnyCaseAndNoOther() {
+        String[] names = {"Jan", "feb", "MAR", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+        for (int i = 0; i < names.length; i++) {
+            RemoteEntry e = ListingParser.parseUnixLine("-rw-r--r-- 1 ftp ftp 7 " + names[i] + " 02  2019 f", NOW);
+            assertThat(e.modified()).as(names[i]).isEqualTo(java.time.LocalDate.of(2019, i + 1, 2).atStartOfDay().toInstant(java.time.ZoneOffset.UTC));
+        }
+        for (String notAMonth : new String[] {"Foo", "anf", "ebm", "Feb30"}) {
+            RemoteEntry e = ListingParser.parseUnixLine("-rw-r--r-- 1 ftp ftp 7 " + notAMonth + " 02  2019 f", NOW);
+            assertThat(e == null ? null : e.modified()).as(notAMonth).isNull();
+        }
+    }
 }
