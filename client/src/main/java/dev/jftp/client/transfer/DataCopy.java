@@ -1,5 +1,6 @@
 package dev.jftp.client.transfer;
 
+import dev.jftp.client.remote.DataBody;
 import dev.jftp.client.remote.Transfer;
 import dev.jftp.protocol.ascii.ToLocalLineEnds;
 import dev.jftp.protocol.ascii.ToWireLineEnds;
@@ -41,12 +42,21 @@ public final class DataCopy {
     // costs a one-shot put ~770 page faults for nothing.
     private ByteBuffer buffer;
     private ByteBuffer wireBuffer;
+    /** An upload over loopback needs only {@link #LOCAL_SEND_SIZE}: not the 1 MiB receive buffer's page faults. */
+    private ByteBuffer sendBuffer;
 
     private ByteBuffer buffer() {
         if (buffer == null) {
             buffer = ByteBuffer.allocateDirect(BUFFER_SIZE);
         }
         return buffer;
+    }
+
+    private ByteBuffer sendBuffer() {
+        if (sendBuffer == null) {
+            sendBuffer = ByteBuffer.allocateDirect(LOCAL_SEND_SIZE);
+        }
+        return sendBuffer;
     }
 
     private ByteBuffer wireBuffer() {
@@ -56,26 +66,57 @@ public final class DataCopy {
         return wireBuffer;
     }
 
+    /**
+     * The body of an upload of {@code [start, end)} of {@code file}: {@link #send} in binary mode,
+     * {@link #sendAscii} (the whole file) in ASCII mode.
+     */
+    public DataBody upload(FileChannel file, long start, long end, boolean binary) {
+        return new Upload(this, file, start, end, binary);
+    }
+
+    /**
+     * The body of a download into {@code file}: {@link #receive} from {@code position} (or
+     * {@link #receiveInOrder} when {@code inOrder}) in binary mode, {@link #receiveAscii} in ASCII mode.
+     */
+    public DataBody download(FileChannel file, long position, boolean binary, boolean inOrder) {
+        return new Download(this, file, position, binary, inOrder);
+    }
+
+    // The two bodies are classes, not lambdas: bin/jftp's AOT cache holds the code of what its
+    // training session ran, and the first run of a lambda that session did not run spins
+    // method-handle classes (a one-shot put after a cache trained by a get: 4, some 15 ms), while
+    // a class is in the cache whatever the session did (TrainingRun loads every class of the jar).
+    private record Upload(DataCopy copy, FileChannel file, long start, long end, boolean binary) implements DataBody {
+        @Override
+        public long run(ByteChannel channel, Transfer transfer) throws IOException {
+            return binary ? copy.send(file, start, end, channel, transfer) : copy.sendAscii(file, channel, transfer);
+        }
+    }
+
+    private record Download(DataCopy copy, FileChannel file, long position, boolean binary, boolean inOrder) implements DataBody {
+        @Override
+        public long run(ByteChannel channel, Transfer transfer) throws IOException {
+            if (!binary) {
+                return copy.receiveAscii(channel, file, transfer);
+            }
+            return inOrder ? copy.receiveInOrder(channel, file, transfer) : copy.receive(channel, file, position, transfer);
+        }
+    }
+
     /** Receives until the server closes the data connection, writing from {@code position}; returns the bytes received. */
     public long receive(ByteChannel in, FileChannel out, long position, Transfer transfer) throws IOException {
-        return receive(in, transfer, (b, written) -> out.write(b, position + written));
+        return receive(in, out, position, false, transfer);
     }
 
     /**
      * Receives into something that cannot seek (a device, a FIFO: a positional write there fails
      * with "Illegal seek"), writing in order; returns the bytes received.
      */
-    public long receiveInOrder(ByteChannel in, WritableByteChannel out, Transfer transfer) throws IOException {
-        return receive(in, transfer, (b, written) -> out.write(b));
+    public long receiveInOrder(ByteChannel in, FileChannel out, Transfer transfer) throws IOException {
+        return receive(in, out, 0, true, transfer);
     }
 
-    /** Writes some of the buffer, given the bytes written so far; returns how many it wrote. */
-    @FunctionalInterface
-    private interface ChunkWriter {
-        int write(ByteBuffer buffer, long writtenSoFar) throws IOException;
-    }
-
-    private long receive(ByteChannel in, Transfer transfer, ChunkWriter writer) throws IOException {
+    private long receive(ByteChannel in, FileChannel out, long position, boolean inOrder, Transfer transfer) throws IOException {
         ByteBuffer b = buffer();
         b.clear();
         long written = 0;
@@ -89,7 +130,7 @@ public final class DataCopy {
                 b.flip();
                 int chunk = b.remaining();
                 while (b.hasRemaining()) {
-                    written += writer.write(b, written);
+                    written += inOrder ? out.write(b) : out.write(b, position + written);
                 }
                 b.clear();
                 if (chunk > 0) {
@@ -120,7 +161,7 @@ public final class DataCopy {
     }
 
     long copyThroughBuffer(FileChannel in, long position, long end, ByteChannel out, Transfer transfer) throws IOException {
-        ByteBuffer b = buffer();
+        ByteBuffer b = sendBuffer();
         long at = position;
         while (at < end && !transfer.isCancelled()) {
             b.clear().limit((int) Math.min(LOCAL_SEND_SIZE, end - at));

@@ -144,9 +144,7 @@ public final class Downloader {
             if (offset < remoteSize || remoteSize < 0 || offset == 0) {
                 long start = offset;
                 Transfer transfer = new Transfer(RemotePaths.baseName(remotePath), offset, remoteSize, false, context.listener());
-                remote.retrieve(remotePath, offset, transfer, (data, t) -> remote.isBinary()
-                        ? context.copy().receive(data, channel, start, t)
-                        : context.copy().receiveAscii(data, channel, t));
+                remote.retrieve(remotePath, offset, transfer, context.copy().download(channel, start, remote.isBinary(), false));
             }
             long have = channel.size();
             if (remoteSize >= 0 && have != remoteSize) {
@@ -180,9 +178,7 @@ public final class Downloader {
         }
         try (channel) {
             Transfer transfer = new Transfer(RemotePaths.baseName(remotePath), 0, remoteSize, false, context.listener());
-            long received = remote.retrieve(remotePath, 0, transfer, (data, t) -> remote.isBinary()
-                    ? context.copy().receiveInOrder(data, channel, t)
-                    : context.copy().receiveAscii(data, channel, t));
+            long received = remote.retrieve(remotePath, 0, transfer, context.copy().download(channel, 0, remote.isBinary(), true));
             if (remoteSize >= 0 && received != remoteSize) {
                 throw new ClientException("Download of \"" + remotePath + "\" is incomplete: " + received + " of " + remoteSize + " bytes");
             }

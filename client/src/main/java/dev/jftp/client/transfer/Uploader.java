@@ -95,9 +95,7 @@ public final class Uploader {
             transfer.keepPartialOnCancel();
         }
         try (file) {
-            remote.store(remotePath, offset, transfer, (channel, t) -> remote.isBinary()
-                    ? context.copy().send(file, start, size, channel, t)
-                    : context.copy().sendAscii(file, channel, t));
+            remote.store(remotePath, offset, transfer, context.copy().upload(file, start, size, remote.isBinary()));
         } catch (TransferFailedException e) {
             if (e.isCancelled()) {
                 if (e.partialKept()) {
