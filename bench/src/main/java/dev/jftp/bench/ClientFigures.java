@@ -60,13 +60,13 @@ final class ClientFigures {
                             () -> mib / Bench.timed(with(client, getBatch), env), removeDownload),
                     new Rotation.Entry(s, "curl_get_file", "curl get " + o.bigLabel() + " to a file", "MiB/s", true,
                             () -> mib / Bench.timed(List.of("curl", "-sS", "-o", downloaded.toString(), url + o.bigName()), Map.of()),
-                            removeDownload)), o.runs(), results), (e, best) -> "");
+                            removeDownload)), o.transferRuns(), results), (e, best) -> "");
             Bench.write(results, Rotation.run(List.of(
                     new Rotation.Entry(s, "client_put", "jftp put " + o.bigLabel(), "MiB/s", true,
                             () -> mib / Bench.timed(with(client, putBatch), env), removeUploads),
                     new Rotation.Entry(s, "curl_put", "curl put " + o.bigLabel(), "MiB/s", true,
                             () -> mib / Bench.timed(List.of("curl", "-sS", "-T", big.toString(),
-                                    url + s.spec().uploadDir() + "/client.bin"), Map.of()), removeUploads)), o.runs(), results),
+                                    url + s.spec().uploadDir() + "/client.bin"), Map.of()), removeUploads)), o.transferRuns(), results),
                     (e, best) -> "");
             startup(o, s, results, with(client, byeBatch), env, url);
         } catch (Exception e) {

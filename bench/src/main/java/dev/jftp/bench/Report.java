@@ -53,7 +53,7 @@ final class Report {
                 .append("; at end: ").append(facts.getOrDefault("load_end", "?"))
                 .append(". Above about 0.5 at the start, other work shared the cores: trust the ratios (same run) more than the absolute numbers.\n");
         md.append("- Mode: ").append(facts.getOrDefault("mode", "?")).append("; each figure is the best of ")
-                .append(facts.getOrDefault("runs", "?")).append(" run(s) (RETR and STOR: ").append(facts.getOrDefault("transfer_runs", "?"))
+                .append(facts.getOrDefault("runs", "?")).append(" run(s) (RETR, STOR and the client against curl: ").append(facts.getOrDefault("transfer_runs", "?"))
                 .append(", their ceilings ").append(facts.getOrDefault("ceiling_runs", "as many"))
                 .append(", as a ceiling is a maximum; small files: ").append(facts.getOrDefault("small_runs", facts.getOrDefault("runs", "?")))
                 .append("; the start-up figure: more), with the lowest and highest run in brackets.\n");
@@ -620,7 +620,7 @@ final class Report {
         String generated = README_BEGIN + "\n"
                 + "Latest full run: " + facts.getOrDefault("date", "?") + ", on " + facts.getOrDefault("machine", "?")
                 + " (load average at start " + facts.getOrDefault("load_start", "?") + "), servers interleaved figure by figure."
-                + " Best of " + facts.getOrDefault("runs", "?") + " runs (RETR and STOR: " + facts.getOrDefault("transfer_runs", "?")
+                + " Best of " + facts.getOrDefault("runs", "?") + " runs (RETR, STOR and the client against curl: " + facts.getOrDefault("transfer_runs", "?")
                 + ", their ceilings " + facts.getOrDefault("ceiling_runs", "as many") + "; small files: " + facts.getOrDefault("small_runs", facts.getOrDefault("runs", "?"))
                 + "), ratios to vsftpd in parentheses, lowest–highest run in"
                 + " brackets; the whole report with the ceilings, the spread and load of every figure, CPU, memory, targets and"
