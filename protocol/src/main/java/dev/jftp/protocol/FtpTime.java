@@ -8,8 +8,9 @@ import java.time.ZoneOffset;
 /**
  * The "time-val" of RFC 3659 section 2.3 (YYYYMMDDHHMMSS[.sss], always UTC), used by MDTM, MFMT and MLSx.
  * Written and read digit by digit rather than with a {@code DateTimeFormatter}: building one loads
- * some 70 classes and spins method handles, 10-20 ms of a one-shot client's put (it parses the MLST
- * reply about its target), and the server formats one per entry of every MLSD listing.
+ * some 70 classes and spins method handles, which a one-shot client's put paid when its AOT cache's
+ * training had not (it parses the MLST reply about its target); the server formats one per entry
+ * of every MLSD listing.
  */
 public final class FtpTime {
     /** The earliest and the latest times a four-digit year can say; others are clamped to them. */
