@@ -15,8 +15,8 @@ import java.nio.channels.WritableByteChannel;
 /**
  * The copy loops between a data connection and a file. Binary downloads read into one large direct
  * buffer and write it with positional writes; binary uploads to another machine use
- * {@link FileChannel#transferTo} (sendfile on Linux), to this machine a cache-sized buffer (see
- * {@link #send}). No per-byte work happens in binary mode. ASCII mode (TYPE A) converts
+ * {@link FileChannel#transferTo} (sendfile on Linux), to this machine and into TLS and SFTP the
+ * same buffer (see {@link #send}). No per-byte work happens in binary mode. ASCII mode (TYPE A) converts
  * line ends: CRLF on the wire, LF on disk (RFC 959 section 3.1.1.1).
  */
 public final class DataCopy {
@@ -26,37 +26,19 @@ public final class DataCopy {
     private static final int WRITE_THRESHOLD = BUFFER_SIZE / 2;
     /** Bytes handed to one transferTo call; also the granularity of upload progress. */
     private static final long SEND_CHUNK = 4L * 1024 * 1024;
-    /**
-     * Bytes read and written at a time in an upload over loopback: 64 KiB, curl's size, which the
-     * CPU's cache holds between the read from the page cache and the write to the socket. 1 GiB put
-     * to jftpd on this quiet 2-core machine, alternated with curl, 12 runs each: wall median 0.370 s
-     * with 64 KiB against 0.415 s with 1 MiB (client CPU 0.37 against 0.39 s; 16 KiB 0.435 s, 32 KiB
-     * 0.375 s, 128 KiB 0.440 s; curl 0.320 s). An earlier stop, under load average 11, found 1 MiB
-     * cheaper in CPU than 128 KiB (0.72 against 0.77 s): there, fewer wake-ups mattered more.
-     */
-    static final int LOCAL_SEND_SIZE = 64 * 1024;
     /** transferTo that keeps moving nothing means the file shrank under us. */
     private static final int MAX_IDLE_ROUNDS = 64;
 
-    // Made on first use: an upload to another machine (sendfile) needs neither, and zeroing 3 MiB
-    // costs a one-shot put ~770 page faults for nothing.
+    // Made on first use: a binary upload to another machine (sendfile) needs neither, and zeroing
+    // 3 MiB costs a one-shot put ~770 page faults for nothing.
     private ByteBuffer buffer;
     private ByteBuffer wireBuffer;
-    /** An upload over loopback needs only {@link #LOCAL_SEND_SIZE}: not the 1 MiB receive buffer's page faults. */
-    private ByteBuffer sendBuffer;
 
     private ByteBuffer buffer() {
         if (buffer == null) {
             buffer = ByteBuffer.allocateDirect(BUFFER_SIZE);
         }
         return buffer;
-    }
-
-    private ByteBuffer sendBuffer() {
-        if (sendBuffer == null) {
-            sendBuffer = ByteBuffer.allocateDirect(LOCAL_SEND_SIZE);
-        }
-        return sendBuffer;
     }
 
     private ByteBuffer wireBuffer() {
@@ -144,28 +126,33 @@ public final class DataCopy {
 
     /**
      * Sends {@code [position, end)} of the file; returns the bytes sent. To another machine with
-     * sendfile, which spares the copy through user space. Over loopback through a buffer, as
-     * curl does: sendfile hands the receiving process page-cache pages that no CPU cache holds, so
-     * the server (the slower end of a local upload) reads them from memory, while a copy through
-     * a buffer gives it data still in cache. 1 GiB put to jftpd on this 2-core machine, 10 runs each
-     * interleaved with curl: median 1.10 s with sendfile (server CPU 0.89 s), 0.90 s through a
-     * 128 KiB buffer (server CPU 0.72 s), curl 0.90 s; the client's own CPU goes from 0.28 s to
-     * 0.46 s. (The size is now {@link #LOCAL_SEND_SIZE}.)
+     * sendfile ({@link FileChannel#transferTo} into the socket), which spares the copy through user
+     * space. Through the 1 MiB buffer into anything else: a TLS data connection or an SFTP file
+     * (transferTo into a channel that is not the JDK's own copies through an 8 KiB array anyway,
+     * FileChannelImpl.TRANSFER_SIZE), and a data connection to this machine, where both ends share
+     * the CPUs and the copy costs less than sendfile's pages cost the server.
+     * <p>
+     * Over loopback the best choice has changed with the machine. 1 GiB put to jftpd, alternated
+     * with curl, on a quiet 2-core Intel Xeon (2 MiB of L2 per core), 10 rounds, medians: 1 MiB
+     * 0.550 s, 256 KiB 0.558 s, sendfile 0.649 s, 64 KiB 0.698 s, curl 0.653 s. On the AMD EPYC
+     * machines of earlier stops 64 KiB had been the fastest (0.370 s against 0.415 s with 1 MiB,
+     * 12 runs each) and sendfile the slowest (0.44-0.48 s: the server then read pages that no CPU
+     * cache held); 1 MiB is the size that is never far from the best on either.
      */
     public long send(FileChannel in, long position, long end, ByteChannel out, Transfer transfer) throws IOException {
-        return isLoopback(out) ? copyThroughBuffer(in, position, end, out, transfer) : sendfile(in, position, end, out, transfer);
+        return isRemoteSocket(out) ? sendfile(in, position, end, out, transfer) : copyThroughBuffer(in, position, end, out, transfer);
     }
 
-    private static boolean isLoopback(ByteChannel channel) throws IOException {
+    private static boolean isRemoteSocket(ByteChannel channel) throws IOException {
         return channel instanceof SocketChannel socket && socket.getRemoteAddress() instanceof InetSocketAddress address
-                && address.getAddress().isLoopbackAddress();
+                && !address.getAddress().isLoopbackAddress();
     }
 
     long copyThroughBuffer(FileChannel in, long position, long end, ByteChannel out, Transfer transfer) throws IOException {
-        ByteBuffer b = sendBuffer();
+        ByteBuffer b = buffer();
         long at = position;
         while (at < end && !transfer.isCancelled()) {
-            b.clear().limit((int) Math.min(LOCAL_SEND_SIZE, end - at));
+            b.clear().limit((int) Math.min(BUFFER_SIZE, end - at));
             int n = in.read(b, at);
             if (n < 0) {
                 throw new IOException("local file shrank to " + in.size() + " bytes during the upload");

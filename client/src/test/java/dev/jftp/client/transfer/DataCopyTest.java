@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -24,14 +25,14 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Both ways an upload leaves: sendfile (to another machine) and the small buffer (over loopback). */
+/** Both ways an upload leaves: sendfile (to another machine), the buffer (over loopback, into TLS and SFTP). */
 class DataCopyTest {
     @TempDir
     Path dir;
 
     /** A file of a few buffers and a bit, so that the last read is short. */
     private Path file() throws IOException {
-        byte[] bytes = new byte[3 * DataCopy.LOCAL_SEND_SIZE + 12_345];
+        byte[] bytes = new byte[3 * DataCopy.BUFFER_SIZE + 12_345];
         new Random(7).nextBytes(bytes);
         return Files.write(dir.resolve("data.bin"), bytes);
     }
@@ -65,8 +66,39 @@ class DataCopyTest {
         void run(ByteChannel channel) throws IOException;
     }
 
+    /** A channel that is not a socket (as the TLS and SFTP channels are not), counting its largest write. */
+    private static final class Wrapped implements ByteChannel {
+        private final ByteChannel socket;
+        int largestWrite;
+
+        Wrapped(ByteChannel socket) {
+            this.socket = socket;
+        }
+
+        @Override
+        public int read(ByteBuffer dst) throws IOException {
+            return socket.read(dst);
+        }
+
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            largestWrite = Math.max(largestWrite, src.remaining());
+            return socket.write(src);
+        }
+
+        @Override
+        public boolean isOpen() {
+            return socket.isOpen();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
     @Test
-    void aLoopbackUploadGoesThroughTheBufferFromTheResumeOffset() throws Exception {
+    void aLoopbackUploadSendsFromTheResumeOffset() throws Exception {
         Path file = file();
         byte[] bytes = Files.readAllBytes(file);
         long offset = 1000;
@@ -80,6 +112,26 @@ class DataCopyTest {
         assertThat(received).isEqualTo(Arrays.copyOfRange(bytes, (int) offset, bytes.length));
         assertThat(sent[0]).isEqualTo(bytes.length - offset);
         assertThat(transfer.bytes()).isEqualTo(bytes.length - offset);
+    }
+
+    @Test
+    void anUploadIntoAnotherChannelGoesThroughTheWholeBuffer() throws Exception {
+        Path file = file();
+        byte[] bytes = Files.readAllBytes(file);
+        long offset = 1000;
+        Transfer transfer = new Transfer("data.bin", offset, bytes.length, true, TransferListener.NONE);
+        int[] largest = new int[1];
+        byte[] received = sendOverLoopback(channel -> {
+            Wrapped wrapped = new Wrapped(channel);
+            try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+                new DataCopy().send(in, offset, bytes.length, wrapped, transfer);
+            }
+            largest[0] = wrapped.largestWrite;
+        });
+        assertThat(received).isEqualTo(Arrays.copyOfRange(bytes, (int) offset, bytes.length));
+        assertThat(transfer.bytes()).isEqualTo(bytes.length - offset);
+        // Not FileChannel.transferTo's 8 KiB pieces into a channel that is not the JDK's own.
+        assertThat(largest[0]).isEqualTo(DataCopy.BUFFER_SIZE);
     }
 
     @Test
@@ -97,14 +149,20 @@ class DataCopyTest {
     }
 
     @Test
-    void aFileThatShrinksDuringALoopbackUploadFailsIt() throws Exception {
+    void aFileThatShrinksDuringAnUploadFailsIt() throws Exception {
         Path file = file();
         long announced = Files.size(file) + 1;
-        Transfer transfer = new Transfer("data.bin", 0, announced, true, TransferListener.NONE);
-        assertThatThrownBy(() -> sendOverLoopback(channel -> {
-            try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-                new DataCopy().send(in, 0, announced, channel, transfer);
-            }
-        })).isInstanceOf(IOException.class).hasMessageContaining("shrank to " + (announced - 1) + " bytes");
+        for (String way : new String[] {"loopback", "other channel", "sendfile"}) {
+            Transfer transfer = new Transfer("data.bin", 0, announced, true, TransferListener.NONE);
+            assertThatThrownBy(() -> sendOverLoopback(channel -> {
+                try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+                    switch (way) {
+                        case "loopback" -> new DataCopy().send(in, 0, announced, channel, transfer);
+                        case "other channel" -> new DataCopy().send(in, 0, announced, new Wrapped(channel), transfer);
+                        default -> new DataCopy().sendfile(in, 0, announced, channel, transfer);
+                    }
+                }
+            })).as(way).isInstanceOf(IOException.class).hasMessageContaining("shrank to " + (announced - 1) + " bytes");
+        }
     }
 }
