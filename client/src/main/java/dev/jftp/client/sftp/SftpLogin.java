@@ -21,6 +21,7 @@ import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.auth.keyboard.UserInteraction;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.NamedFactory;
+import org.apache.sshd.common.cipher.Cipher;
 import org.apache.sshd.common.kex.KexProposalOption;
 import org.apache.sshd.common.signature.Signature;
 import org.apache.sshd.core.CoreModuleProperties;
@@ -37,6 +38,14 @@ import org.apache.sshd.sftp.client.SftpClientFactory;
 public final class SftpLogin {
     /** OpenSSH's sftp asks three times (NumberOfPasswordPrompts). */
     private static final int PASSWORD_PROMPTS = LoginFlow.ATTEMPTS;
+    /**
+     * The channel window this client grants the server: how much it may send ahead. MINA's reads
+     * keep window / request size READs in flight and ask again only once the data already
+     * arrived is used up; with its default of 2 MiB a get of 1 GiB from jftpd took 13-15 s with
+     * the client's CPU mostly idle, with 8 MiB 5.2 s, with 16 MiB 4.4-4.6 s, with 32 MiB
+     * 4.2-4.4 s. At most this much of a download waits in memory.
+     */
+    static final long RECEIVE_WINDOW = 16L * 1024 * 1024;
 
     /**
      * What a login needs.
@@ -70,6 +79,7 @@ public final class SftpLogin {
         SshClient client = SshClient.setUpDefaultClient();
         client.setServerKeyVerifier(knownHosts);
         client.setSignatureFactories(preferKnownTypes(client.getSignatureFactories(), knownHosts.knownKeyTypes()));
+        client.setCipherFactories(aesGcmFirst(client.getCipherFactories()));
         SshIdentities identities = new SshIdentities(settings.identityFiles, sshDir, mayAsk ? r.io()::readPassword : null, err, notes);
         client.setKeyIdentityProvider(identities);
         if (settings.agentSocket != null && java.nio.file.Files.exists(settings.agentSocket)) {
@@ -81,6 +91,7 @@ public final class SftpLogin {
         CoreModuleProperties.PASSWORD_PROMPTS.set(client, PASSWORD_PROMPTS);
         // An idle interactive session must outlive MINA's default of 10 minutes, as ssh's does.
         CoreModuleProperties.IDLE_TIMEOUT.set(client, java.time.Duration.ZERO);
+        CoreModuleProperties.WINDOW_SIZE.set(client, RECEIVE_WINDOW);
         client.start();
         r.connecting().accept(client::stop);
         boolean done = false;
@@ -161,6 +172,23 @@ public final class SftpLogin {
         for (NamedFactory<Signature> f : factories) {
             String keyType = org.apache.sshd.common.config.keys.KeyUtils.getCanonicalKeyType(f.getName());
             (knownTypes.contains(keyType) || knownTypes.contains(f.getName()) ? first : rest).add(f);
+        }
+        first.addAll(rest);
+        return first;
+    }
+
+    /**
+     * The ciphers MINA offers, AES-GCM first. MINA's ChaCha20-Poly1305 (first in its list and in
+     * OpenSSH's) is Java code of its own, while the JDK's AES-GCM runs on the CPU's AES and
+     * carry-less multiply instructions (C2's intrinsics). 1 GiB over SFTP to jftpd on this 2-core
+     * machine, the client's CPU the limit: get 7.9 s with ChaCha20 against 4.6 s with AES-GCM, put
+     * 8.6 against 4.9 s (two runs each).
+     */
+    static List<NamedFactory<Cipher>> aesGcmFirst(List<NamedFactory<Cipher>> factories) {
+        List<NamedFactory<Cipher>> first = new ArrayList<>();
+        List<NamedFactory<Cipher>> rest = new ArrayList<>();
+        for (NamedFactory<Cipher> f : factories) {
+            (f.getName().startsWith("aes") && f.getName().contains("-gcm@") ? first : rest).add(f);
         }
         first.addAll(rest);
         return first;

@@ -107,6 +107,18 @@ class JftpdSftpTest {
     }
 
     @Test
+    void theSessionIsEncryptedWithAesGcm() throws Exception {
+        int status = client.jftp("", args("-v", "-b", client.batch("pwd\n"), url("alice")));
+
+        assertThat(status).as(client.err()).isZero();
+        assertThat(client.out() + client.err()).contains("cipher aes128-gcm@openssh.com");
+        // Every cipher MINA offers is still offered, AES-GCM first (ChaCha20 for a server without it).
+        List<String> offered = SftpLogin.aesGcmFirst(org.apache.sshd.client.SshClient.setUpDefaultClient().getCipherFactories())
+                .stream().map(f -> f.getName()).toList();
+        assertThat(offered).startsWith("aes128-gcm@openssh.com", "aes256-gcm@openssh.com").contains("chacha20-poly1305@openssh.com");
+    }
+
+    @Test
     void nothingOutsideTheHomeIsReachedAndAReadOnlyAccountWritesNothing() throws Exception {
         Files.writeString(serverDir.resolve("outside.txt"), "secret");
         Files.createSymbolicLink(root.resolve("out"), serverDir);
