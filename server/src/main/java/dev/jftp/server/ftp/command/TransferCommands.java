@@ -150,7 +150,7 @@ final class TransferCommands {
                 long deadline = s.quickTransferDeadline(); // (0 on the worker, where uploads wait as long as the data takes)
                 long n;
                 if (deadline == 0) {
-                    n = connection.receiveFile(upload.channel(), ascii, progress);
+                    n = s.receiveOnUploadThread(() -> connection.receiveFile(upload.channel(), ascii, progress));
                 } else if (connection.receiveFileBefore(upload.channel(), progress, deadline, FtpSession.QUICK_UPLOAD_LIMIT)) {
                     n = progress.bytes();
                 } else {

@@ -18,7 +18,8 @@ import java.util.function.Supplier;
  * the context switches per file and half again the server's CPU. Idle sessions still hold only a
  * parked virtual thread each: a burst gives its thread back after {@link SessionThreads#BURST_IDLE}
  * without a command, and when every burst thread is taken a session simply stays on its own virtual
- * thread.
+ * thread. A second set of these threads takes the receive loops of large uploads (see
+ * {@link SessionThreads#receiveOnUploadThread}), for the same reason.
  */
 final class BurstThreads {
     /**
@@ -33,11 +34,16 @@ final class BurstThreads {
     private final LongAdder started = new LongAdder();
 
     BurstThreads(int count) {
+        this(count, "ftp-burst-");
+    }
+
+    /** {@code count} threads at most, named {@code name} and a number. */
+    BurstThreads(int count, String name) {
         this.free = new Semaphore(count);
         // As many threads as bursts can run at once; a burst submitted while the thread that ran the
         // last one is on its way back to the queue waits there a moment instead of being refused.
         this.threads = new ThreadPoolExecutor(count, count, KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
-                Thread.ofPlatform().name("ftp-burst-", 0).daemon(true).factory());
+                Thread.ofPlatform().name(name, 0).daemon(true).factory());
         this.threads.allowCoreThreadTimeOut(true);
     }
 

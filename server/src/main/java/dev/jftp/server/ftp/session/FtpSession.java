@@ -231,6 +231,17 @@ public final class FtpSession implements Runnable {
         return threads.quickTransferDeadline();
     }
 
+    /** Runs an upload's receive loop on a borrowed platform thread if one is free (see {@link SessionThreads#receiveOnUploadThread}). */
+    public <T> T receiveOnUploadThread(IoWork<T> receive) throws IOException {
+        return SessionThreads.receiveOnUploadThread(receive);
+    }
+
+    /** A piece of work that returns a value and may fail with an IOException. */
+    @FunctionalInterface
+    public interface IoWork<T> {
+        T run() throws IOException;
+    }
+
     /** See {@link SessionThreads#continueOnWorker}; the replies there still count under the command's verb. */
     void continueOnWorker(SessionThreads.SessionWork rest) {
         JftpdMetrics.CommandCounter counter = COMMAND.get();

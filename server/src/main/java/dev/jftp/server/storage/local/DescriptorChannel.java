@@ -16,8 +16,8 @@ import java.nio.file.StandardOpenOption;
 /**
  * The channel of an upload into a file that the storage holds open as a descriptor of its own (a
  * new file without a name yet, see {@code LocalStorageView.unnamed}), writing at a position it
- * keeps. On a platform thread (a burst thread, SFTP's) a write is one pwrite(2) on that
- * descriptor. On a virtual thread it goes through a JDK {@link FileChannel} on the descriptor's
+ * keeps. On a platform thread (a burst thread, an upload thread, SFTP's) a write is one pwrite(2)
+ * on that descriptor. On a virtual thread it goes through a JDK {@link FileChannel} on the descriptor's
  * /proc/self/fd link, opened the first time one is needed, because the JDK lets the scheduler add
  * a carrier thread while such a write blocks (a full page cache, a slow disk), which a foreign call
  * cannot; so does a heap buffer larger than {@link #COPIED_WRITE_LIMIT}. A small upload received
