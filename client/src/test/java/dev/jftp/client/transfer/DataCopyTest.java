@@ -22,6 +22,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -97,41 +98,38 @@ class DataCopyTest {
         }
     }
 
-    @Test
-    void aLoopbackUploadSendsFromTheResumeOffset() throws Exception {
+    private static final long OFFSET = 1000;
+
+    /**
+     * Sends the file from {@link #OFFSET} into what {@code wrap} makes of a loopback connection;
+     * checks what arrived and what the transfer counted; returns what send returned.
+     */
+    private long sendFromResumeOffset(UnaryOperator<ByteChannel> wrap) throws Exception {
         Path file = file();
         byte[] bytes = Files.readAllBytes(file);
-        long offset = 1000;
-        Transfer transfer = new Transfer("data.bin", offset, bytes.length, true, TransferListener.NONE);
+        Transfer transfer = new Transfer("data.bin", OFFSET, bytes.length, true, TransferListener.NONE);
         long[] sent = new long[1];
         byte[] received = sendOverLoopback(channel -> {
             try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-                sent[0] = new DataCopy().send(in, offset, bytes.length, channel, transfer);
+                sent[0] = new DataCopy().send(in, OFFSET, bytes.length, wrap.apply(channel), transfer);
             }
         });
-        assertThat(received).isEqualTo(Arrays.copyOfRange(bytes, (int) offset, bytes.length));
-        assertThat(sent[0]).isEqualTo(bytes.length - offset);
-        assertThat(transfer.bytes()).isEqualTo(bytes.length - offset);
+        assertThat(received).isEqualTo(Arrays.copyOfRange(bytes, (int) OFFSET, bytes.length));
+        assertThat(transfer.bytes()).isEqualTo(bytes.length - OFFSET);
+        return sent[0];
+    }
+
+    @Test
+    void aLoopbackUploadSendsFromTheResumeOffset() throws Exception {
+        assertThat(sendFromResumeOffset(channel -> channel)).isEqualTo(Files.size(dir.resolve("data.bin")) - OFFSET);
     }
 
     @Test
     void anUploadIntoAnotherChannelGoesThroughTheWholeBuffer() throws Exception {
-        Path file = file();
-        byte[] bytes = Files.readAllBytes(file);
-        long offset = 1000;
-        Transfer transfer = new Transfer("data.bin", offset, bytes.length, true, TransferListener.NONE);
-        int[] largest = new int[1];
-        byte[] received = sendOverLoopback(channel -> {
-            Wrapped wrapped = new Wrapped(channel);
-            try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-                new DataCopy().send(in, offset, bytes.length, wrapped, transfer);
-            }
-            largest[0] = wrapped.largestWrite;
-        });
-        assertThat(received).isEqualTo(Arrays.copyOfRange(bytes, (int) offset, bytes.length));
-        assertThat(transfer.bytes()).isEqualTo(bytes.length - offset);
+        Wrapped[] wrapped = new Wrapped[1];
+        sendFromResumeOffset(channel -> wrapped[0] = new Wrapped(channel));
         // Not FileChannel.transferTo's 8 KiB pieces into a channel that is not the JDK's own.
-        assertThat(largest[0]).isEqualTo(DataCopy.BUFFER_SIZE);
+        assertThat(wrapped[0].largestWrite).isEqualTo(DataCopy.BUFFER_SIZE);
     }
 
     @Test
