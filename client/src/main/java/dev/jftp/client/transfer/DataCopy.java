@@ -129,8 +129,8 @@ public final class DataCopy {
      * sendfile ({@link FileChannel#transferTo} into the socket), which spares the copy through user
      * space. Through the 1 MiB buffer into anything else: a TLS data connection or an SFTP file
      * (transferTo into a channel that is not the JDK's own copies through an 8 KiB array anyway,
-     * FileChannelImpl.TRANSFER_SIZE), and a data connection to this machine, where both ends share
-     * the CPUs and the copy costs less than sendfile's pages cost the server.
+     * FileChannelImpl.TRANSFER_SIZE), and a data connection to this machine, where the copy
+     * measured faster than sendfile (below).
      * <p>
      * Over loopback the best choice has changed with the machine. 1 GiB put to jftpd, alternated
      * with curl, on a quiet 2-core Intel Xeon (2 MiB of L2 per core), 10 rounds, medians: 1 MiB
