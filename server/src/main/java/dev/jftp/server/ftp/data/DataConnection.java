@@ -177,9 +177,10 @@ public final class DataConnection implements Closeable {
             boolean socketFull = true;
             while (position < size) {
                 long n;
+                boolean throughBuffer = socketFull;
                 try {
-                    n = socketFull
-                            ? writeThrough(file, position, buffer)
+                    n = throughBuffer
+                            ? writeThrough(file, position, buffer, progress)
                             : file.transferTo(position, Math.min(CHUNK, size - position), channel);
                 } catch (ClosedChannelException e) {
                     throw e; // closed under us (ABOR, shutdown): the caller knows why
@@ -191,7 +192,9 @@ public final class DataConnection implements Closeable {
                 }
                 socketFull = n == 0;
                 position += n;
-                progress.add(n);
+                if (!throughBuffer) {
+                    progress.add(n);
+                }
             }
             return position - offset;
         } finally {
@@ -199,8 +202,12 @@ public final class DataConnection implements Closeable {
         }
     }
 
-    /** Sends the next buffer-full of the file with write(); returns the bytes sent, -1 at the end of the file. */
-    private long writeThrough(FileChannel file, long position, ByteBuffer buffer) throws IOException {
+    /**
+     * Sends the next buffer-full of the file with write(); returns the bytes sent, -1 at the end of
+     * the file. Counts each write as it goes: a buffer-full is 1 MiB, which a slow client or one that
+     * aborts after a few bytes (curl's ranged download) may never read whole.
+     */
+    private long writeThrough(FileChannel file, long position, ByteBuffer buffer, TransferProgress progress) throws IOException {
         buffer.clear();
         int n = file.read(buffer, position);
         if (n <= 0) {
@@ -208,7 +215,7 @@ public final class DataConnection implements Closeable {
         }
         buffer.flip();
         while (buffer.hasRemaining()) {
-            channel.write(buffer);
+            progress.add(channel.write(buffer));
         }
         return n;
     }
@@ -226,8 +233,7 @@ public final class DataConnection implements Closeable {
                     throw new FileShrankException(size, file.size()); // someone truncated it under us
                 }
                 position += n;
-                drain(buffer);
-                progress.add(n);
+                drain(buffer, progress);
             }
             return position - offset;
         } finally {
@@ -281,10 +287,21 @@ public final class DataConnection implements Closeable {
     }
 
     private void drain(ByteBuffer out) throws IOException {
+        drain(out, null);
+    }
+
+    /**
+     * Writes the buffer whole; counts each write in {@code progress} when given (an image transfer,
+     * where the bytes on the wire are the file's; ASCII counts the file's bytes as it reads them).
+     */
+    private void drain(ByteBuffer out, TransferProgress progress) throws IOException {
         out.flip();
         while (out.hasRemaining()) {
             try {
-                sink.write(out);
+                int written = sink.write(out);
+                if (progress != null) {
+                    progress.add(written);
+                }
             } catch (ClosedChannelException e) {
                 throw e;
             } catch (IOException e) {
