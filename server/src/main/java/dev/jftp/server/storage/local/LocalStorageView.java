@@ -402,14 +402,7 @@ public final class LocalStorageView implements StorageView, AutoCloseable {
         byte[] name = names.getLast();
         int dir = parent(homeFd, path, names);
         try {
-            FileStatus old = null;
-            try {
-                old = LinuxCalls.statx(dir, name, AT_SYMLINK_NOFOLLOW);
-            } catch (ErrnoException e) {
-                if (e.errno() != ErrnoException.ENOENT) {
-                    throw e;
-                }
-            }
+            FileStatus old = LinuxCalls.statxIfExists(dir, name, AT_SYMLINK_NOFOLLOW);
             if (old != null && old.isDirectory()) {
                 throw new FileSystemException(path.toString(), null, "Is a directory");
             }

@@ -224,11 +224,26 @@ public final class LinuxCalls {
 
     /** statx(2) of {@code path} relative to {@code dirfd}; {@link #AT_SYMLINK_NOFOLLOW} for a link itself. */
     public static FileStatus statx(int dirfd, byte[] path, int flags) throws ErrnoException {
+        FileStatus status = statxIfExists(dirfd, path, flags);
+        if (status == null) {
+            throw new ErrnoException("statx", ErrnoException.ENOENT);
+        }
+        return status;
+    }
+
+    /**
+     * As {@link #statx}, but null where there is no such file: an upload's new name, the usual
+     * case, then throws and catches nothing.
+     */
+    public static FileStatus statxIfExists(int dirfd, byte[] path, int flags) throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(Libc.CAPTURE);
             MemorySegment p = cString(arena, path);
             MemorySegment buffer = arena.allocate(256, 8); // struct statx
             while ((int) Libc.STATX.invokeExact(state, dirfd, p, flags, STATX_WANTED, buffer) != 0) {
+                if ((int) Libc.ERRNO.get(state, 0L) == ErrnoException.ENOENT) {
+                    return null;
+                }
                 retryOrThrow("statx", state);
             }
             // struct statx: stx_mode u16 @28, stx_ino u64 @32, stx_size u64 @40, stx_mtime {s64 sec @112, u32 nsec @120},
