@@ -213,7 +213,7 @@ final class TransferCommands {
         s.context().metrics().transferFinished(verb.equals("RETR") ? JftpdMetrics.Direction.DOWNLOAD : JftpdMetrics.Direction.UPLOAD,
                 bytes >= 0 ? bytes : s.transfers().lastTransferBytes(), nanos, bytes >= 0);
         if (!xferlog.isInfoEnabled()) {
-            return; // the bench runs at WARN: no path escaped nor seconds formatted for a line not written
+            return; // at WARN and above (as the benchmark runs): no path escaped, no seconds formatted
         }
         long millis = nanos / 1_000_000;
         String seconds = millis / 1000 + "." + (millis % 1000 + 1000 + "").substring(1); // "%.3f" without a Formatter per file
