@@ -40,9 +40,11 @@ final class Figures {
     static double retr(Servers.Running s, String path, long size) throws IOException {
         ByteBuffer sink = ByteBuffer.allocateDirect(SINK_BYTES);
         try (FtpClient c = session(s)) {
+            Bench.CpuWindow.start();
             long t0 = System.nanoTime();
             long bytes = c.download("RETR " + path, sink);
             double seconds = (System.nanoTime() - t0) / 1e9;
+            Bench.CpuWindow.stop();
             c.quit();
             if (bytes != size) {
                 throw new IOException("RETR " + path + ": got " + bytes + " bytes, expected " + size);
@@ -54,9 +56,11 @@ final class Figures {
     /** STOR of {@code size} bytes from memory; MiB/s from the STOR command to the 226 reply. */
     static double stor(Servers.Running s, String path, long size, ByteBuffer source) throws IOException {
         try (FtpClient c = session(s)) {
+            Bench.CpuWindow.start();
             long t0 = System.nanoTime();
             c.upload(path, source, size);
             double seconds = (System.nanoTime() - t0) / 1e9;
+            Bench.CpuWindow.stop();
             c.quit();
             return size / MIB / seconds;
         }
@@ -69,6 +73,7 @@ final class Figures {
     static double smallFiles(Servers.Running s, List<String> paths, int size, boolean upload, double capSeconds) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocateDirect(Math.max(size, 4096));
         try (FtpClient c = session(s)) {
+            Bench.CpuWindow.start();
             long t0 = System.nanoTime();
             long cap = (long) (capSeconds * 1e9);
             int done = 0;
@@ -87,6 +92,7 @@ final class Figures {
                 }
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
+            Bench.CpuWindow.stop();
             c.quit();
             return done / seconds;
         }

@@ -84,7 +84,8 @@ final class Report {
         md.append("## Server CPU time and peak memory during the best run\n\n");
         md.append(costTable(rows, facts)).append('\n');
         md.append("CPU is user + system time of all the server's processes (vsftpd and Pure-FTPd fork two per session), measured with "
-                + facts.getOrDefault("cpu_method", "?") + "; peak memory is the PSS of all its processes summed, sampled every 50 ms (for a server of one process, its VmHWM, reset before each run, when higher). PSS counts a page shared by n processes as 1/n in each, so vsftpd's many processes are not counted n times over.\n\n");
+                + facts.getOrDefault("cpu_method", "?") + ", for RETR, STOR and small files over the span the figure is timed"
+                + " (the session's login before it not counted), for the others over the whole run; peak memory is the PSS of all its processes summed, sampled every 50 ms (for a server of one process, its VmHWM, reset before each run, when higher). PSS counts a page shared by n processes as 1/n in each, so vsftpd's many processes are not counted n times over.\n\n");
         md.append("## Concurrent sessions (each logged in and answering NOOP)\n\n");
         md.append(concurrencyTable(rows, facts)).append('\n');
         md.append("RSS and PSS are summed over the server's process tree while every session is open. PSS splits shared pages among the"
